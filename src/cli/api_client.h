@@ -1,0 +1,75 @@
+// ApiClient: the CLI's connection to one pacemaker's HTTP API.
+//
+// It resolves where to connect and with which key (flag, then environment,
+// then default), sends `Authorization: Bearer <key>` on every call, unwraps
+// the `{"data": ..., "errors": [...]}` envelope and turns HTTP failures into
+// a Status that carries the server's own error messages:
+//   401 → Unauthenticated   403 → PermissionDenied   404 → NotFound
+//   400 → InvalidArgument   409 → AlreadyExists      503 → Unavailable
+//   other 4xx/5xx → Internal; cannot connect → Unavailable.
+//
+// Thread safety: calls are independent (each opens its own connection).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/cli.h"
+#include "core/http.h"
+#include "core/result.h"
+
+namespace paasmaker::cli {
+
+inline constexpr char kDefaultRemote[] = "http://127.0.0.1:42500";
+inline constexpr char kRemoteEnv[] = "PAASMAKER_REMOTE";
+inline constexpr char kKeyEnv[] = "PAASMAKER_KEY";
+
+// Where to connect and as whom.
+struct ApiSettings {
+  std::string remote;
+  std::string key;
+};
+
+// Flag beats environment beats default. A missing key is an error here, so
+// the CLI refuses before it sends anything to the server.
+Result<ApiSettings> ResolveApiSettings(const std::optional<std::string>& remote_flag,
+                                       const std::optional<std::string>& key_flag,
+                                       const EnvReader& env);
+
+class ApiClient {
+ public:
+  explicit ApiClient(ApiSettings settings,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+  // Each returns the envelope's `data` on a 2xx answer.
+  Result<nlohmann::json> Get(const std::string& path);
+  Result<nlohmann::json> Post(const std::string& path, const nlohmann::json& body);
+  Result<nlohmann::json> Delete(const std::string& path);
+
+  // GET of a plain-text resource (job logs): the body as is.
+  Result<std::string> GetText(const std::string& path);
+
+  // GET of a live stream (server-sent events): hands each chunk to `on_data`
+  // until it returns false or the server ends the stream.
+  Status Stream(const std::string& path, const std::function<bool(const std::string&)>& on_data);
+
+  const std::string& remote() const { return settings_.remote; }
+
+ private:
+  Result<http::ClientResponse> Check(Result<http::ClientResponse> response);
+  Result<nlohmann::json> Unwrap(Result<http::ClientResponse> response, const std::string& what);
+  std::map<std::string, std::string> AuthHeaders() const;
+
+  ApiSettings settings_;
+  http::Client http_;
+};
+
+// The Status for a non-2xx answer to `what` ("GET /api/v1/nodes"); `body`
+// may hold the JSON envelope whose messages become the Status message.
+Status StatusForHttpError(int http_status, const std::string& body, const std::string& what);
+
+}  // namespace paasmaker::cli

@@ -1,0 +1,28 @@
+// FollowJob: streams a job tree's progress from the pacemaker and prints it
+// as it happens — each job's state changes and its log lines — until the
+// tree ends. Used by `paasmaker job follow` and by commands that start a job
+// and take --follow.
+//
+// The stream (GET /api/v1/jobs/<id>/stream) is server-sent events whose data
+// are JSON objects:
+//   {"type":"status","job_id":..,"state":..,"title":..,"summary":..}
+//   {"type":"log","job_id":..,"text":..}
+//   {"type":"end","root_state":..}      (last event)
+//
+// Blocking; runs on the caller's thread.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "cli/api_client.h"
+#include "core/status.h"
+
+namespace paasmaker::cli {
+
+// Ok only when the root job ends SUCCESS. A FAILED or ABORTED root is
+// Aborted ("job X ended FAILED"); a stream that stops before the end event is
+// Unavailable. With `json` every event is printed as one JSON line instead.
+Status FollowJob(ApiClient& api, const std::string& job_id, bool json, std::ostream& out);
+
+}  // namespace paasmaker::cli

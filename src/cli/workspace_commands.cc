@@ -1,0 +1,131 @@
+// `paasmaker workspace list|create|delete`: workspaces group applications and
+// carry the permissions of the users who work on them.
+#include <cctype>
+#include <memory>
+#include <vector>
+
+#include "cli/command_context.h"
+#include "cli/output.h"
+
+namespace paasmaker::cli {
+
+namespace {
+
+using nlohmann::json;
+
+// A stub from a display name: "My Team's Apps" → "my-team-s-apps".
+std::string StubFromName(const std::string& name) {
+  std::string stub;
+  for (unsigned char c : name) {
+    if (std::isalnum(c)) {
+      stub += static_cast<char>(std::tolower(c));
+    } else if (!stub.empty() && stub.back() != '-') {
+      stub += '-';
+    }
+  }
+  while (!stub.empty() && stub.back() == '-') stub.pop_back();
+  return stub;
+}
+
+// Repeated `--tag key=value` into a JSON object; a later key wins.
+Result<json> ParseTags(const std::vector<std::string>& tags) {
+  json out = json::object();
+  for (const auto& tag : tags) {
+    auto eq = tag.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return InvalidArgument("--tag must look like key=value, got '" + tag + "'");
+    }
+    out[tag.substr(0, eq)] = tag.substr(eq + 1);
+  }
+  return out;
+}
+
+Status ListWorkspaces(CommandContext& context) {
+  PM_ASSIGN_OR_RETURN(ApiClient api, context.Api());
+  PM_ASSIGN_OR_RETURN(json data, api.Get("/api/v1/workspaces"));
+  if (context.json()) {
+    PrintJson(context.out(), data);
+    return Status::Ok();
+  }
+  const json& workspaces = Child(data, "workspaces");
+  if (workspaces.empty()) {
+    context.out() << "No workspaces (create one with `paasmaker workspace create NAME`).\n";
+    return Status::Ok();
+  }
+  Table table({"ID", "NAME", "STUB", "TAGS", "CREATED"});
+  for (const json& w : workspaces) {
+    table.AddRow({Text(w, "id", "-"), Text(w, "name", "-"), Text(w, "stub", "-"),
+                  JoinList(Child(w, "tags")), FormatTime(Number(w, "created"))});
+  }
+  table.Print(context.out());
+  return Status::Ok();
+}
+
+struct CreateWorkspaceArgs {
+  std::string name;
+  std::string stub;
+  std::vector<std::string> tags;
+};
+
+Status CreateWorkspace(CommandContext& context, const CreateWorkspaceArgs& args) {
+  PM_ASSIGN_OR_RETURN(json tags, ParseTags(args.tags));
+  std::string stub = args.stub.empty() ? StubFromName(args.name) : args.stub;
+  if (stub.empty()) {
+    return InvalidArgument("cannot derive a stub from the name '" + args.name + "'; pass --stub");
+  }
+  PM_ASSIGN_OR_RETURN(ApiClient api, context.Api());
+  PM_ASSIGN_OR_RETURN(json data, api.Post("/api/v1/workspaces",
+                                          {{"name", args.name}, {"stub", stub}, {"tags", tags}}));
+  if (context.json()) {
+    PrintJson(context.out(), data);
+    return Status::Ok();
+  }
+  const json& workspace = Child(data, "workspace");
+  context.out() << "Created workspace " << Text(workspace, "name", args.name) << " (id "
+                << Text(workspace, "id", "?") << ", stub " << Text(workspace, "stub", stub) << ")\n";
+  return Status::Ok();
+}
+
+Status DeleteWorkspace(CommandContext& context, const std::string& id) {
+  PM_ASSIGN_OR_RETURN(ApiClient api, context.Api());
+  PM_ASSIGN_OR_RETURN(json data, api.Delete("/api/v1/workspaces/" + http::UrlEncode(id)));
+  if (context.json()) {
+    PrintJson(context.out(), data);
+    return Status::Ok();
+  }
+  context.out() << "Deleted workspace " << Text(data, "deleted", id) << "\n";
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterWorkspaceCommands(CLI::App& app, CommandContext& context) {
+  CLI::App* workspace = AddGroup(app, "workspace", "List, create and delete workspaces");
+
+  CLI::App* list = AddCommand(*workspace, "list", "List the workspaces you may see.",
+                              "paasmaker workspace list --json");
+  OnRun(list, context, ListWorkspaces);
+
+  auto create_args = std::make_shared<CreateWorkspaceArgs>();
+  CLI::App* create = AddCommand(
+      *workspace, "create",
+      "Create a workspace. The stub (used in hostnames) defaults to the name in lower case "
+      "with other characters turned into dashes.",
+      "paasmaker workspace create \"Team Apps\" --stub team --tag owner=ops --tag tier=web");
+  create->add_option("NAME", create_args->name, "display name of the workspace")->required();
+  create->add_option("--stub", create_args->stub, "short name used in hostnames")->type_name("STUB");
+  create->add_option("--tag", create_args->tags, "a key=value tag; repeat for more")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);  // one value per --tag, so NAME may follow it
+  OnRun(create, context, [create_args](CommandContext& c) { return CreateWorkspace(c, *create_args); });
+
+  auto id = std::make_shared<std::string>();
+  CLI::App* remove = AddCommand(*workspace, "delete",
+                                "Delete a workspace. The server may refuse while the "
+                                "workspace still holds applications.",
+                                "paasmaker workspace delete 3");
+  remove->add_option("ID", *id, "the workspace id (see `paasmaker workspace list`)")->required();
+  OnRun(remove, context, [id](CommandContext& c) { return DeleteWorkspace(c, *id); });
+}
+
+}  // namespace paasmaker::cli

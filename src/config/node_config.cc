@@ -1,0 +1,183 @@
+#include "config/node_config.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/files.h"
+#include "core/log.h"
+#include "core/yaml_reader.h"
+
+namespace paasmaker::config {
+
+namespace {
+
+std::string Hostname() {
+  char name[256] = {0};
+  if (::gethostname(name, sizeof(name) - 1) != 0) return "paasmaker";
+  return name;
+}
+
+void ReadRedis(yaml::YamlSection section, RedisStoreConfig* out, bool allow_replica) {
+  section.String("host", &out->host);
+  section.Int("port", &out->port, 1, 65535);
+  section.String("password", &out->password);
+  section.Bool("managed", &out->managed);
+  section.Bool("shutdown", &out->shutdown);
+  if (allow_replica) {
+    auto replica = section.Section("replica_of");
+    replica.String("host", &out->replica_of_host);
+    replica.Int("port", &out->replica_of_port, 1, 65535);
+    replica.Finish();
+  }
+  section.Finish();
+}
+
+void ReadPacemaker(yaml::YamlSection s, NodeConfig* c) {
+  auto& p = c->pacemaker;
+  s.Bool("enabled", &p.enabled);
+  s.String("dsn", &p.dsn);
+  s.String("cluster_hostname", &p.cluster_hostname);
+  s.String("super_token", &p.super_token);
+  s.Bool("allow_supertoken", &p.allow_supertoken);
+  s.Bool("run_crons", &p.run_crons);
+  auto health = s.Section("health");
+  health.Bool("enabled", &p.health_enabled);
+  health.Raw("groups");  // health-check groups: read by the health manager
+  health.Finish();
+  s.Double("node_down_timeout", &p.node_down_timeout, 1, 86400);
+  double max_upload = static_cast<double>(p.max_upload_size);
+  s.Double("max_upload_size", &max_upload, 1, 1e13);
+  p.max_upload_size = static_cast<int64_t>(max_upload);
+  s.Finish();
+}
+
+void ReadHeart(yaml::YamlSection s, NodeConfig* c) {
+  auto& h = c->heart;
+  s.Bool("enabled", &h.enabled);
+  s.String("working_dir", &h.working_dir);
+  YAML::Node runtimes = s.Raw("runtimes");
+  if (runtimes) {
+    if (!runtimes.IsMap()) {
+      s.AddProblem("runtimes", "expected a mapping of runtime plugin name to a list of versions");
+    } else {
+      h.runtimes.clear();
+      for (const auto& item : runtimes) {
+        std::vector<std::string> versions;
+        if (item.second.IsSequence()) {
+          for (const auto& v : item.second) versions.push_back(v.Scalar());
+        } else if (item.second.IsScalar()) {
+          versions.push_back(item.second.Scalar());
+        } else {
+          s.AddProblem("runtimes." + item.first.Scalar(), "expected a list of versions");
+        }
+        h.runtimes[item.first.Scalar()] = versions;
+      }
+    }
+  }
+  auto policy = s.Section("restart_policy");
+  policy.Int("immediate_restarts", &h.restart_policy.immediate_restarts, 0, 1000);
+  policy.Double("backoff_initial", &h.restart_policy.backoff_initial_seconds, 0, 86400);
+  policy.Double("backoff_max", &h.restart_policy.backoff_max_seconds, 0, 86400);
+  policy.Finish();
+  s.Finish();
+}
+
+void ReadRouter(yaml::YamlSection s, NodeConfig* c) {
+  auto& r = c->router;
+  s.Bool("enabled", &r.enabled);
+  auto nginx = s.Section("nginx");
+  nginx.Bool("managed", &r.nginx_managed);
+  nginx.Int("port_direct", &r.port_direct, 1, 65535);
+  nginx.Int("port_80", &r.port_80, 1, 65535);
+  nginx.Int("port_443", &r.port_443, 1, 65535);
+  nginx.String("binary", &r.nginx_binary);
+  nginx.Finish();
+  s.Double("stats_interval", &r.stats_interval, 0.01, 3600);
+  s.Double("dead_backend_ttl", &r.dead_backend_ttl, 0, 86400);
+  s.Finish();
+}
+
+}  // namespace
+
+std::string NodeConfig::MasterUrl() const {
+  return "http://" + master_host + ":" + std::to_string(master_port == 0 ? http_port : master_port);
+}
+
+std::vector<std::string> NodeConfig::Roles() const {
+  std::vector<std::string> roles;
+  if (pacemaker.enabled) roles.push_back("pacemaker");
+  if (heart.enabled) roles.push_back("heart");
+  if (router.enabled) roles.push_back("router");
+  return roles;
+}
+
+std::string NodeConfig::DataDir() const {
+  std::error_code ec;
+  auto absolute = std::filesystem::absolute(data_dir, ec);
+  return ec ? data_dir : absolute.lexically_normal().string();
+}
+
+Result<NodeConfig> ParseNodeConfig(const std::string& text, const std::string& source) {
+  PM_ASSIGN_OR_RETURN(auto doc, yaml::YamlDocument::Parse(text, source));
+  NodeConfig c;
+  c.source = source;
+  c.my_name = Hostname();
+  auto root = doc->Root();
+  root.String("my_name", &c.my_name);
+  root.String("my_route", &c.my_route);
+  root.Int("http_port", &c.http_port, 1, 65535);
+  root.String("data_dir", &c.data_dir);
+  root.String("log_level", &c.log_level);
+  if (!log::IsValidLevel(c.log_level)) {
+    root.AddProblem("log_level", "must be one of debug, info, warning, error; got \"" + c.log_level + "\"");
+  }
+  root.StringMap("tags", &c.tags);
+  root.String("node_token", &c.node_token);
+  auto master = root.Section("master");
+  master.String("host", &c.master_host);
+  master.Int("port", &c.master_port, 1, 65535);
+  master.Finish();
+  root.Double("node_report_interval", &c.node_report_interval, 0.05, 3600);
+  auto ports = root.Section("misc_ports");
+  ports.Int("minimum", &c.misc_ports_minimum, 1, 65535);
+  ports.Int("maximum", &c.misc_ports_maximum, 1, 65535);
+  ports.Finish();
+  if (c.misc_ports_minimum > c.misc_ports_maximum) {
+    ports.AddProblem("minimum", "must not be above misc_ports.maximum");
+  }
+  auto redis = root.Section("redis");
+  ReadRedis(redis.Section("table"), &c.redis.table, true);
+  ReadRedis(redis.Section("stats"), &c.redis.stats, false);
+  ReadRedis(redis.Section("jobs"), &c.redis.jobs, false);
+  redis.Finish();
+  ReadPacemaker(root.Section("pacemaker"), &c);
+  ReadHeart(root.Section("heart"), &c);
+  ReadRouter(root.Section("router"), &c);
+  for (auto& plugin : root.SectionList("plugins")) {
+    PluginConfig p;
+    plugin.String("name", &p.name);
+    plugin.String("kind", &p.kind);
+    plugin.StringMap("options", &p.options);
+    if (p.name.empty()) plugin.AddProblem("name", "is required");
+    plugin.Finish();
+    c.plugins.push_back(p);
+  }
+  root.Finish();
+  if (c.pacemaker.allow_supertoken && c.pacemaker.super_token.empty()) {
+    doc->problems().Add(source, "pacemaker.allow_supertoken is true but pacemaker.super_token is empty");
+  }
+  if (c.Roles().empty()) doc->problems().Add(source, "no role enabled: enable pacemaker, heart or router");
+  PM_RETURN_IF_ERROR(doc->problems().ToStatus("invalid configuration " + source));
+  if (c.heart.working_dir.empty()) c.heart.working_dir = c.DataDir() + "/instances";
+  return c;
+}
+
+Result<NodeConfig> LoadNodeConfig(const std::string& path) {
+  if (path.empty()) return ParseNodeConfig("", "(defaults)");
+  auto text = files::ReadFile(path);
+  if (!text.ok()) return text.status().WithContext("cannot read config file");
+  return ParseNodeConfig(*text, path);
+}
+
+}  // namespace paasmaker::config

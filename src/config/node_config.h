@@ -1,0 +1,109 @@
+// NodeConfig: everything a node reads from its paasmaker.yml (SPEC §2).
+//
+// Every key has a default, so an empty file (or no file) runs a complete
+// single-node cluster: all roles, SQLite in data_dir, managed Redis and nginx.
+// Loading is strict: an unknown key or a wrong type is an error naming the
+// file, line and key; all problems are reported at once.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace paasmaker::config {
+
+struct RedisStoreConfig {
+  std::string host = "127.0.0.1";
+  int port = 0;
+  std::string password;
+  bool managed = true;
+  bool shutdown = true;  // stop the managed redis-server when the node stops
+  // Routers only: the table master this replica follows. Empty host: not a replica.
+  std::string replica_of_host;
+  int replica_of_port = 0;
+};
+
+struct RestartPolicy {
+  int immediate_restarts = 3;
+  double backoff_initial_seconds = 5;
+  double backoff_max_seconds = 300;
+};
+
+struct PluginConfig {
+  std::string name;
+  std::string kind;
+  std::map<std::string, std::string> options;
+};
+
+struct NodeConfig {
+  std::string source;  // the file it came from, or "(defaults)"
+
+  std::string my_name;                // [hostname]
+  std::string my_route = "127.0.0.1"; // address other nodes use to reach this one
+  int http_port = 42500;
+  std::string data_dir = "./data";
+  std::string log_level = "info";
+  std::map<std::string, std::string> tags;
+  std::string node_token;  // generated into data_dir when absent
+  std::string master_host = "127.0.0.1";
+  int master_port = 0;  // 0: this node's http_port (itself)
+  double node_report_interval = 3.0;
+  int misc_ports_minimum = 42600;
+  int misc_ports_maximum = 42699;
+
+  struct {
+    RedisStoreConfig table{.port = 42510};
+    RedisStoreConfig stats{.port = 42512};
+    RedisStoreConfig jobs{.port = 42513};
+  } redis;
+
+  struct {
+    bool enabled = true;
+    std::string dsn;  // empty: sqlite in data_dir
+    std::string cluster_hostname = "local.paasmaker.net";
+    std::string super_token;
+    bool allow_supertoken = false;
+    bool run_crons = true;
+    bool health_enabled = true;
+    double node_down_timeout = 10.0;
+    int64_t max_upload_size = 1024LL * 1024 * 1024;
+  } pacemaker;
+
+  struct {
+    bool enabled = true;
+    std::string working_dir;  // empty: data_dir/instances
+    std::map<std::string, std::vector<std::string>> runtimes = {
+        {"paasmaker.runtime.shell", {"1"}}, {"paasmaker.runtime.static", {"1"}}};
+    RestartPolicy restart_policy;
+  } heart;
+
+  struct {
+    bool enabled = true;
+    bool nginx_managed = true;
+    int port_direct = 42530;
+    int port_80 = 42531;
+    int port_443 = 42532;
+    std::string nginx_binary = "/usr/sbin/nginx";
+    double stats_interval = 0.5;
+    double dead_backend_ttl = 30.0;
+  } router;
+
+  std::vector<PluginConfig> plugins;
+
+  // The pacemaker's API base URL as this node reaches it.
+  std::string MasterUrl() const;
+  // The roles enabled, in the fixed order pacemaker, heart, router.
+  std::vector<std::string> Roles() const;
+  // Absolute data dir.
+  std::string DataDir() const;
+};
+
+// Reads and validates a config file. An empty path returns the defaults.
+Result<NodeConfig> LoadNodeConfig(const std::string& path);
+
+// Validates config text (`source` names it in messages).
+Result<NodeConfig> ParseNodeConfig(const std::string& text, const std::string& source);
+
+}  // namespace paasmaker::config

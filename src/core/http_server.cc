@@ -1,0 +1,146 @@
+#include <httplib.h>
+
+#include <algorithm>
+#include <regex>
+#include <thread>
+
+#include "core/http.h"
+#include "core/log.h"
+
+namespace paasmaker::http {
+
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+Request Convert(const httplib::Request& in) {
+  Request out;
+  out.method = in.method;
+  out.path = in.path;
+  for (size_t i = 1; i < in.matches.size(); ++i) out.params.push_back(in.matches[i].str());
+  for (const auto& [k, v] : in.params) out.query[k] = v;
+  for (const auto& [k, v] : in.headers) out.headers[Lower(k)] = v;
+  out.body = in.body;
+  out.remote_address = in.remote_addr;
+  return out;
+}
+
+class SinkWriter : public StreamWriter {
+ public:
+  explicit SinkWriter(httplib::DataSink& sink) : sink_(sink) {}
+  bool Write(const std::string& data) override {
+    if (!sink_.is_writable()) return false;
+    return sink_.write(data.data(), data.size());
+  }
+  bool client_connected() const override { return sink_.is_writable(); }
+
+ private:
+  httplib::DataSink& sink_;
+};
+
+void Apply(Response& response, httplib::Response& out) {
+  out.status = response.status;
+  for (const auto& [k, v] : response.headers) out.set_header(k, v);
+  if (response.stream) {
+    auto stream = std::move(response.stream);
+    out.set_chunked_content_provider(response.content_type,
+                                     [stream](size_t, httplib::DataSink& sink) {
+                                       SinkWriter writer(sink);
+                                       stream(writer);
+                                       sink.done();
+                                       return true;
+                                     });
+  } else {
+    out.set_content(response.body, response.content_type);
+  }
+}
+
+}  // namespace
+
+std::string Request::Header(const std::string& name) const {
+  auto it = headers.find(Lower(name));
+  return it == headers.end() ? "" : it->second;
+}
+
+std::string Request::Query(const std::string& name, const std::string& fallback) const {
+  auto it = query.find(name);
+  return it == query.end() ? fallback : it->second;
+}
+
+Server::Server(int worker_threads) : server_(std::make_unique<httplib::Server>()) {
+  server_->new_task_queue = [worker_threads] { return new httplib::ThreadPool(worker_threads); };
+  server_->set_keep_alive_max_count(1000);
+  server_->set_read_timeout(30, 0);
+  server_->set_write_timeout(30, 0);
+  server_->set_payload_max_length(1ull << 31);
+  server_->set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown error";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    PM_LOG_ERROR("HTTP {} {} failed: {}", req.method, req.path, what);
+    res.status = 500;
+    res.set_content(R"({"data":null,"errors":["internal error"]})", "application/json");
+  });
+  SetNotFound([](const Request& req, Response& res) {
+    res.status = 404;
+    res.body = R"({"data":null,"errors":["no such endpoint: )" + req.method + " " + req.path + "\"]}";
+  });
+}
+
+Server::~Server() { Stop(); }
+
+void Server::Route(const std::string& method, const std::string& pattern, Handler handler) {
+  auto wrapped = [handler](const httplib::Request& req, httplib::Response& res) {
+    Request request = Convert(req);
+    Response response;
+    handler(request, response);
+    Apply(response, res);
+  };
+  if (method == "GET") server_->Get(pattern, wrapped);
+  else if (method == "POST") server_->Post(pattern, wrapped);
+  else if (method == "PUT") server_->Put(pattern, wrapped);
+  else if (method == "DELETE") server_->Delete(pattern, wrapped);
+  else if (method == "PATCH") server_->Patch(pattern, wrapped);
+}
+
+void Server::SetNotFound(Handler handler) {
+  // httplib calls the error handler for unmatched routes with status 404
+  // (and for other errors it produced itself).
+  server_->set_error_handler([handler](const httplib::Request& req, httplib::Response& res) {
+    if (res.status != 404) return;
+    Request request = Convert(req);
+    Response response;
+    handler(request, response);
+    Apply(response, res);
+  });
+}
+
+Status Server::Start(const std::string& host, int port) {
+  int bound = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  if (bound < 0) {
+    return Unavailable("cannot listen on " + host + ":" + std::to_string(port) +
+                       " (port in use or address not available)");
+  }
+  port_ = bound;
+  thread_ = new std::thread([this] { server_->listen_after_bind(); });
+  return Status::Ok();
+}
+
+void Server::Stop() {
+  if (stopping_.exchange(true)) return;
+  server_->stop();
+  if (thread_ != nullptr) {
+    thread_->join();
+    delete thread_;
+    thread_ = nullptr;
+  }
+}
+
+}  // namespace paasmaker::http

@@ -1,0 +1,133 @@
+#include "core/managed_daemon.h"
+
+#include <signal.h>
+
+#include <fstream>
+
+#include "core/files.h"
+#include "core/log.h"
+
+namespace paasmaker {
+
+namespace {
+
+std::string CommandLine(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+  std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (auto& c : cmdline) {
+    if (c == '\0') c = ' ';
+  }
+  return cmdline;
+}
+
+}  // namespace
+
+ManagedDaemon::ManagedDaemon(Options options) : options_(std::move(options)) {}
+
+ManagedDaemon::~ManagedDaemon() { Stop(false); }
+
+pid_t ManagedDaemon::pid() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return process_ ? process_->pid() : 0;
+}
+
+void ManagedDaemon::KillStale() {
+  auto text = files::ReadFile(options_.pid_file);
+  if (!text.ok()) return;
+  pid_t pid = static_cast<pid_t>(std::atol(text->c_str()));
+  if (pid <= 0 || !process::PidAlive(pid)) return;
+  // Only kill what is recognisably ours: same program and same config path.
+  std::string cmdline = CommandLine(pid);
+  const auto& argv = options_.launch.argv;
+  std::string program = argv[0].substr(argv[0].find_last_of('/') + 1);
+  if (cmdline.find(program) == std::string::npos) return;
+  PM_LOG_WARN("{}: stopping pid {} left running by an earlier run of this node", options_.name, pid);
+  ::kill(pid, SIGTERM);
+  for (int i = 0; i < 100 && process::PidAlive(pid); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (process::PidAlive(pid)) ::kill(pid, SIGKILL);
+  for (int i = 0; i < 100 && process::PidAlive(pid); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+Status ManagedDaemon::LaunchOnce() {
+  auto launched = process::Launch(options_.launch, [this](const process::ExitInfo&) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    exited_ = true;
+    cv_.notify_all();
+  });
+  if (!launched.ok()) return launched.status().WithContext("starting " + options_.name);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    process_ = *launched;
+    exited_ = false;
+  }
+  files::WriteFileAtomically(options_.pid_file, std::to_string((*launched)->pid()) + "\n").IgnoreError();
+  auto deadline = std::chrono::steady_clock::now() + options_.ready_timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (options_.ready()) return Status::Ok();
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (exited_) {
+      return Unavailable(options_.name + " exited during start-up; see " + options_.launch.output_file);
+    }
+    cv_.wait_for(lock, std::chrono::milliseconds(20));
+  }
+  (*launched)->Stop(std::chrono::seconds(2));
+  return Timeout(options_.name + " did not become ready within " +
+                 std::to_string(options_.ready_timeout.count()) + " ms; see " + options_.launch.output_file);
+}
+
+Status ManagedDaemon::Start() {
+  KillStale();
+  PM_RETURN_IF_ERROR(LaunchOnce());
+  PM_LOG_INFO("{} started (pid {})", options_.name, pid());
+  supervisor_ = std::thread([this] { Supervise(); });
+  return Status::Ok();
+}
+
+void ManagedDaemon::Supervise() {
+  auto backoff = std::chrono::milliseconds(100);
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait(lock, [this] { return exited_ || stopping_; });
+      if (stopping_) return;
+    }
+    PM_LOG_WARN("{} died; restarting in {} ms", options_.name, backoff.count());
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (cv_.wait_for(lock, backoff, [this] { return stopping_; })) return;
+    }
+    Status status = LaunchOnce();
+    restarts_++;
+    if (status.ok()) {
+      PM_LOG_INFO("{} restarted (pid {})", options_.name, pid());
+      backoff = std::chrono::milliseconds(100);
+    } else {
+      PM_LOG_ERROR("{}", status.ToString());
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
+      std::lock_guard<std::mutex> lock(mutex_);
+      exited_ = true;  // try again
+    }
+  }
+}
+
+void ManagedDaemon::Stop(bool kill_process) {
+  std::shared_ptr<process::Process> process;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    process = process_;
+  }
+  cv_.notify_all();
+  if (supervisor_.joinable()) supervisor_.join();
+  if (kill_process && process && process->running()) {
+    auto info = process->Stop(std::chrono::seconds(5));
+    PM_LOG_INFO("{} stopped ({})", options_.name, info.Describe());
+    ::unlink(options_.pid_file.c_str());
+  }
+}
+
+}  // namespace paasmaker

@@ -1,0 +1,61 @@
+// ManagedDaemon: a helper server process (redis-server, nginx) that a node
+// starts, keeps alive and stops.
+//
+// Start() kills a stale copy left by an earlier life of this node (found by
+// its pid file, recognised by its command line), launches the program, and
+// waits until `ready` says it serves. If it dies later it is restarted after
+// a short backoff (doubling up to 10 s) from the supervisor thread. Stop()
+// ends supervision and (when asked) stops the process: SIGTERM, then SIGKILL.
+//
+// Thread safety: Start/Stop from one controlling thread; state queries from any.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/process.h"
+
+namespace paasmaker {
+
+class ManagedDaemon {
+ public:
+  struct Options {
+    std::string name;      // for logs: "redis table"
+    process::LaunchOptions launch;
+    std::string pid_file;  // where this node records the daemon's pid
+    std::function<bool()> ready;  // true once the daemon serves
+    std::chrono::milliseconds ready_timeout = std::chrono::seconds(20);
+  };
+
+  explicit ManagedDaemon(Options options);
+  ~ManagedDaemon();  // stops supervision; leaves the process as Stop() was told
+
+  Status Start();
+  // Ends supervision; with `kill_process`, stops the daemon too.
+  void Stop(bool kill_process);
+
+  pid_t pid() const;
+  int restarts() const { return restarts_; }
+
+ private:
+  Status LaunchOnce();
+  void KillStale();
+  void Supervise();
+
+  Options options_;
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::shared_ptr<process::Process> process_;
+  bool exited_ = false;
+  bool stopping_ = false;
+  std::atomic<int> restarts_{0};
+  std::thread supervisor_;
+};
+
+}  // namespace paasmaker

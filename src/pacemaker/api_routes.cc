@@ -1,0 +1,53 @@
+#include "pacemaker/api_routes.h"
+
+#include "core/api_response.h"
+#include "core/log.h"
+#include "pacemaker/endpoints/endpoints.h"
+
+namespace paasmaker::pacemaker {
+
+namespace ep = endpoints;
+
+const std::vector<ApiRoute>& ApiRoutes() {
+  static const std::vector<ApiRoute> routes = {
+      // method  pattern                                   access               permission        handler
+      {"GET",    "/api/v1/information",                    Access::kAny,        "",               ep::Information},
+      {"POST",   "/api/v1/login",                          Access::kLogin,       "",               ep::Login},
+
+      {"POST",   "/api/v1/nodes/register",                 Access::kNode,       "",               ep::RegisterNode},
+      {"POST",   "/api/v1/nodes/([0-9a-f-]+)/report",      Access::kNode,       "",               ep::ReportNode},
+      {"POST",   "/api/v1/nodes/([0-9a-f-]+)/shutdown",    Access::kNode,       "",               ep::ShutdownNode},
+      {"GET",    "/api/v1/nodes",                          Access::kPermission, "NODE_LIST",      ep::ListNodes},
+      {"GET",    "/api/v1/nodes/([0-9a-f-]+)",             Access::kPermission, "NODE_DETAIL_VIEW", ep::ShowNode},
+
+      {"GET",    "/api/v1/workspaces",                     Access::kUser,       "",               ep::ListWorkspaces},
+      {"POST",   "/api/v1/workspaces",                     Access::kPermission, "WORKSPACE_EDIT", ep::CreateWorkspace},
+      {"GET",    "/api/v1/workspaces/([0-9a-f-]+)",        Access::kUser,       "",               ep::ShowWorkspace},
+      {"DELETE", "/api/v1/workspaces/([0-9a-f-]+)",        Access::kPermission, "WORKSPACE_DELETE", ep::DeleteWorkspace},
+
+      {"GET",    "/api/v1/users",                          Access::kPermission, "USER_LIST",      ep::ListUsers},
+      {"POST",   "/api/v1/users",                          Access::kPermission, "USER_EDIT",      ep::CreateUser},
+      {"GET",    "/api/v1/roles",                          Access::kPermission, "ROLE_LIST",      ep::ListRoles},
+      {"POST",   "/api/v1/roles",                          Access::kPermission, "ROLE_EDIT",      ep::CreateRole},
+      {"POST",   "/api/v1/roles/allocations",              Access::kPermission, "ROLE_ASSIGN",    ep::AllocateRole},
+  };
+  return routes;
+}
+
+void InstallApiRoutes(http::Server& server, PacemakerContext& context) {
+  for (const auto& route : ApiRoutes()) {
+    server.Route(route.method, route.pattern, [&context, &route](const http::Request& req, http::Response& res) {
+      Result<Principal> who = context.auth.Authorize(req, route.access, route.permission);
+      if (!who.ok()) {
+        if (who.status().code() != StatusCode::kUnauthenticated) {
+          PM_LOG_DEBUG("refused {} {}: {}", req.method, req.path, who.status().ToString());
+        }
+        api::RespondError(res, who.status());
+        return;
+      }
+      route.handler(context, req, res, *who);
+    });
+  }
+}
+
+}  // namespace paasmaker::pacemaker

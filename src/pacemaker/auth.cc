@@ -1,0 +1,83 @@
+#include "pacemaker/auth.h"
+
+#include "core/ids.h"
+
+namespace paasmaker::pacemaker {
+
+namespace {
+
+std::string CookieValue(const std::string& header, const std::string& name) {
+  size_t pos = 0;
+  while (pos < header.size()) {
+    size_t end = header.find(';', pos);
+    if (end == std::string::npos) end = header.size();
+    std::string part = header.substr(pos, end - pos);
+    size_t start = part.find_first_not_of(' ');
+    if (start != std::string::npos) part = part.substr(start);
+    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
+    pos = end + 1;
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<Principal> Authenticator::Authenticate(const http::Request& request) const {
+  std::string secret;
+  std::string authorization = request.Header("Authorization");
+  if (authorization.rfind("Bearer ", 0) == 0) secret = authorization.substr(7);
+  if (secret.empty()) secret = request.Header("X-Paasmaker-Key");
+  if (secret.empty()) {
+    std::string session = CookieValue(request.Header("Cookie"), kSessionCookie);
+    if (!session.empty()) {
+      PM_ASSIGN_OR_RETURN(auto user, users_.FindUserBySession(session));
+      if (!user) return Unauthenticated("the session has expired; log in again");
+      Principal p;
+      p.user = *user;
+      PM_ASSIGN_OR_RETURN(p.grants, users_.GrantsOf(user->id));
+      return p;
+    }
+    return Unauthenticated("authentication required: send an API key as 'Authorization: Bearer <key>'");
+  }
+  if (!node_token_.empty() && ids::SecretsEqual(secret, node_token_)) {
+    Principal p;
+    p.kind = Principal::Kind::kNode;
+    return p;
+  }
+  if (allow_super_ && !super_token_.empty() && ids::SecretsEqual(secret, super_token_)) {
+    Principal p;
+    p.kind = Principal::Kind::kSuper;
+    return p;
+  }
+  PM_ASSIGN_OR_RETURN(auto user, users_.FindUserByApiKey(secret));
+  if (!user) return Unauthenticated("unknown API key");
+  Principal p;
+  p.user = *user;
+  PM_ASSIGN_OR_RETURN(p.grants, users_.GrantsOf(user->id));
+  return p;
+}
+
+Result<Principal> Authenticator::Authorize(const http::Request& request, Access access,
+                                           const std::string& permission) const {
+  if (access == Access::kLogin) return Principal{};
+  PM_ASSIGN_OR_RETURN(Principal p, Authenticate(request));
+  switch (access) {
+    case Access::kLogin:
+      return p;
+    case Access::kNode:
+      if (p.kind != Principal::Kind::kNode) return PermissionDenied("this endpoint is for cluster nodes only");
+      return p;
+    case Access::kAny:
+      return p;
+    case Access::kUser:
+      if (p.kind == Principal::Kind::kNode) return PermissionDenied("the node token cannot be used for user endpoints");
+      return p;
+    case Access::kPermission:
+      if (p.kind == Principal::Kind::kNode) return PermissionDenied("the node token cannot be used for user endpoints");
+      if (!p.Allows(permission)) return PermissionDenied("permission " + permission + " is required");
+      return p;
+  }
+  return Internal("unknown access kind");
+}
+
+}  // namespace paasmaker::pacemaker

@@ -1,0 +1,59 @@
+// Authentication and authorisation of API requests (SPEC §9).
+//
+// Credentials come from `Authorization: Bearer <secret>`, `X-Paasmaker-Key`,
+// or the console's session cookie. A secret is, in this order: the node
+// token (node endpoints only), the super token (only when allow_supertoken;
+// bypasses permissions), a user API key. No credentials or unknown ones →
+// 401; known ones that are not allowed → 403. Secrets are compared in
+// constant time and never logged. Thread safe.
+#pragma once
+
+#include <string>
+
+#include "core/http.h"
+#include "pacemaker/store/user_store.h"
+
+namespace paasmaker::pacemaker {
+
+struct Principal {
+  enum class Kind { kUser, kNode, kSuper };
+  Kind kind = Kind::kUser;
+  User user;      // kUser
+  Grants grants;  // kUser
+
+  bool Allows(const std::string& permission, const std::string& workspace_id = "") const {
+    if (kind == Kind::kSuper) return true;
+    if (kind == Kind::kNode) return false;
+    return grants.Allows(permission, workspace_id);
+  }
+};
+
+// Which credentials an endpoint accepts.
+enum class Access {
+  kLogin,       // no credentials: only the login call that obtains them
+  kNode,        // node token only (node registration, reports)
+  kAny,         // any valid credential (information)
+  kPermission,  // a user with the route's permission (global), or the super token
+  kUser,        // any user or the super token; the handler checks workspace permissions
+};
+
+class Authenticator {
+ public:
+  Authenticator(UserStore& users, std::string node_token, std::string super_token, bool allow_super)
+      : users_(users), node_token_(std::move(node_token)), super_token_(std::move(super_token)),
+        allow_super_(allow_super) {}
+
+  Result<Principal> Authenticate(const http::Request& request) const;
+  // Authenticate, then check `access` (+ `permission` for kPermission).
+  Result<Principal> Authorize(const http::Request& request, Access access, const std::string& permission) const;
+
+  static constexpr const char* kSessionCookie = "paasmaker_session";
+
+ private:
+  UserStore& users_;
+  std::string node_token_;
+  std::string super_token_;
+  bool allow_super_;
+};
+
+}  // namespace paasmaker::pacemaker

@@ -1,0 +1,35 @@
+// API endpoint handlers, one file per resource. Each has the ApiHandler
+// signature; the route table (api_routes.cc) says who may call them.
+#pragma once
+
+#include "pacemaker/api_routes.h"
+
+namespace paasmaker::pacemaker::endpoints {
+
+#define PM_ENDPOINT(name) \
+  void name(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who)
+
+// information.cc
+PM_ENDPOINT(Information);
+PM_ENDPOINT(Login);
+// nodes.cc
+PM_ENDPOINT(RegisterNode);
+PM_ENDPOINT(ReportNode);
+PM_ENDPOINT(ShutdownNode);
+PM_ENDPOINT(ListNodes);
+PM_ENDPOINT(ShowNode);
+// workspaces.cc
+PM_ENDPOINT(ListWorkspaces);
+PM_ENDPOINT(CreateWorkspace);
+PM_ENDPOINT(ShowWorkspace);
+PM_ENDPOINT(DeleteWorkspace);
+// users.cc
+PM_ENDPOINT(ListUsers);
+PM_ENDPOINT(CreateUser);
+PM_ENDPOINT(ListRoles);
+PM_ENDPOINT(CreateRole);
+PM_ENDPOINT(AllocateRole);
+
+#undef PM_ENDPOINT
+
+}  // namespace paasmaker::pacemaker::endpoints

@@ -1,0 +1,111 @@
+// Node registration and reports (node token), node listings (users).
+#include "core/api_response.h"
+#include "core/ids.h"
+#include "core/log.h"
+#include "model/node.h"
+#include "pacemaker/endpoints/endpoints.h"
+#include "pacemaker/store/schema.h"
+
+namespace paasmaker::pacemaker::endpoints {
+
+using nlohmann::json;
+
+namespace {
+
+// Copies what a node says about itself into `node`; names the bad field.
+Status ApplyReport(const json& body, model::Node* node) {
+  auto name = api::RequiredString(body, "name");
+  if (!name.ok()) return name.status();
+  auto route = api::RequiredString(body, "route");
+  if (!route.ok()) return route.status();
+  if (!body.contains("api_port") || !body["api_port"].is_number_integer()) {
+    return InvalidArgument("api_port: required, an integer");
+  }
+  if (!body.contains("roles") || !body["roles"].is_array()) return InvalidArgument("roles: required, a list");
+  node->name = *name;
+  node->route = *route;
+  node->api_port = body["api_port"].get<int>();
+  node->roles.clear();
+  for (const auto& role : body["roles"]) {
+    if (!role.is_string()) return InvalidArgument("roles: must be a list of strings");
+    std::string r = role.get<std::string>();
+    if (r != "pacemaker" && r != "heart" && r != "router") return InvalidArgument("roles: unknown role '" + r + "'");
+    node->roles.push_back(r);
+  }
+  if (body.contains("tags") && body["tags"].is_object()) node->tags = body["tags"];
+  if (body.contains("runtimes") && body["runtimes"].is_object()) node->runtimes = body["runtimes"];
+  if (body.contains("stats") && body["stats"].is_object()) node->stats = body["stats"];
+  if (body.contains("score") && body["score"].is_number()) node->score = body["score"].get<double>();
+  node->state = model::kNodeActive;
+  node->last_heard = NowSeconds();
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterNode(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
+  auto body = api::ParseJsonBody(req);
+  if (!body.ok()) return api::RespondError(res, body.status());
+  model::Node node;
+  // A node that lost its record (new database) keeps the UUID it has.
+  std::string uuid = api::OptionalString(*body, "uuid");
+  bool known = false;
+  if (!uuid.empty()) {
+    auto existing = ctx.nodes.Find(uuid);
+    if (!existing.ok()) return api::RespondError(res, existing.status());
+    if (existing->has_value()) {
+      node = **existing;
+      known = true;
+    }
+  }
+  if (!known) {
+    node.uuid = uuid.empty() ? ids::NewUuid() : uuid;
+    node.created = NowSeconds();
+  }
+  Status applied = ApplyReport(*body, &node);
+  if (!applied.ok()) return api::RespondError(res, applied);
+  Status saved = ctx.nodes.Save(node);
+  if (!saved.ok()) return api::RespondError(res, saved);
+  PM_LOG_INFO("node {} ({}) registered with roles {}", node.name, node.uuid, json(node.roles).dump());
+  api::RespondData(res, {{"node", node.ToJson()}}, known ? 200 : 201);
+}
+
+void ReportNode(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
+  auto body = api::ParseJsonBody(req);
+  if (!body.ok()) return api::RespondError(res, body.status());
+  auto existing = ctx.nodes.Find(req.params[0]);
+  if (!existing.ok()) return api::RespondError(res, existing.status());
+  if (!existing->has_value()) return api::RespondError(res, NotFound("no node " + req.params[0] + "; register again"));
+  model::Node node = **existing;
+  bool was_active = node.state == model::kNodeActive;
+  Status applied = ApplyReport(*body, &node);
+  if (!applied.ok()) return api::RespondError(res, applied);
+  Status saved = ctx.nodes.Save(node);
+  if (!saved.ok()) return api::RespondError(res, saved);
+  if (!was_active) PM_LOG_INFO("node {} ({}) is ACTIVE again", node.name, node.uuid);
+  api::RespondData(res, {{"node", node.ToJson()}});
+}
+
+void ShutdownNode(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
+  Status status = ctx.nodes.SetState(req.params[0], model::kNodeStopped);
+  if (!status.ok()) return api::RespondError(res, status);
+  PM_LOG_INFO("node {} is stopping: marked STOPPED", req.params[0]);
+  api::RespondData(res, {{"uuid", req.params[0]}, {"state", model::kNodeStopped}});
+}
+
+void ListNodes(PacemakerContext& ctx, const http::Request&, http::Response& res, const Principal&) {
+  auto nodes = ctx.nodes.List();
+  if (!nodes.ok()) return api::RespondError(res, nodes.status());
+  json list = json::array();
+  for (const auto& n : *nodes) list.push_back(n.ToJson());
+  api::RespondData(res, {{"nodes", list}});
+}
+
+void ShowNode(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
+  auto node = ctx.nodes.Find(req.params[0]);
+  if (!node.ok()) return api::RespondError(res, node.status());
+  if (!node->has_value()) return api::RespondError(res, NotFound("no node " + req.params[0]));
+  api::RespondData(res, {{"node", (*node)->ToJson()}});
+}
+
+}  // namespace paasmaker::pacemaker::endpoints

@@ -1,0 +1,39 @@
+// Pacemaker: the controller role (SPEC §1). Owns the SQL state and serves
+// the API on the node's HTTP server.
+//
+// Start() opens the database (SQLite in data_dir by default, or the
+// configured PostgreSQL DSN), applies schema migrations, bootstraps a fresh
+// cluster and installs the API routes. Stop() is called after the HTTP server
+// has stopped. Start/Stop from the node's controlling thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/node_config.h"
+#include "core/http.h"
+#include "pacemaker/bootstrap.h"
+
+namespace paasmaker::pacemaker {
+
+struct PacemakerContext;
+
+class Pacemaker {
+ public:
+  Pacemaker(const config::NodeConfig& config, std::string node_token);
+  ~Pacemaker();
+
+  Status Start(http::Server& server);
+  void Stop();
+
+  void SetNodeUuid(const std::string& uuid);
+  const BootstrapResult& bootstrap() const { return bootstrap_; }
+
+ private:
+  const config::NodeConfig& config_;
+  std::string node_token_;
+  std::unique_ptr<PacemakerContext> context_;
+  BootstrapResult bootstrap_;
+};
+
+}  // namespace paasmaker::pacemaker

@@ -1,0 +1,27 @@
+// NodeStore: nodes as the pacemaker records them (table `nodes`).
+// Thread safe (the Database serialises access).
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "core/sql/database.h"
+#include "model/node.h"
+
+namespace paasmaker::pacemaker {
+
+class NodeStore {
+ public:
+  explicit NodeStore(sql::Database& db) : db_(db) {}
+
+  // Inserts or replaces the node's record (by uuid).
+  Status Save(const model::Node& node);
+  Result<std::optional<model::Node>> Find(const std::string& uuid);
+  Result<std::vector<model::Node>> List();
+  Status SetState(const std::string& uuid, const std::string& state);
+
+ private:
+  sql::Database& db_;
+};
+
+}  // namespace paasmaker::pacemaker

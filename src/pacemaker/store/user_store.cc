@@ -1,0 +1,179 @@
+#include "pacemaker/store/user_store.h"
+
+#include "core/ids.h"
+#include "model/permissions.h"
+#include "pacemaker/store/schema.h"
+
+namespace paasmaker::pacemaker {
+
+using nlohmann::json;
+
+namespace {
+
+User UserFromRow(const sql::Row& row) {
+  User u;
+  u.id = row.GetString("id");
+  u.login = row.GetString("login");
+  u.name = row.GetString("name");
+  u.email = row.GetString("email");
+  u.enabled = row.GetInt("enabled") != 0;
+  u.created = row.GetDouble("created");
+  return u;
+}
+
+Role RoleFromRow(const sql::Row& row) {
+  Role r;
+  r.id = row.GetString("id");
+  r.name = row.GetString("name");
+  json perms = json::parse(row.GetString("permissions"), nullptr, false);
+  if (perms.is_array()) {
+    for (const auto& p : perms) {
+      if (p.is_string()) r.permissions.push_back(p.get<std::string>());
+    }
+  }
+  return r;
+}
+
+bool IsUniqueViolation(const Status& s) {
+  const auto& m = s.message();
+  return m.find("UNIQUE") != std::string::npos || m.find("unique") != std::string::npos ||
+         m.find("duplicate") != std::string::npos;
+}
+
+}  // namespace
+
+json User::ToJson() const {
+  return {{"id", id}, {"login", login}, {"name", name}, {"email", email}, {"enabled", enabled}, {"created", created}};
+}
+
+json Role::ToJson() const { return {{"id", id}, {"name", name}, {"permissions", permissions}}; }
+
+bool Grants::Allows(const std::string& permission, const std::string& workspace_id) const {
+  if (global.count(permission)) return true;
+  if (workspace_id.empty()) return false;
+  auto it = by_workspace.find(workspace_id);
+  return it != by_workspace.end() && it->second.count(permission);
+}
+
+Result<std::pair<User, std::string>> UserStore::CreateUser(const std::string& login, const std::string& name,
+                                                           const std::string& email, const std::string& password) {
+  if (password.size() < 8) return InvalidArgument("password: must be at least 8 characters");
+  PM_ASSIGN_OR_RETURN(std::string hash, ids::HashPassword(password));
+  User u;
+  u.id = ids::NewUuid();
+  u.login = login;
+  u.name = name.empty() ? login : name;
+  u.email = email;
+  u.created = NowSeconds();
+  std::string api_key = ids::RandomToken(24);
+  auto inserted = db_.Execute(
+      "INSERT INTO users (id, login, name, email, password_hash, api_key_hash, enabled, created) "
+      "VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+      {u.id, u.login, u.name, u.email, hash, ids::Sha256Hex(api_key), u.created});
+  if (!inserted.ok()) {
+    if (IsUniqueViolation(inserted.status())) return AlreadyExists("login: a user '" + login + "' already exists");
+    return inserted.status();
+  }
+  return std::make_pair(u, api_key);
+}
+
+Result<std::vector<User>> UserStore::ListUsers() {
+  PM_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT * FROM users ORDER BY login"));
+  std::vector<User> users;
+  for (const auto& row : rows) users.push_back(UserFromRow(row));
+  return users;
+}
+
+Result<std::optional<User>> UserStore::FindUserByApiKey(const std::string& api_key) {
+  PM_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT * FROM users WHERE api_key_hash = ? AND enabled = 1",
+                                           {ids::Sha256Hex(api_key)}));
+  if (rows.empty()) return std::optional<User>();
+  return std::optional<User>(UserFromRow(rows.front()));
+}
+
+Result<std::optional<User>> UserStore::CheckPassword(const std::string& login, const std::string& password) {
+  PM_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT * FROM users WHERE login = ? AND enabled = 1", {login}));
+  if (rows.empty() || !ids::VerifyPassword(rows.front().GetString("password_hash"), password)) {
+    return std::optional<User>();
+  }
+  return std::optional<User>(UserFromRow(rows.front()));
+}
+
+Result<Role> UserStore::CreateRole(const std::string& name, const std::vector<std::string>& permissions) {
+  for (const auto& p : permissions) {
+    if (!model::IsPermission(p)) return InvalidArgument("permissions: no such permission '" + p + "'");
+  }
+  Role r{ids::NewUuid(), name, permissions};
+  auto inserted = db_.Execute("INSERT INTO roles (id, name, permissions, created) VALUES (?, ?, ?, ?)",
+                              {r.id, r.name, json(permissions).dump(), NowSeconds()});
+  if (!inserted.ok()) {
+    if (IsUniqueViolation(inserted.status())) return AlreadyExists("name: a role '" + name + "' already exists");
+    return inserted.status();
+  }
+  return r;
+}
+
+Result<std::vector<Role>> UserStore::ListRoles() {
+  PM_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT * FROM roles ORDER BY name"));
+  std::vector<Role> roles;
+  for (const auto& row : rows) roles.push_back(RoleFromRow(row));
+  return roles;
+}
+
+Status UserStore::Allocate(const std::string& user_id, const std::string& role_id, const std::string& workspace_id) {
+  PM_ASSIGN_OR_RETURN(auto users, db_.Query("SELECT id FROM users WHERE id = ?", {user_id}));
+  if (users.empty()) return NotFound("user_id: no user " + user_id);
+  PM_ASSIGN_OR_RETURN(auto roles, db_.Query("SELECT id FROM roles WHERE id = ?", {role_id}));
+  if (roles.empty()) return NotFound("role_id: no role " + role_id);
+  if (!workspace_id.empty()) {
+    PM_ASSIGN_OR_RETURN(auto ws, db_.Query("SELECT id FROM workspaces WHERE id = ?", {workspace_id}));
+    if (ws.empty()) return NotFound("workspace_id: no workspace " + workspace_id);
+  }
+  auto inserted = db_.Execute(
+      "INSERT INTO role_allocations (id, user_id, role_id, workspace_id, created) VALUES (?, ?, ?, ?, ?)",
+      {ids::NewUuid(), user_id, role_id, workspace_id.empty() ? sql::Null() : sql::Value(workspace_id),
+       NowSeconds()});
+  return inserted.ok() ? Status::Ok() : inserted.status();
+}
+
+Result<Grants> UserStore::GrantsOf(const std::string& user_id) {
+  PM_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT a.workspace_id AS workspace_id, r.permissions AS permissions "
+                                           "FROM role_allocations a JOIN roles r ON r.id = a.role_id "
+                                           "WHERE a.user_id = ?",
+                                           {user_id}));
+  Grants grants;
+  for (const auto& row : rows) {
+    json perms = json::parse(row.GetString("permissions"), nullptr, false);
+    if (!perms.is_array()) continue;
+    std::string workspace = row.IsNull("workspace_id") ? "" : row.GetString("workspace_id");
+    for (const auto& p : perms) {
+      if (!p.is_string()) continue;
+      if (workspace.empty()) grants.global.insert(p.get<std::string>());
+      else grants.by_workspace[workspace].insert(p.get<std::string>());
+    }
+  }
+  return grants;
+}
+
+Result<std::string> UserStore::CreateSession(const std::string& user_id, double lifetime_seconds) {
+  std::string token = ids::RandomToken(32);
+  auto inserted = db_.Execute("INSERT INTO sessions (token_hash, user_id, expires) VALUES (?, ?, ?)",
+                              {ids::Sha256Hex(token), user_id, NowSeconds() + lifetime_seconds});
+  if (!inserted.ok()) return inserted.status();
+  return token;
+}
+
+Result<std::optional<User>> UserStore::FindUserBySession(const std::string& token) {
+  PM_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id "
+                                           "WHERE s.token_hash = ? AND s.expires > ? AND u.enabled = 1",
+                                           {ids::Sha256Hex(token), NowSeconds()}));
+  if (rows.empty()) return std::optional<User>();
+  return std::optional<User>(UserFromRow(rows.front()));
+}
+
+Result<int64_t> UserStore::CountUsers() {
+  PM_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT COUNT(*) AS n FROM users"));
+  return rows.empty() ? int64_t{0} : rows.front().GetInt("n");
+}
+
+}  // namespace paasmaker::pacemaker

@@ -1,0 +1,70 @@
+// UserStore: users, roles, role allocations and console sessions.
+//
+// API keys and session tokens are never stored: only their SHA-256, so a
+// copy of the database does not hand out access. Passwords are kept as
+// Argon2id hashes. Thread safe (the Database serialises access).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/sql/database.h"
+
+namespace paasmaker::pacemaker {
+
+struct User {
+  std::string id;
+  std::string login;
+  std::string name;
+  std::string email;
+  bool enabled = true;
+  double created = 0;
+  nlohmann::json ToJson() const;
+};
+
+struct Role {
+  std::string id;
+  std::string name;
+  std::vector<std::string> permissions;
+  nlohmann::json ToJson() const;
+};
+
+// Permissions of one user: global ones, and per workspace.
+struct Grants {
+  std::set<std::string> global;
+  std::map<std::string, std::set<std::string>> by_workspace;
+  // Granted globally, or on `workspace_id` when it is not empty.
+  bool Allows(const std::string& permission, const std::string& workspace_id = "") const;
+};
+
+class UserStore {
+ public:
+  explicit UserStore(sql::Database& db) : db_(db) {}
+
+  // Creates a user; returns it and its new API key (shown once).
+  Result<std::pair<User, std::string>> CreateUser(const std::string& login, const std::string& name,
+                                                  const std::string& email, const std::string& password);
+  Result<std::vector<User>> ListUsers();
+  Result<std::optional<User>> FindUserByApiKey(const std::string& api_key);
+  Result<std::optional<User>> CheckPassword(const std::string& login, const std::string& password);
+
+  Result<Role> CreateRole(const std::string& name, const std::vector<std::string>& permissions);
+  Result<std::vector<Role>> ListRoles();
+  Status Allocate(const std::string& user_id, const std::string& role_id, const std::string& workspace_id);
+  Result<Grants> GrantsOf(const std::string& user_id);
+
+  // Console sessions: a random token whose hash is stored with an expiry.
+  Result<std::string> CreateSession(const std::string& user_id, double lifetime_seconds);
+  Result<std::optional<User>> FindUserBySession(const std::string& token);
+
+  Result<int64_t> CountUsers();
+
+ private:
+  sql::Database& db_;
+};
+
+}  // namespace paasmaker::pacemaker

@@ -1,0 +1,287 @@
+#include "harness.h"
+
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "core/files.h"
+#include "core/ids.h"
+#include "core/net.h"
+
+namespace paasmaker::testing {
+
+using nlohmann::json;
+
+std::string PaasmakerBinary() { return PAASMAKER_BINARY; }
+
+CommandResult RunPaasmaker(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                           const std::string& working_dir) {
+  process::LaunchOptions o;
+  o.argv = {PaasmakerBinary()};
+  o.argv.insert(o.argv.end(), args.begin(), args.end());
+  o.env = env;
+  o.working_dir = working_dir;
+  CommandResult result;
+  auto r = process::Run(o, std::chrono::seconds(60));
+  if (!r.ok()) {
+    result.output = r.status().ToString();
+    return result;
+  }
+  result.exit_code = r->exit.exited ? r->exit.exit_code : 128 + r->exit.signal;
+  result.output = r->output;
+  return result;
+}
+
+namespace {
+
+int Port() {
+  auto port = net::FreePort();
+  if (!port.ok()) ADD_FAILURE() << port.status().ToString();
+  return port.ok() ? *port : 0;
+}
+
+std::string CommandLine(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+  std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+  return cmdline;
+}
+
+}  // namespace
+
+ClusterNode::ClusterNode(Cluster& cluster, std::string name, std::vector<std::string> roles)
+    : cluster_(cluster), name_(std::move(name)), roles_(std::move(roles)), dir_(cluster.dir_ / name_) {
+  ports_.http = Port();
+  ports_.table = Port();
+  if (HasRole("pacemaker")) {
+    ports_.stats = Port();
+    ports_.jobs = Port();
+  }
+  if (HasRole("router")) {
+    ports_.router_direct = Port();
+    ports_.router_80 = Port();
+    ports_.router_443 = Port();
+  }
+}
+
+bool ClusterNode::HasRole(const std::string& role) const {
+  return std::find(roles_.begin(), roles_.end(), role) != roles_.end();
+}
+
+void ClusterNode::WriteConfig() {
+  ClusterNode* master = nullptr;
+  for (auto& n : cluster_.nodes_) {
+    if (n->HasRole("pacemaker")) master = n.get();
+  }
+  const NodePorts& mp = master ? master->ports() : ports_;
+  auto enabled = [&](const std::string& role) { return HasRole(role) ? "true" : "false"; };
+  std::string yaml;
+  yaml += "my_name: " + name_ + "\n";
+  yaml += "my_route: 127.0.0.1\n";
+  yaml += "http_port: " + std::to_string(ports_.http) + "\n";
+  yaml += "data_dir: " + dir_ + "\n";
+  yaml += "node_token: " + cluster_.node_token_ + "\n";
+  yaml += "log_level: debug\n";
+  yaml += "node_report_interval: 0.5\n";
+  yaml += "master: {host: 127.0.0.1, port: " + std::to_string(mp.http) + "}\n";
+  if (!redis_yaml_override.empty()) {
+    yaml += redis_yaml_override;
+  } else {
+    yaml += "redis:\n";
+    if (HasRole("pacemaker")) {
+      yaml += "  table: {port: " + std::to_string(ports_.table) + "}\n";
+    } else {
+      yaml += "  table: {port: " + std::to_string(ports_.table) + ", replica_of: {host: 127.0.0.1, port: " +
+              std::to_string(mp.table) + "}}\n";
+    }
+    yaml += "  stats: {port: " + std::to_string(mp.stats) + "}\n";
+    yaml += "  jobs: {port: " + std::to_string(mp.jobs) + "}\n";
+  }
+  yaml += std::string("pacemaker: {enabled: ") + enabled("pacemaker") + "}\n";
+  yaml += std::string("heart: {enabled: ") + enabled("heart") + "}\n";
+  yaml += std::string("router: {enabled: ") + enabled("router") + ", nginx: {port_direct: " +
+          std::to_string(ports_.router_direct == 0 ? Port() : ports_.router_direct) +
+          ", port_80: " + std::to_string(ports_.router_80 == 0 ? Port() : ports_.router_80) +
+          ", port_443: " + std::to_string(ports_.router_443 == 0 ? Port() : ports_.router_443) + "}}\n";
+  yaml += extra_yaml;
+  ASSERT_TRUE(files::WriteFileAtomically(config_path(), yaml).ok());
+}
+
+bool ClusterNode::Start() {
+  WriteConfig();
+  process::LaunchOptions options;
+  options.argv = {PaasmakerBinary(), "server", "-c", config_path()};
+  options.output_file = log_path();
+  auto launched = process::Launch(options);
+  if (!launched.ok()) {
+    ADD_FAILURE() << launched.status().ToString();
+    return false;
+  }
+  process_ = *launched;
+  bool up = WaitFor([&] { return net::PortAcceptsConnections("127.0.0.1", ports_.http) || !running(); },
+                    std::chrono::seconds(30)) &&
+            running();
+  if (!up) ADD_FAILURE() << "node " << name_ << " did not start; output:\n" << Output();
+  return up;
+}
+
+bool ClusterNode::Stop() {
+  if (!process_) return true;
+  process_->Signal(SIGTERM);
+  return process_->Wait(std::chrono::seconds(15)).has_value();
+}
+
+void ClusterNode::Kill() {
+  if (!process_) return;
+  // The node only: its managed daemons live in their own process groups.
+  ::kill(process_->pid(), SIGKILL);
+  process_->Wait(std::chrono::seconds(10));
+}
+
+void ClusterNode::Signal(int sig) {
+  if (process_) ::kill(process_->pid(), sig);
+}
+
+std::optional<process::ExitInfo> ClusterNode::exit_info() const {
+  if (!process_) return std::nullopt;
+  return process_->Wait(std::chrono::milliseconds(0));
+}
+
+std::string ClusterNode::Output() const {
+  auto text = files::ReadFile(log_path());
+  return text.ok() ? *text : "";
+}
+
+std::string ClusterNode::Uuid() const {
+  auto text = files::ReadFile(dir_ + "/node_uuid");
+  if (!text.ok()) return "";
+  std::string uuid = *text;
+  while (!uuid.empty() && uuid.back() == '\n') uuid.pop_back();
+  return uuid;
+}
+
+Cluster::Cluster() : dir_("pm-cluster") {
+  ids::Initialize().IgnoreError();
+  node_token_ = ids::RandomToken(16);
+}
+
+Cluster::~Cluster() {
+  StopAll();
+  // Safety net: nothing of this test may outlive it.
+  for (pid_t pid : StrayProcesses()) ::kill(pid, SIGKILL);
+}
+
+ClusterNode& Cluster::AddNode(const std::string& name, std::vector<std::string> roles) {
+  nodes_.push_back(std::make_unique<ClusterNode>(*this, name, std::move(roles)));
+  return *nodes_.back();
+}
+
+void Cluster::AddStandardNodes(int hearts, int routers) {
+  AddNode("pacemaker", {"pacemaker"});
+  for (int i = 1; i <= hearts; ++i) AddNode("heart-" + std::to_string(i), {"heart"});
+  for (int i = 1; i <= routers; ++i) AddNode("router-" + std::to_string(i), {"router"});
+}
+
+bool Cluster::StartAll() {
+  // The pacemaker first: the others register with it.
+  for (auto& n : nodes_) {
+    if (n->HasRole("pacemaker") && !n->Start()) return false;
+  }
+  for (auto& n : nodes_) {
+    if (!n->HasRole("pacemaker") && !n->Start()) return false;
+  }
+  return true;
+}
+
+void Cluster::StopAll() {
+  // Non-pacemaker nodes first, so their shutdown notices reach the pacemaker.
+  for (auto& n : nodes_) {
+    if (!n->HasRole("pacemaker")) n->Stop();
+  }
+  for (auto& n : nodes_) n->Stop();
+}
+
+ClusterNode& Cluster::node(const std::string& name) {
+  for (auto& n : nodes_) {
+    if (n->name() == name) return *n;
+  }
+  throw std::runtime_error("no node " + name);
+}
+
+ClusterNode& Cluster::pacemaker() {
+  for (auto& n : nodes_) {
+    if (n->HasRole("pacemaker")) return *n;
+  }
+  throw std::runtime_error("no pacemaker");
+}
+
+std::string Cluster::admin_key() const {
+  for (const auto& n : nodes_) {
+    if (!n->HasRole("pacemaker")) continue;
+    auto text = files::ReadFile(n->data_dir() + "/admin_api_key");
+    if (!text.ok()) return "";
+    std::string key = *text;
+    while (!key.empty() && key.back() == '\n') key.pop_back();
+    return key;
+  }
+  return "";
+}
+
+Result<http::ClientResponse> Cluster::Get(const std::string& path, const std::string& secret) {
+  http::Client client(pacemaker().url(), std::chrono::seconds(5));
+  return client.Get(path, {{"Authorization", "Bearer " + (secret.empty() ? admin_key() : secret)}});
+}
+
+Result<http::ClientResponse> Cluster::Post(const std::string& path, const json& body, const std::string& secret) {
+  http::Client client(pacemaker().url(), std::chrono::seconds(5));
+  return client.Post(path, body.dump(), {{"Authorization", "Bearer " + (secret.empty() ? admin_key() : secret)}});
+}
+
+json Cluster::GetData(const std::string& path) {
+  auto response = Get(path);
+  if (!response.ok() || response->status != 200) return json::object();
+  json body = json::parse(response->body, nullptr, false);
+  return body.is_discarded() ? json::object() : body["data"];
+}
+
+std::map<std::string, json> Cluster::ListedNodes() {
+  std::map<std::string, json> out;
+  json data = GetData("/api/v1/nodes");
+  if (!data.contains("nodes")) return out;
+  for (const auto& n : data["nodes"]) out[n["name"].get<std::string>()] = n;
+  return out;
+}
+
+bool Cluster::WaitForNodeState(const std::string& name, const std::string& state, std::chrono::milliseconds timeout) {
+  return WaitFor(
+      [&] {
+        auto nodes = ListedNodes();
+        return nodes.count(name) && nodes[name]["state"] == state;
+      },
+      timeout, std::chrono::milliseconds(100));
+}
+
+std::vector<pid_t> Cluster::StrayProcesses() const {
+  std::vector<pid_t> stray;
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) return stray;
+  while (dirent* entry = ::readdir(proc)) {
+    pid_t pid = static_cast<pid_t>(std::atoi(entry->d_name));
+    if (pid <= 0 || pid == ::getpid()) continue;
+    // Managed redis-servers rewrite their command line, but keep their
+    // working directory inside the node's data dir.
+    char cwd[4096] = {0};
+    ssize_t n = ::readlink(("/proc/" + std::to_string(pid) + "/cwd").c_str(), cwd, sizeof(cwd) - 1);
+    bool ours = CommandLine(pid).find(dir_.path()) != std::string::npos ||
+                (n > 0 && std::string(cwd, static_cast<size_t>(n)).rfind(dir_.path(), 0) == 0);
+    if (ours && process::PidAlive(pid)) stray.push_back(pid);
+  }
+  ::closedir(proc);
+  return stray;
+}
+
+}  // namespace paasmaker::testing

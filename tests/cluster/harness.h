@@ -1,0 +1,127 @@
+// Cluster test harness: real `paasmaker server` processes on 127.0.0.1.
+//
+// A Cluster owns a temp dir; each node gets its own data dir, config file,
+// free ports and log. Tests add nodes (a pacemaker, hearts, routers), start
+// them, and wait on conditions against deadlines — never fixed sleeps. The
+// destructor stops every node with SIGTERM and then kills anything still
+// running whose command line mentions the cluster's temp dir, so a failed
+// test never leaves processes behind (tests that check clean shutdown call
+// StrayProcesses() themselves before that safety net).
+//
+// Thread safety: one test thread.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/http.h"
+#include "core/process.h"
+#include "core/redis_client.h"
+#include "temp_dir.h"
+
+namespace paasmaker::testing {
+
+// The paasmaker binary under test (set by CMake).
+std::string PaasmakerBinary();
+
+// Runs the paasmaker binary (a client command) to completion.
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+CommandResult RunPaasmaker(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
+                           const std::string& working_dir = "");
+
+struct NodePorts {
+  int http = 0;
+  int table = 0;  // master table (pacemaker) or replica (router)
+  int stats = 0;
+  int jobs = 0;
+  int router_direct = 0, router_80 = 0, router_443 = 0;
+};
+
+class Cluster;
+
+class ClusterNode {
+ public:
+  ClusterNode(Cluster& cluster, std::string name, std::vector<std::string> roles);
+
+  const std::string& name() const { return name_; }
+  const std::vector<std::string>& roles() const { return roles_; }
+  const NodePorts& ports() const { return ports_; }
+  std::string data_dir() const { return dir_; }
+  std::string config_path() const { return dir_ + ".yml"; }
+  std::string log_path() const { return dir_ + ".out"; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(ports_.http); }
+  bool HasRole(const std::string& role) const;
+
+  // Extra YAML appended to the generated config (e.g. managed: false stores).
+  std::string extra_yaml;
+  // Replaces sections of the generated config when set.
+  std::string redis_yaml_override;
+
+  void WriteConfig();
+  bool Start();          // launches; true once its HTTP port answers
+  bool Stop();           // SIGTERM; true if it exited within 15 s
+  void Kill();           // SIGKILL the node process only (its children live on)
+  void Signal(int sig);
+  bool running() const { return process_ && process_->running(); }
+  pid_t pid() const { return process_ ? process_->pid() : 0; }
+  std::optional<process::ExitInfo> exit_info() const;
+  std::string Output() const;  // what the process printed
+  std::string Uuid() const;    // from its data dir, once registered
+
+ private:
+  Cluster& cluster_;
+  std::string name_;
+  std::vector<std::string> roles_;
+  std::string dir_;
+  NodePorts ports_;
+  std::shared_ptr<process::Process> process_;
+};
+
+class Cluster {
+ public:
+  Cluster();
+  ~Cluster();
+
+  ClusterNode& AddNode(const std::string& name, std::vector<std::string> roles);
+  // The usual shape: pacemaker, heart-1, heart-2, router-1.
+  void AddStandardNodes(int hearts = 2, int routers = 1);
+  bool StartAll();
+  void StopAll();
+
+  ClusterNode& node(const std::string& name);
+  ClusterNode& pacemaker();
+  std::vector<std::unique_ptr<ClusterNode>>& nodes() { return nodes_; }
+
+  const std::string& node_token() const { return node_token_; }
+  const TempDir& dir() const { return dir_; }
+  std::string admin_key() const;  // from the pacemaker's credentials file
+
+  // API calls to the pacemaker with the admin key (or the given secret).
+  Result<http::ClientResponse> Get(const std::string& path, const std::string& secret = "");
+  Result<http::ClientResponse> Post(const std::string& path, const nlohmann::json& body, const std::string& secret = "");
+  // GET that returns the envelope's data (empty object on any failure).
+  nlohmann::json GetData(const std::string& path);
+
+  // Nodes as the pacemaker lists them, by name.
+  std::map<std::string, nlohmann::json> ListedNodes();
+  bool WaitForNodeState(const std::string& name, const std::string& state, std::chrono::milliseconds timeout);
+
+  // Processes (other than ones this test process launched and still holds)
+  // whose command line mentions this cluster's temp dir.
+  std::vector<pid_t> StrayProcesses() const;
+
+ private:
+  friend class ClusterNode;
+  TempDir dir_;
+  std::string node_token_;
+  std::vector<std::unique_ptr<ClusterNode>> nodes_;
+};
+
+}  // namespace paasmaker::testing

@@ -1,0 +1,54 @@
+// The routing table: a key written to the pacemaker's master table Redis
+// appears on a router's local replica.
+#include <gtest/gtest.h>
+
+#include "harness.h"
+
+namespace paasmaker::testing {
+namespace {
+
+TEST(ReplicaTest, MasterWritesReachTheRouterReplica) {
+  Cluster cluster;
+  cluster.AddStandardNodes(1, 2);
+  ASSERT_TRUE(cluster.StartAll());
+  redis::Client master({"127.0.0.1", cluster.pacemaker().ports().table, ""});
+  redis::Client replica1({"127.0.0.1", cluster.node("router-1").ports().table, ""});
+  redis::Client replica2({"127.0.0.1", cluster.node("router-2").ports().table, ""});
+  ASSERT_TRUE(master.Command({"SADD", "instances:app.example.com", "127.0.0.1:42600#vt#node#inst"}).ok());
+  ASSERT_TRUE(master.Command({"INCR", "serial"}).ok());
+  for (auto* replica : {&replica1, &replica2}) {
+    EXPECT_TRUE(WaitFor(
+        [&] {
+          auto members = replica->Command({"SMEMBERS", "instances:app.example.com"});
+          return members.ok() && members->elements.size() == 1 &&
+                 members->elements[0].str == "127.0.0.1:42600#vt#node#inst";
+        },
+        std::chrono::seconds(15)));
+    auto serial = replica->Command({"GET", "serial"});
+    ASSERT_TRUE(serial.ok());
+    EXPECT_EQ(serial->str, "1");
+    // A replica is read-only: routers never write the table.
+    EXPECT_FALSE(replica->Command({"SET", "x", "y"}).ok());
+  }
+}
+
+TEST(ReplicaTest, ReplicaStartedBeforeItsMasterSyncsOnceTheMasterIsUp) {
+  Cluster cluster;
+  cluster.AddStandardNodes(0, 1);
+  // The router first: its replica keeps retrying the master.
+  ASSERT_TRUE(cluster.node("router-1").Start());
+  ASSERT_TRUE(cluster.pacemaker().Start());
+  redis::Client master({"127.0.0.1", cluster.pacemaker().ports().table, ""});
+  redis::Client replica({"127.0.0.1", cluster.node("router-1").ports().table, ""});
+  ASSERT_TRUE(master.Command({"SET", "serial", "42"}).ok());
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        auto serial = replica.Command({"GET", "serial"});
+        return serial.ok() && serial->str == "42";
+      },
+      std::chrono::seconds(20)));
+  EXPECT_TRUE(cluster.WaitForNodeState("router-1", "ACTIVE", std::chrono::seconds(20)));
+}
+
+}  // namespace
+}  // namespace paasmaker::testing

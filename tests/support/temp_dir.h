@@ -1,0 +1,31 @@
+// TempDir: a fresh directory under $TMPDIR (or /tmp), removed with its
+// contents when the object is destroyed (unless PAASMAKER_KEEP_TEST_DIRS is set,
+// for post-mortems).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+namespace paasmaker::testing {
+
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix = "pm-test");
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// Polls `condition` every `interval` until it is true or `timeout` passes.
+// Returns whether it became true. Never a fixed sleep: the wait ends as soon
+// as the condition holds.
+bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
+             std::chrono::milliseconds interval = std::chrono::milliseconds(20));
+
+}  // namespace paasmaker::testing

@@ -1,0 +1,53 @@
+#include "test_redis.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "core/net.h"
+
+namespace paasmaker::testing {
+
+TestRedisServer::TestRedisServer() : dir_("pm-redis") {
+  auto port = net::FreePort();
+  if (!port.ok()) {
+    ADD_FAILURE() << port.status().ToString();
+    return;
+  }
+  port_ = *port;
+  if (!Start()) ADD_FAILURE() << "redis-server did not start on port " << port_;
+}
+
+TestRedisServer::~TestRedisServer() {
+  if (process_) process_->Stop(std::chrono::milliseconds(2000));
+}
+
+bool TestRedisServer::Start() {
+  process::LaunchOptions options;
+  options.argv = {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
+                  "--dir", dir_.path(), "--save", "", "--appendonly", "no"};
+  options.output_file = dir_ / "redis.log";
+  auto launched = process::Launch(options);
+  if (!launched.ok()) return false;
+  process_ = *launched;
+  redis::Client client(endpoint(), std::chrono::milliseconds(200));
+  bool up = WaitFor([&] { return client.Ping().ok(); }, std::chrono::seconds(10));
+  if (!up) {
+    process_->Stop(std::chrono::milliseconds(500));
+    process_.reset();
+  }
+  return up;
+}
+
+void TestRedisServer::Kill() {
+  if (!process_) return;
+  process_->Signal(SIGKILL);
+  process_->Wait(std::chrono::seconds(5));
+  process_.reset();
+}
+
+bool TestRedisServer::Restart() {
+  Kill();
+  return Start();
+}
+
+}  // namespace paasmaker::testing

@@ -1,0 +1,101 @@
+#include <gtest/gtest.h>
+
+#include "config/node_config.h"
+#include "core/files.h"
+#include "temp_dir.h"
+
+namespace paasmaker {
+namespace {
+
+TEST(NodeConfigTest, EmptyConfigHasSpecDefaults) {
+  auto c = config::ParseNodeConfig("", "empty.yml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->http_port, 42500);
+  EXPECT_EQ(c->data_dir, "./data");
+  EXPECT_EQ(c->my_route, "127.0.0.1");
+  EXPECT_EQ(c->log_level, "info");
+  EXPECT_DOUBLE_EQ(c->node_report_interval, 3.0);
+  EXPECT_EQ(c->misc_ports_minimum, 42600);
+  EXPECT_EQ(c->misc_ports_maximum, 42699);
+  EXPECT_EQ(c->redis.table.port, 42510);
+  EXPECT_EQ(c->redis.stats.port, 42512);
+  EXPECT_EQ(c->redis.jobs.port, 42513);
+  EXPECT_TRUE(c->redis.table.managed);
+  EXPECT_TRUE(c->redis.table.shutdown);
+  EXPECT_EQ(c->pacemaker.cluster_hostname, "local.paasmaker.net");
+  EXPECT_FALSE(c->pacemaker.allow_supertoken);
+  EXPECT_DOUBLE_EQ(c->pacemaker.node_down_timeout, 10.0);
+  EXPECT_EQ(c->pacemaker.max_upload_size, 1024LL * 1024 * 1024);
+  EXPECT_EQ(c->router.port_direct, 42530);
+  EXPECT_EQ(c->router.port_80, 42531);
+  EXPECT_EQ(c->router.port_443, 42532);
+  EXPECT_DOUBLE_EQ(c->router.stats_interval, 0.5);
+  EXPECT_DOUBLE_EQ(c->router.dead_backend_ttl, 30.0);
+  EXPECT_EQ(c->Roles(), (std::vector<std::string>{"pacemaker", "heart", "router"}));
+  EXPECT_EQ(c->MasterUrl(), "http://127.0.0.1:42500");
+  EXPECT_EQ(c->heart.runtimes.count("paasmaker.runtime.shell"), 1u);
+}
+
+TEST(NodeConfigTest, ReadsEverySection) {
+  auto c = config::ParseNodeConfig(R"(
+my_name: heart-1
+http_port: 43000
+tags: {zone: a}
+master: {host: 127.0.0.2, port: 42500}
+redis:
+  table: {port: 43010, managed: false, shutdown: false, replica_of: {host: 127.0.0.1, port: 42510}}
+pacemaker: {enabled: false}
+router: {enabled: false, nginx: {port_direct: 43030}}
+heart:
+  runtimes: {paasmaker.runtime.shell: ["1"]}
+  restart_policy: {immediate_restarts: 5}
+)",
+                                   "node.yml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->my_name, "heart-1");
+  EXPECT_EQ(c->tags.at("zone"), "a");
+  EXPECT_EQ(c->MasterUrl(), "http://127.0.0.2:42500");
+  EXPECT_FALSE(c->redis.table.managed);
+  EXPECT_EQ(c->redis.table.replica_of_port, 42510);
+  EXPECT_EQ(c->Roles(), std::vector<std::string>{"heart"});
+  EXPECT_EQ(c->router.port_direct, 43030);
+  EXPECT_EQ(c->heart.restart_policy.immediate_restarts, 5);
+}
+
+TEST(NodeConfigTest, UnknownKeyAndWrongTypeNameKeyAndLine) {
+  auto c = config::ParseNodeConfig("my_name: x\nhttp_prot: 1\nredis:\n  jobs:\n    port: many\n", "bad.yml");
+  ASSERT_FALSE(c.ok());
+  const std::string& m = c.status().message();
+  EXPECT_NE(m.find("bad.yml:2: unknown key \"http_prot\""), std::string::npos) << m;
+  EXPECT_NE(m.find("bad.yml:5: redis.jobs.port: expected an integer, got \"many\""), std::string::npos) << m;
+}
+
+TEST(NodeConfigTest, OutOfRangeAndBadLevel) {
+  auto c = config::ParseNodeConfig("http_port: 70000\nlog_level: loud\n", "r.yml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("r.yml:1: http_port: must be between 1 and 65535"), std::string::npos)
+      << c.status().message();
+  EXPECT_NE(c.status().message().find("r.yml:2: log_level"), std::string::npos);
+}
+
+TEST(NodeConfigTest, SupertokenNeedsAToken) {
+  auto c = config::ParseNodeConfig("pacemaker: {allow_supertoken: true}\n", "s.yml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("super_token"), std::string::npos);
+}
+
+TEST(NodeConfigTest, UnreadableFileIsAnError) {
+  auto c = config::LoadNodeConfig("/nonexistent/paasmaker.yml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("/nonexistent/paasmaker.yml"), std::string::npos);
+}
+
+TEST(NodeConfigTest, NoRoleIsAnError) {
+  auto c = config::ParseNodeConfig("pacemaker: {enabled: false}\nheart: {enabled: false}\nrouter: {enabled: false}\n",
+                                   "n.yml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("no role enabled"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace paasmaker
