@@ -39,11 +39,11 @@ Status CommandContext::RunChosen() {
   }
 }
 
-CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& description,
-                     const std::string& example) {
-  CLI::App* command = parent.add_subcommand(name, description);
+CLI::App* AddCommand(CLI::App& parent, const std::string& name, const CommandHelp& help) {
+  CLI::App* command = parent.add_subcommand(name, help.summary);
   std::string footer;
-  if (!example.empty()) footer = "Example:\n  " + example + "\n\n";
+  if (!help.details.empty()) footer += help.details + "\n\n";
+  if (!help.example.empty()) footer += "Example:\n  " + help.example + "\n\n";
   command->footer(footer + GlobalOptionsHelp());
   return command;
 }

@@ -57,10 +57,17 @@ class CommandContext {
   CommandAction action_;
 };
 
-// Adds a subcommand whose help shows `description`, an example and the
-// global options with their environment variables.
-CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& description,
-                     const std::string& example);
+// What `--help` says about a command. The summary is also its line in the
+// parent's list of subcommands, so keep it to a few words.
+struct CommandHelp {
+  std::string summary;
+  std::string details;  // may be empty
+  std::string example;
+};
+
+// Adds a subcommand whose help shows the summary, the details, an example
+// and the global options with their environment variables.
+CLI::App* AddCommand(CLI::App& parent, const std::string& name, const CommandHelp& help);
 
 // Adds a group such as `node`: it only holds subcommands, one of which is required.
 CLI::App* AddGroup(CLI::App& parent, const std::string& name, const std::string& description);

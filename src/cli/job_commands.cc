@@ -82,35 +82,42 @@ void RegisterJobCommands(CLI::App& app, CommandContext& context) {
     command->add_option("ID", *id, "the job's id (printed by the command that started it)")->required();
   };
 
-  CLI::App* show = AddCommand(*job, "show",
-                              "Show a job tree: every job's state, title and summary, children "
-                              "indented under the job that waits for them.",
-                              "paasmaker job show 5b1f0c2e-9d6a-4f1e-8a53-2f0e7c1d9b44");
+  CLI::App* show = AddCommand(
+      *job, "show",
+      {.summary = "Show a job tree",
+       .details = "Prints every job's state, title and summary, children indented under the job "
+                  "that waits for them.",
+       .example = "paasmaker job show 5b1f0c2e-9d6a-4f1e-8a53-2f0e7c1d9b44"});
   add_id(show);
   OnRun(show, context, [id](CommandContext& c) { return ShowJob(c, *id); });
 
-  CLI::App* abort = AddCommand(*job, "abort",
-                               "Abort a job tree: waiting jobs become ABORTED and running ones are "
-                               "asked to stop.",
-                               "paasmaker job abort 5b1f0c2e-9d6a-4f1e-8a53-2f0e7c1d9b44");
+  CLI::App* abort = AddCommand(
+      *job, "abort",
+      {.summary = "Abort a job tree",
+       .details = "Waiting jobs of the tree become ABORTED and running ones are asked to stop.",
+       .example = "paasmaker job abort 5b1f0c2e-9d6a-4f1e-8a53-2f0e7c1d9b44"});
   add_id(abort);
   OnRun(abort, context, [id](CommandContext& c) { return AbortJob(c, *id); });
 
   auto offset = std::make_shared<long long>(0);
-  CLI::App* log = AddCommand(*job, "log",
-                             "Print one job's log as written so far. --offset skips that many "
-                             "bytes, to fetch only what is new since a previous call.",
-                             "paasmaker job log 5b1f0c2e-9d6a-4f1e-8a53-2f0e7c1d9b44 --offset 4096");
+  CLI::App* log = AddCommand(
+      *job, "log",
+      {.summary = "Print one job's log",
+       .details = "Prints the log as written so far. --offset skips that many bytes, to fetch "
+                  "only what is new since a previous call; `job follow` streams it live.",
+       .example = "paasmaker job log 5b1f0c2e-9d6a-4f1e-8a53-2f0e7c1d9b44 --offset 4096"});
   add_id(log);
   log->add_option("--offset", *offset, "byte offset to start from (default 0)")->type_name("BYTES");
   OnRun(log, context, [id, offset](CommandContext& c) { return JobLog(c, *id, *offset); });
 
   CLI::App* follow = AddCommand(
       *job, "follow",
-      "Follow a job tree live: print each job's state changes and log lines as they happen, "
-      "until the tree finishes. Exits 0 only if the root job ends SUCCESS (1 if it ends FAILED "
-      "or ABORTED). With --json, prints each event as one JSON line.",
-      "paasmaker job follow 5b1f0c2e-9d6a-4f1e-8a53-2f0e7c1d9b44");
+      {.summary = "Follow a job tree live until it finishes",
+       .details = "Prints each job's state changes and log lines as they happen, each line "
+                  "prefixed with the start of the job's id. Exits 0 only if the root job ends "
+                  "SUCCESS (1 if it ends FAILED or ABORTED). With --json, prints each event as "
+                  "one JSON line.",
+       .example = "paasmaker job follow 5b1f0c2e-9d6a-4f1e-8a53-2f0e7c1d9b44"});
   add_id(follow);
   OnRun(follow, context, [id](CommandContext& c) { return FollowJobCommand(c, *id); });
 }

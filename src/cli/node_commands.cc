@@ -71,17 +71,21 @@ Status ShowNode(CommandContext& context, const std::string& uuid) {
 void RegisterNodeCommands(CLI::App& app, CommandContext& context) {
   CLI::App* node = AddGroup(app, "node", "Inspect the nodes of the cluster");
 
-  CLI::App* list = AddCommand(*node, "list",
-                              "List every node registered with the pacemaker: its name, UUID, "
-                              "state (ACTIVE, STOPPED, DOWN), roles and when it last reported.",
-                              "paasmaker node list --remote http://pacemaker.example:42500");
+  CLI::App* list = AddCommand(
+      *node, "list",
+      {.summary = "List the nodes of the cluster",
+       .details = "Shows every node registered with the pacemaker: its name, UUID, state "
+                  "(ACTIVE, STOPPED, DOWN), roles and when it last reported.",
+       .example = "paasmaker node list --remote http://pacemaker.example:42500"});
   OnRun(list, context, ListNodes);
 
   auto uuid = std::make_shared<std::string>();
-  CLI::App* show = AddCommand(*node, "show",
-                              "Show one node in detail: route, API port, roles, state, score, "
-                              "tags and its latest reported stats.",
-                              "paasmaker node show 5b1f0c2e-... --json");
+  CLI::App* show = AddCommand(
+      *node, "show",
+      {.summary = "Show one node in detail",
+       .details = "Shows the node's route, API port, roles, state, score, tags and its latest "
+                  "reported stats.",
+       .example = "paasmaker node show 5b1f0c2e-9d6a-4f1e-8a53-2f0e7c1d9b44 --json"});
   show->add_option("UUID", *uuid, "the node's UUID (see `paasmaker node list`)")->required();
   OnRun(show, context, [uuid](CommandContext& c) { return ShowNode(c, *uuid); });
 }

@@ -57,7 +57,7 @@ std::string Scalar(const json& value, const std::string& fallback) {
       return std::to_string(static_cast<long long>(d));
     }
     char buffer[32];
-    std::snprintf(buffer, sizeof(buffer), "%.2f", d);
+    std::snprintf(buffer, sizeof(buffer), "%.6g", d);
     return buffer;
   }
   return value.dump(-1, ' ', false, json::error_handler_t::replace);

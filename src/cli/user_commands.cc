@@ -155,15 +155,18 @@ Status AllocateRole(CommandContext& context, const AllocateArgs& args) {
 void RegisterUserCommands(CLI::App& app, CommandContext& context) {
   CLI::App* user = AddGroup(app, "user", "List and create users");
 
-  CLI::App* list = AddCommand(*user, "list", "List the users of the cluster.", "paasmaker user list");
+  CLI::App* list = AddCommand(
+      *user, "list", {.summary = "List the users of the cluster", .details = "", .example = "paasmaker user list"});
   OnRun(list, context, ListUsers);
 
   auto args = std::make_shared<CreateUserArgs>();
   CLI::App* create = AddCommand(
       *user, "create",
-      "Create a user and print its API key (shown only this once). The password may also come "
-      "from the environment variable PAASMAKER_PASSWORD, which keeps it out of the process list.",
-      "PAASMAKER_PASSWORD=... paasmaker user create alice --name \"Alice Ng\" --email alice@example.com");
+      {.summary = "Create a user and print its API key",
+       .details = "The API key is shown only this once. The password may also come from the "
+                  "environment variable PAASMAKER_PASSWORD, which keeps it out of the process list.",
+       .example = "PAASMAKER_PASSWORD=... paasmaker user create alice --name \"Alice Ng\" "
+                  "--email alice@example.com"});
   create->add_option("LOGIN", args->login, "the login name")->required();
   create->add_option("--name", args->name, "full name (default: the login)")->type_name("NAME");
   create->add_option("--email", args->email, "e-mail address")->type_name("EMAIL")->required();
@@ -175,15 +178,18 @@ void RegisterUserCommands(CLI::App& app, CommandContext& context) {
 void RegisterRoleCommands(CLI::App& app, CommandContext& context) {
   CLI::App* role = AddGroup(app, "role", "List, create and allocate roles (sets of permissions)");
 
-  CLI::App* list = AddCommand(*role, "list", "List the roles and their permissions.", "paasmaker role list");
+  CLI::App* list = AddCommand(
+      *role, "list", {.summary = "List the roles and their permissions", .details = "", .example = "paasmaker role list"});
   OnRun(list, context, ListRoles);
 
   auto create_args = std::make_shared<CreateRoleArgs>();
   CLI::App* create = AddCommand(
       *role, "create",
-      "Create a role: a name and a set of permissions such as WORKSPACE_VIEW, APPLICATION_DEPLOY, "
-      "JOB_ABORT.",
-      "paasmaker role create Deployer --permission WORKSPACE_VIEW,APPLICATION_DEPLOY --permission JOB_ABORT");
+      {.summary = "Create a role",
+       .details = "A role is a name and a set of permissions such as WORKSPACE_VIEW, "
+                  "APPLICATION_DEPLOY, JOB_ABORT; give it to users with `paasmaker role allocate`.",
+       .example = "paasmaker role create Deployer --permission WORKSPACE_VIEW,APPLICATION_DEPLOY "
+                  "--permission JOB_ABORT"});
   create->add_option("NAME", create_args->name, "the role's name")->required();
   create->add_option("--permission", create_args->permissions,
                      "a permission, or several separated by commas; repeat for more")
@@ -194,8 +200,10 @@ void RegisterRoleCommands(CLI::App& app, CommandContext& context) {
   auto allocate_args = std::make_shared<AllocateArgs>();
   CLI::App* allocate = AddCommand(
       *role, "allocate",
-      "Give a role to a user, in one workspace or (without --workspace) in all of them.",
-      "paasmaker role allocate --user 4 --role 2 --workspace 1");
+      {.summary = "Give a role to a user",
+       .details = "With --workspace the role applies in that workspace only; without it, in all "
+                  "of them.",
+       .example = "paasmaker role allocate --user 4 --role 2 --workspace 1"});
   allocate->add_option("--user", allocate_args->user_id, "the user's id")->type_name("USER_ID")->required();
   allocate->add_option("--role", allocate_args->role_id, "the role's id")->type_name("ROLE_ID")->required();
   allocate->add_option("--workspace", allocate_args->workspace_id, "limit the role to this workspace")

@@ -102,16 +102,19 @@ Status DeleteWorkspace(CommandContext& context, const std::string& id) {
 void RegisterWorkspaceCommands(CLI::App& app, CommandContext& context) {
   CLI::App* workspace = AddGroup(app, "workspace", "List, create and delete workspaces");
 
-  CLI::App* list = AddCommand(*workspace, "list", "List the workspaces you may see.",
-                              "paasmaker workspace list --json");
+  CLI::App* list = AddCommand(*workspace, "list",
+                              {.summary = "List the workspaces you may see",
+                               .details = "",
+                               .example = "paasmaker workspace list --json"});
   OnRun(list, context, ListWorkspaces);
 
   auto create_args = std::make_shared<CreateWorkspaceArgs>();
   CLI::App* create = AddCommand(
       *workspace, "create",
-      "Create a workspace. The stub (used in hostnames) defaults to the name in lower case "
-      "with other characters turned into dashes.",
-      "paasmaker workspace create \"Team Apps\" --stub team --tag owner=ops --tag tier=web");
+      {.summary = "Create a workspace",
+       .details = "The stub (used in hostnames) defaults to the name in lower case with other "
+                  "characters turned into dashes. Prints the new workspace's id.",
+       .example = "paasmaker workspace create \"Team Apps\" --stub team --tag owner=ops --tag tier=web"});
   create->add_option("NAME", create_args->name, "display name of the workspace")->required();
   create->add_option("--stub", create_args->stub, "short name used in hostnames")->type_name("STUB");
   create->add_option("--tag", create_args->tags, "a key=value tag; repeat for more")
@@ -120,10 +123,11 @@ void RegisterWorkspaceCommands(CLI::App& app, CommandContext& context) {
   OnRun(create, context, [create_args](CommandContext& c) { return CreateWorkspace(c, *create_args); });
 
   auto id = std::make_shared<std::string>();
-  CLI::App* remove = AddCommand(*workspace, "delete",
-                                "Delete a workspace. The server may refuse while the "
-                                "workspace still holds applications.",
-                                "paasmaker workspace delete 3");
+  CLI::App* remove = AddCommand(
+      *workspace, "delete",
+      {.summary = "Delete a workspace",
+       .details = "The server may refuse while the workspace still holds applications.",
+       .example = "paasmaker workspace delete 3"});
   remove->add_option("ID", *id, "the workspace id (see `paasmaker workspace list`)")->required();
   OnRun(remove, context, [id](CommandContext& c) { return DeleteWorkspace(c, *id); });
 }

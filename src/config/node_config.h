@@ -23,6 +23,12 @@ struct RedisStoreConfig {
   // Routers only: the table master this replica follows. Empty host: not a replica.
   std::string replica_of_host;
   int replica_of_port = 0;
+
+  static RedisStoreConfig OnPort(int port) {
+    RedisStoreConfig c;
+    c.port = port;
+    return c;
+  }
 };
 
 struct RestartPolicy {
@@ -54,9 +60,9 @@ struct NodeConfig {
   int misc_ports_maximum = 42699;
 
   struct {
-    RedisStoreConfig table{.port = 42510};
-    RedisStoreConfig stats{.port = 42512};
-    RedisStoreConfig jobs{.port = 42513};
+    RedisStoreConfig table = RedisStoreConfig::OnPort(42510);
+    RedisStoreConfig stats = RedisStoreConfig::OnPort(42512);
+    RedisStoreConfig jobs = RedisStoreConfig::OnPort(42513);
   } redis;
 
   struct {

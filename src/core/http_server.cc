@@ -72,6 +72,12 @@ std::string Request::Query(const std::string& name, const std::string& fallback)
 
 Server::Server(int worker_threads) : server_(std::make_unique<httplib::Server>()) {
   server_->new_task_queue = [worker_threads] { return new httplib::ThreadPool(worker_threads); };
+  // httplib's default adds SO_REUSEPORT, which would let a second node bind
+  // the same port silently and split the traffic. Address reuse only.
+  server_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   server_->set_keep_alive_max_count(1000);
   server_->set_read_timeout(30, 0);
   server_->set_write_timeout(30, 0);
@@ -114,7 +120,9 @@ void Server::SetNotFound(Handler handler) {
   // httplib calls the error handler for unmatched routes with status 404
   // (and for other errors it produced itself).
   server_->set_error_handler([handler](const httplib::Request& req, httplib::Response& res) {
-    if (res.status != 404) return;
+    // httplib calls this for every 4xx/5xx answer: only fill in unmatched
+    // routes, never replace a handler's own error body.
+    if (res.status != 404 || !res.body.empty()) return;
     Request request = Convert(req);
     Response response;
     handler(request, response);
@@ -130,6 +138,9 @@ Status Server::Start(const std::string& host, int port) {
   }
   port_ = bound;
   thread_ = new std::thread([this] { server_->listen_after_bind(); });
+  // httplib's stop() is ignored until the accept loop runs; wait for it so a
+  // Stop() right after Start() cannot hang.
+  for (int i = 0; i < 5000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return Status::Ok();
 }
 

@@ -50,7 +50,8 @@ Result<JobState> ParseJobState(std::string_view name);
 // SUCCESS, FAILED or ABORTED.
 bool IsFinished(JobState state);
 
-// Unix time in seconds. Injected so tests can move time (archiving, purging).
+// Unix time in seconds. Injected so tests can move time (archiving, purging);
+// an empty Clock means "the jobs Redis server's clock" (see JobStore).
 using Clock = std::function<double()>;
 double SystemNow();
 

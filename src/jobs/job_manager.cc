@@ -24,7 +24,6 @@ Result<std::unique_ptr<JobManager>> JobManager::Create(JobManagerOptions options
   if (options.poll_interval <= std::chrono::milliseconds(0)) {
     return InvalidArgument("the job poll interval must be positive");
   }
-  if (!options.clock) options.clock = SystemNow;
   PM_RETURN_IF_ERROR(ids::Initialize());
   PM_RETURN_IF_ERROR(files::MakeDirectories(options.log_dir));
 
@@ -34,6 +33,7 @@ Result<std::unique_ptr<JobManager>> JobManager::Create(JobManagerOptions options
     self->workers_.emplace_back([self] { self->WorkerLoop(); });
   }
   self->scheduler_ = std::thread([self] { self->SchedulerLoop(); });
+  if (!self->options_.listen) return manager;
   self->subscriber_ = std::make_unique<redis::Subscriber>(
       self->options_.redis, std::vector<std::string>{kJobStatusChannel},
       [self](const std::string&, const std::string& message) { self->OnMessage(message); },
@@ -108,7 +108,8 @@ Status JobManager::Tag(const std::string& job_id, const std::string& tag) {
 Status JobManager::Drain(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mutex_);
   draining_ = true;
-  bool idle = idle_cv_.wait_for(lock, timeout, [this] { return running_.empty() && unwritten_.empty(); });
+  bool idle = idle_cv_.wait_for(
+      lock, timeout, [this] { return !claiming_ && running_.empty() && unwritten_.empty(); });
   if (!idle) {
     return Timeout(std::to_string(running_.size()) + " job(s) still running and " +
                    std::to_string(unwritten_.size()) + " result(s) unwritten");
@@ -137,13 +138,18 @@ void JobManager::Wake(bool full) {
 }
 
 void JobManager::OnMessage(const std::string& message) {
+  // Anyone can publish on the channel: never let a bad message throw out of
+  // the subscriber thread.
+  std::string state, root;
   auto json = nlohmann::json::parse(message, nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object()) {
-    PM_LOG_WARN("job manager: ignoring a malformed job.status message");
-    return;
+  try {
+    if (json.is_object()) {
+      state = json.value("state", "");
+      root = json.value("root_id", "");
+    }
+  } catch (const nlohmann::json::exception&) {
   }
-  std::string state = json.value("state", "");
-  std::string root = json.value("root_id", "");
+  if (state.empty()) PM_LOG_DEBUG("job manager: malformed job.status message");
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if ((state == "FAILED" || state == "ABORTED") && !root.empty()) aborted_roots_.insert(root);
@@ -295,12 +301,19 @@ void JobManager::ClaimJobs() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (draining_ || stopping_) return;
     free = options_.workers - static_cast<int>(running_.size());
+    if (free <= 0) return;  // a finishing worker wakes us
+    claiming_ = true;       // Drain waits for claims in flight too
   }
-  if (free <= 0) return;  // a finishing worker wakes us
   auto claimed = store_.Claim(options_.node_uuid, runner_, free);
   NoteRedis(claimed.status());
-  if (!claimed.ok()) return;
-  for (auto& job : *claimed) Dispatch(std::move(job));
+  if (claimed.ok()) {
+    for (auto& job : *claimed) Dispatch(std::move(job));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    claiming_ = false;
+  }
+  idle_cv_.notify_all();
 }
 
 // Jobs RUNNING for this runner that it does not know: a Claim that took

@@ -58,14 +58,16 @@
 
 namespace paasmaker::jobs {
 
+// (Every member has an initializer so designated initializers may skip any.)
 struct JobManagerOptions {
-  std::string node_uuid;                               // required
-  redis::Endpoint redis;                               // the jobs Redis
-  std::string log_dir;                                 // required; job logs go here
-  const JobRegistry* registry = nullptr;               // required; must outlive the manager
-  int workers = 4;                                     // jobs run at once on this node
-  std::chrono::milliseconds poll_interval{1000};       // safety net for lost messages
-  Clock clock = SystemNow;                             // timestamps written to Redis
+  std::string node_uuid{};                        // required
+  redis::Endpoint redis{};                        // the jobs Redis
+  std::string log_dir{};                          // required; job logs go here
+  const JobRegistry* registry = nullptr;          // required; must outlive the manager
+  int workers = 4;                                // jobs run at once on this node
+  std::chrono::milliseconds poll_interval{1000};  // safety net for lost messages
+  Clock clock{};                                  // empty: the Redis server's clock
+  bool listen = true;  // false: ignore job.status and rely on polling alone (tests)
 };
 
 class JobManager {
@@ -143,6 +145,7 @@ class JobManager {
   bool stopping_ = false;
   bool workers_stopping_ = false;
   bool draining_ = false;
+  bool claiming_ = false;  // a Claim is in flight
   bool discard_results_ = false;
   bool recovered_ = false;
   bool redis_down_ = false;

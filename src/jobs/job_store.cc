@@ -79,6 +79,11 @@ std::string FormatTime(double time) {
 
 JobStore::JobStore(redis::Client* client, Clock clock) : client_(client), clock_(std::move(clock)) {}
 
+double JobStore::Now() const { return clock_ ? clock_() : SystemNow(); }
+
+// Empty tells the scripts to use the Redis server's clock.
+std::string JobStore::TimeArg() const { return clock_ ? FormatTime(clock_()) : std::string(); }
+
 Result<redis::Reply> JobStore::Eval(const std::string& script, std::vector<std::string> argv) {
   std::vector<std::string> args = {"EVAL", script, "0"};
   args.insert(args.end(), std::make_move_iterator(argv.begin()), std::make_move_iterator(argv.end()));
@@ -109,7 +114,7 @@ Status JobStore::AddJobs(const std::vector<JobSpec>& jobs, JobState mode) {
   }
   // The batch token lets the script recognise a resend of itself.
   PM_ASSIGN_OR_RETURN(auto reply, Eval(lua::AddJobs(), {std::string(JobStateName(mode)),
-                                                        FormatTime(clock_()), ids::RandomToken(8),
+                                                        TimeArg(), ids::RandomToken(8),
                                                         DumpJson(list)}));
   return ScriptStatus(reply);
 }
@@ -124,7 +129,7 @@ Status JobStore::Graft(const std::vector<JobSpec>& jobs) {
 }
 
 Status JobStore::StartTree(const std::string& job_id) {
-  PM_ASSIGN_OR_RETURN(auto reply, Eval(lua::StartTree(), {job_id, FormatTime(clock_())}));
+  PM_ASSIGN_OR_RETURN(auto reply, Eval(lua::StartTree(), {job_id, TimeArg()}));
   return ScriptStatus(reply);
 }
 
@@ -147,7 +152,7 @@ Result<std::vector<Job>> JobStore::JobsFromReply(const redis::Reply& reply) {
 Result<std::vector<Job>> JobStore::Claim(const std::string& node, const std::string& runner, int max) {
   if (max <= 0) return std::vector<Job>{};
   PM_ASSIGN_OR_RETURN(auto reply,
-                      Eval(lua::Claim(), {node, runner, std::to_string(max), FormatTime(clock_())}));
+                      Eval(lua::Claim(), {node, runner, std::to_string(max), TimeArg()}));
   return JobsFromReply(reply);
 }
 
@@ -155,19 +160,19 @@ Status JobStore::Finish(const Completion& c) {
   if (!IsFinished(c.state)) return InvalidArgument("a job can only finish as SUCCESS, FAILED or ABORTED");
   PM_ASSIGN_OR_RETURN(auto reply,
                       Eval(lua::Finish(), {c.job_id, c.runner, std::string(JobStateName(c.state)),
-                                           c.summary, FormatTime(clock_()), EncodeContext(c.context)}));
+                                           c.summary, TimeArg(), EncodeContext(c.context)}));
   return ScriptStatus(reply);
 }
 
 Status JobStore::AbortTree(const std::string& job_id, const std::string& reason) {
-  PM_ASSIGN_OR_RETURN(auto reply, Eval(lua::AbortTree(), {job_id, reason, FormatTime(clock_())}));
+  PM_ASSIGN_OR_RETURN(auto reply, Eval(lua::AbortTree(), {job_id, reason, TimeArg()}));
   return ScriptStatus(reply);
 }
 
 Result<std::vector<std::string>> JobStore::RecoverNode(const std::string& node,
                                                        const std::string& runner,
                                                        const std::string& reason) {
-  PM_ASSIGN_OR_RETURN(auto reply, Eval(lua::RecoverNode(), {node, runner, FormatTime(clock_()), reason}));
+  PM_ASSIGN_OR_RETURN(auto reply, Eval(lua::RecoverNode(), {node, runner, TimeArg(), reason}));
   PM_RETURN_IF_ERROR(ScriptStatus(reply));
   auto ids = reply.StringElements();
   ids.erase(ids.begin());

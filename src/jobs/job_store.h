@@ -81,7 +81,9 @@ struct RootPage {
 
 class JobStore {
  public:
-  explicit JobStore(redis::Client* client, Clock clock = SystemNow);
+  // Transition times come from the Redis server's clock (one clock for the
+  // whole cluster), unless `clock` is given (tests that move time).
+  explicit JobStore(redis::Client* client, Clock clock = nullptr);
 
   // --- Building trees -------------------------------------------------------
 
@@ -149,9 +151,12 @@ class JobStore {
   Status ForgetTree(const std::string& root_id, const std::vector<std::string>& job_ids,
                     const std::vector<std::string>& tags);
 
-  double Now() const { return clock_(); }
+  // The store's idea of now (the injected clock, else this host's clock),
+  // for age cut-offs.
+  double Now() const;
 
  private:
+  std::string TimeArg() const;
   Result<redis::Reply> Eval(const std::string& script, std::vector<std::string> argv);
   Status AddJobs(const std::vector<JobSpec>& jobs, JobState mode);
   Result<std::vector<Job>> JobsFromReply(const redis::Reply& reply);

@@ -256,6 +256,19 @@ std::map<std::string, json> Cluster::ListedNodes() {
   return out;
 }
 
+bool Cluster::WaitForRegistration(std::chrono::milliseconds timeout) {
+  return WaitFor(
+      [&] {
+        auto listed = ListedNodes();
+        for (auto& n : nodes_) {
+          if (!n->running()) continue;
+          if (n->Uuid().empty() || !listed.count(n->name()) || listed[n->name()]["state"] != "ACTIVE") return false;
+        }
+        return true;
+      },
+      timeout, std::chrono::milliseconds(50));
+}
+
 bool Cluster::WaitForNodeState(const std::string& name, const std::string& state, std::chrono::milliseconds timeout) {
   return WaitFor(
       [&] {

@@ -111,6 +111,8 @@ class Cluster {
 
   // Nodes as the pacemaker lists them, by name.
   std::map<std::string, nlohmann::json> ListedNodes();
+  // Until every started node saved its UUID and the pacemaker lists it ACTIVE.
+  bool WaitForRegistration(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   bool WaitForNodeState(const std::string& name, const std::string& state, std::chrono::milliseconds timeout);
 
   // Processes (other than ones this test process launched and still holds)

@@ -13,7 +13,7 @@ TEST(OutageTest, HeartsKeepRunningAndReportAgainAfterPacemakerRestart) {
   Cluster cluster;
   cluster.AddStandardNodes(2, 1);
   ASSERT_TRUE(cluster.StartAll());
-  ASSERT_TRUE(WaitFor([&] { return cluster.ListedNodes().size() == 4; }, std::chrono::seconds(30)));
+  ASSERT_TRUE(cluster.WaitForRegistration());
   std::string heart_uuid = cluster.node("heart-1").Uuid();
   ASSERT_FALSE(heart_uuid.empty());
 
@@ -49,7 +49,7 @@ TEST(OutageTest, NodesRegisterAgainWhenThePacemakerLostTheirRecords) {
   Cluster cluster;
   cluster.AddStandardNodes(2, 0);
   ASSERT_TRUE(cluster.StartAll());
-  ASSERT_TRUE(WaitFor([&] { return cluster.ListedNodes().size() == 3; }, std::chrono::seconds(30)));
+  ASSERT_TRUE(cluster.WaitForRegistration());
   std::string heart1 = cluster.node("heart-1").Uuid();
   std::string heart2 = cluster.node("heart-2").Uuid();
 

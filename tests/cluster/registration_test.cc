@@ -15,14 +15,7 @@ class RegistrationTest : public ::testing::Test {
     cluster_ = new Cluster();
     cluster_->AddStandardNodes(2, 1);
     ASSERT_TRUE(cluster_->StartAll());
-    ASSERT_TRUE(WaitFor(
-        [] {
-          for (auto& node : cluster_->nodes()) {
-            if (node->Uuid().empty()) return false;
-          }
-          return cluster_->ListedNodes().size() == 4;
-        },
-        std::chrono::seconds(30)))
+    ASSERT_TRUE(cluster_->WaitForRegistration())
         << cluster_->pacemaker().Output();
   }
   static void TearDownTestSuite() {

@@ -15,7 +15,7 @@ TEST(ShutdownTest, SigtermToEveryNodeLeavesNoProcessBehind) {
   Cluster cluster;
   cluster.AddStandardNodes(2, 1);
   ASSERT_TRUE(cluster.StartAll());
-  ASSERT_TRUE(WaitFor([&] { return cluster.ListedNodes().size() == 4; }, std::chrono::seconds(30)));
+  ASSERT_TRUE(cluster.WaitForRegistration());
   ASSERT_FALSE(cluster.StrayProcesses().empty());  // the nodes and their redis-servers
 
   // A heart that stops says so: the pacemaker marks it STOPPED.

@@ -28,6 +28,8 @@ TEST_F(JobFailureTest, AFailingLeafAbortsItsTree) {
   auto pre = tree.Add({.type = kSleep, .parameters = {{"seconds", 0.3}}}, failer);
   ASSERT_TRUE(manager->AddTree(tree.jobs()).ok());
   ASSERT_TRUE(manager->Start(root).ok());
+  ASSERT_TRUE(WaitForStarted(sleeper));
+  ASSERT_TRUE(WaitForStarted(blocker));
 
   ASSERT_TRUE(WaitForState(failer, JobState::kFailed));
   EXPECT_EQ(GetJob(failer).summary, "it broke");
@@ -69,8 +71,8 @@ TEST_F(JobFailureTest, AUserAbortOfAnyJobAbortsTheWholeTree) {
   auto s2 = tree.Add({.type = kSleep, .parameters = {{"seconds", 30}}}, mid);
   ASSERT_TRUE(manager->AddTree(tree.jobs()).ok());
   ASSERT_TRUE(manager->Start(root).ok());
-  ASSERT_TRUE(WaitForState(s1, JobState::kRunning));
-  ASSERT_TRUE(WaitForState(s2, JobState::kRunning));
+  ASSERT_TRUE(WaitForStarted(s1));
+  ASSERT_TRUE(WaitForStarted(s2));
 
   ASSERT_TRUE(manager->Abort(s2, "Stopped by a user.").ok());
   ASSERT_TRUE(WaitForTreeFinished(root, 5s));

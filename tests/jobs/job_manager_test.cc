@@ -189,6 +189,46 @@ TEST_F(JobManagerTest, GraftingUnderARunningJobIsRefused) {
   ASSERT_TRUE(WaitForState(root, JobState::kAborted));
 }
 
+TEST_F(JobManagerTest, PollingAloneCompletesATreeWhenMessagesAreLost) {
+  // Managers that hear no job.status message at all: node-x can only learn
+  // that node-y's child succeeded by polling.
+  auto deaf = [&](const std::string& node) {
+    JobManagerOptions options;
+    options.node_uuid = node;
+    options.redis = redis_.endpoint();
+    options.log_dir = LogDirFor(node);
+    options.registry = &registry_;
+    options.poll_interval = 100ms;
+    options.listen = false;
+    auto manager = JobManager::Create(std::move(options));
+    EXPECT_TRUE(manager.ok());
+    return std::move(manager).value();
+  };
+  auto x = deaf("node-x");
+  auto y = deaf("node-y");
+  TreeSpec tree;
+  auto root = tree.Add({.type = kNoop, .node = "node-x"});
+  auto mid = tree.Add({.type = kNoop, .node = "node-y"}, root);
+  tree.Add({.type = kNoop, .node = "node-x"}, mid);
+  ASSERT_TRUE(x->AddTree(tree.jobs()).ok());
+  ASSERT_TRUE(x->Start(root).ok());
+  ASSERT_TRUE(WaitForState(root, JobState::kSuccess));
+  EXPECT_EQ(x->stats().started, 2u);
+  EXPECT_EQ(y->stats().started, 1u);
+}
+
+TEST_F(JobManagerTest, GarbageOnTheStatusChannelIsIgnored) {
+  auto manager = NewManager("node-a");
+  for (const std::string garbage : {"not json", "[1,2]", R"({"state": 5, "root_id": []})"}) {
+    ASSERT_TRUE(client_.Command({"PUBLISH", kJobStatusChannel, garbage}).ok());
+  }
+  TreeSpec tree;
+  auto root = tree.Add({.type = kNoop});
+  ASSERT_TRUE(manager->AddTree(tree.jobs()).ok());
+  ASSERT_TRUE(manager->Start(root).ok());
+  ASSERT_TRUE(WaitForState(root, JobState::kSuccess));
+}
+
 TEST_F(JobManagerTest, AddTreeChecksTypesAndParameters) {
   auto manager = NewManager("node-a");
   EXPECT_EQ(manager->AddTree({{.type = "paasmaker.job.no.such"}}).status().code(),

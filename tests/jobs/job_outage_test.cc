@@ -19,7 +19,7 @@ TEST_F(JobOutageTest, ATreeCompletesAfterRedisRestartsWithoutRunningAnythingTwic
   ASSERT_TRUE(manager->AddTree(tree.jobs()).ok());
   ASSERT_TRUE(manager->Start(root).ok());
   ASSERT_TRUE(WaitForState(quick, JobState::kSuccess));
-  ASSERT_TRUE(WaitForState(sleeper, JobState::kRunning));
+  ASSERT_TRUE(WaitForStarted(sleeper));
 
   // The test server keeps no data across a kill, so snapshot it first, as a
   // persistent production Redis would have its data: the tree "stands" here.
@@ -64,7 +64,7 @@ TEST_F(JobOutageTest, ARestartedManagerAbortsWhatItsNodeWasRunning) {
   auto sleeper = tree.Add({.type = kSleep, .parameters = {{"seconds", 30}}}, root);
   ASSERT_TRUE(manager->AddTree(tree.jobs()).ok());
   ASSERT_TRUE(manager->Start(root).ok());
-  ASSERT_TRUE(WaitForState(sleeper, JobState::kRunning));
+  ASSERT_TRUE(WaitForStarted(sleeper));
 
   manager.reset();  // like a crash: nothing more is written
   EXPECT_EQ(StateOf(sleeper), JobState::kRunning);
@@ -84,7 +84,7 @@ TEST_F(JobOutageTest, DrainLetsRunningJobsFinishAndStopsClaiming) {
   auto sleeper = tree.Add({.type = kSleep, .parameters = {{"seconds", 0.3}}}, root);
   ASSERT_TRUE(manager->AddTree(tree.jobs()).ok());
   ASSERT_TRUE(manager->Start(root).ok());
-  ASSERT_TRUE(WaitForState(sleeper, JobState::kRunning));
+  ASSERT_TRUE(WaitForState(sleeper, JobState::kRunning));  // claimed, maybe not started yet
   ASSERT_TRUE(manager->Drain(5s).ok());
   EXPECT_EQ(StateOf(sleeper), JobState::kSuccess);
   // The root became ready, but a draining manager claims nothing new.

@@ -47,6 +47,12 @@ bool JobsTest::WaitForState(const std::string& id, JobState state, std::chrono::
   return reached;
 }
 
+bool JobsTest::WaitForStarted(const std::string& id, std::chrono::milliseconds timeout) {
+  bool started = paasmaker::testing::WaitFor([&] { return GetTestJobCounts(id).starts > 0; }, timeout);
+  if (!started) ADD_FAILURE() << "job " << id << " did not start";
+  return started;
+}
+
 bool JobsTest::WaitForTreeFinished(const std::string& root, std::chrono::milliseconds timeout) {
   return paasmaker::testing::WaitFor(
       [&] {

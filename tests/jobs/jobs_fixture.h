@@ -42,7 +42,7 @@ class JobsTest : public ::testing::Test {
 
   // A manager for `node` with its own log dir under the test's temp dir.
   std::unique_ptr<JobManager> NewManager(const std::string& node, int workers = 4,
-                                         Clock clock = SystemNow);
+                                         Clock clock = nullptr);
   std::string LogDirFor(const std::string& node) const { return dir_ / ("logs-" + node); }
 
   // The job's state (ABORTED-looking sentinel on error: the test fails).
@@ -50,6 +50,8 @@ class JobsTest : public ::testing::Test {
   Job GetJob(const std::string& id);
   bool WaitForState(const std::string& id, JobState state,
                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // The job's Start() has been entered (RUNNING in Redis only means claimed).
+  bool WaitForStarted(const std::string& id, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // Every job of the tree finished.
   bool WaitForTreeFinished(const std::string& root,
                            std::chrono::milliseconds timeout = std::chrono::seconds(10));

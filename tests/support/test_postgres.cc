@@ -70,15 +70,15 @@ std::string FindBinDir(std::string* error) {
   }
   std::string best;
   for (const std::string& dir : candidates) {
-    if (!files::Exists(dir + "/initdb") || !files::Exists(dir + "/pg_ctl") ||
-        !files::Exists(dir + "/createdb")) {
+    if (!files::Exists(dir + "/initdb") || !files::Exists(dir + "/pg_ctl") || !files::Exists(dir + "/createdb")) {
       continue;
     }
     if (best.empty() || VersionOf(dir) > VersionOf(best)) best = dir;
   }
   if (best.empty()) {
-    *error = "no PostgreSQL server binaries (initdb, pg_ctl, createdb) under /usr/lib/postgresql/*/bin "
-             "or $PAASMAKER_PG_BINDIR; install the postgresql package";
+    *error =
+        "no PostgreSQL server binaries (initdb, pg_ctl, createdb) under /usr/lib/postgresql/*/bin "
+        "or $PAASMAKER_PG_BINDIR; install the postgresql package";
   }
   return best;
 }
@@ -132,10 +132,9 @@ TestPostgres::TestPostgres() {
   const std::string data_dir = dir_ + "/data";
   const std::string log_file = dir_ + "/postgres.log";
 
-  Status initialised = RunTool(bin_dir, "initdb",
-                               {"-D", data_dir, "-A", "trust", "-U", kSuperuser, "-E", "UTF8",
-                                "--locale=C", "--no-sync"},
-                               *user, dir_, seconds(120));
+  Status initialised = RunTool(
+      bin_dir, "initdb", {"-D", data_dir, "-A", "trust", "-U", kSuperuser, "-E", "UTF8", "--locale=C", "--no-sync"},
+      *user, dir_, seconds(120));
   if (!initialised.ok()) {
     error_ = initialised.ToString();
     return;
@@ -153,9 +152,9 @@ TestPostgres::TestPostgres() {
     std::string server_options = "-p " + std::to_string(port_) + " -k " + dir_ +
                                  " -c listen_addresses=127.0.0.1 -c fsync=off"
                                  " -c synchronous_commit=off -c full_page_writes=off";
-    running = RunTool(bin_dir, "pg_ctl",
-                      {"-D", data_dir, "-l", log_file, "-o", server_options, "-w", "-t", "60", "start"},
-                      *user, dir_, seconds(90));
+    running =
+        RunTool(bin_dir, "pg_ctl", {"-D", data_dir, "-l", log_file, "-o", server_options, "-w", "-t", "60", "start"},
+                *user, dir_, seconds(90));
     if (running.ok()) break;
     if (Tail(log_file).find("could not bind") == std::string::npos) break;  // not the port race
   }
@@ -164,15 +163,14 @@ TestPostgres::TestPostgres() {
     return;
   }
 
-  Status created = RunTool(bin_dir, "createdb",
-                           {"-h", dir_, "-p", std::to_string(port_), "-U", kSuperuser, kDatabaseName},
-                           *user, dir_, seconds(60));
+  Status created =
+      RunTool(bin_dir, "createdb", {"-h", dir_, "-p", std::to_string(port_), "-U", kSuperuser, kDatabaseName}, *user,
+              dir_, seconds(60));
   if (!created.ok()) {
     error_ = created.ToString();
     return;
   }
-  dsn_ = "postgresql://" + std::string(kSuperuser) + "@127.0.0.1:" + std::to_string(port_) + "/" +
-         kDatabaseName;
+  dsn_ = "postgresql://" + std::string(kSuperuser) + "@127.0.0.1:" + std::to_string(port_) + "/" + kDatabaseName;
   started_ = true;
 }
 

@@ -32,14 +32,14 @@ std::string Describe(const Result<T>& result) {
   return result.status().ToString();
 }
 
-#define ASSERT_SUCCEEDS(expr)                                    \
-  do {                                                           \
-    const auto& sql_outcome_ = (expr);                           \
+#define ASSERT_SUCCEEDS(expr)                                                  \
+  do {                                                                         \
+    const auto& sql_outcome_ = (expr);                                         \
     ASSERT_TRUE(sql_outcome_.ok()) << #expr << ": " << Describe(sql_outcome_); \
   } while (0)
-#define EXPECT_SUCCEEDS(expr)                                    \
-  do {                                                           \
-    const auto& sql_outcome_ = (expr);                           \
+#define EXPECT_SUCCEEDS(expr)                                                  \
+  do {                                                                         \
+    const auto& sql_outcome_ = (expr);                                         \
     EXPECT_TRUE(sql_outcome_.ok()) << #expr << ": " << Describe(sql_outcome_); \
   } while (0)
 
@@ -101,8 +101,9 @@ class SqlTest : public ::testing::TestWithParam<Backend> {
   }
 
   void CreateItems() {
-    ASSERT_SUCCEEDS(db().Execute("CREATE TABLE items (id TEXT PRIMARY KEY, count BIGINT, "
-                                 "ratio DOUBLE PRECISION, note TEXT)"));
+    ASSERT_SUCCEEDS(
+        db().Execute("CREATE TABLE items (id TEXT PRIMARY KEY, count BIGINT, "
+                     "ratio DOUBLE PRECISION, note TEXT)"));
   }
 
   support::TempDir dir_{"pm-sql"};
@@ -255,9 +256,8 @@ TEST_P(SqlTest, NestedTransactionJoinsTheOuterOne) {
   CreateItems();
   Status committed = db().Transaction([](Database& tx) -> Status {
     PM_RETURN_IF_ERROR(tx.Execute("INSERT INTO items (id) VALUES ('outer')").status());
-    return tx.Transaction([](Database& inner) {
-      return inner.Execute("INSERT INTO items (id) VALUES ('inner')").status();
-    });
+    return tx.Transaction(
+        [](Database& inner) { return inner.Execute("INSERT INTO items (id) VALUES ('inner')").status(); });
   });
   ASSERT_SUCCEEDS(committed);
   EXPECT_EQ(CountRows("items"), 2);
@@ -294,8 +294,8 @@ TEST_P(SqlTest, AnExceptionInTheBodyBecomesAStatusAndRollsBack) {
 
 TEST_P(SqlTest, ConstraintViolationsHaveTheirOwnCodes) {
   ASSERT_SUCCEEDS(db().Execute("CREATE TABLE apps (id TEXT PRIMARY KEY)"));
-  ASSERT_SUCCEEDS(db().Execute(
-      "CREATE TABLE versions (id TEXT PRIMARY KEY, app_id TEXT NOT NULL REFERENCES apps (id))"));
+  ASSERT_SUCCEEDS(
+      db().Execute("CREATE TABLE versions (id TEXT PRIMARY KEY, app_id TEXT NOT NULL REFERENCES apps (id))"));
   ASSERT_SUCCEEDS(db().Execute("INSERT INTO apps (id) VALUES ('a')"));
   auto duplicate = db().Execute("INSERT INTO apps (id) VALUES ('a')");
   EXPECT_EQ(duplicate.status().code(), StatusCode::kAlreadyExists) << Describe(duplicate);
@@ -454,8 +454,7 @@ TEST(SqlOpenTest, UnknownSchemeIsRefusedWithoutThePassword) {
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(opened.status().message().find("hunter2secret"), std::string::npos) << Describe(opened);
-  EXPECT_NE(opened.status().message().find("mysql://admin:***@db.example"), std::string::npos)
-      << Describe(opened);
+  EXPECT_NE(opened.status().message().find("mysql://admin:***@db.example"), std::string::npos) << Describe(opened);
 }
 
 TEST(SqlOpenTest, UnreachablePostgresIsUnavailableWithoutThePassword) {
@@ -544,6 +543,15 @@ TEST(SqlSqliteTest, UsesWalAndForeignKeysAndCreatesTheParentDirectory) {
   ASSERT_SUCCEEDS(foreign_keys);
   ASSERT_EQ(foreign_keys->size(), 1u);
   EXPECT_EQ(foreign_keys->front().GetInt("foreign_keys"), 1);
+}
+
+TEST(SqlSqliteTest, OpensAPrivateInMemoryDatabase) {
+  auto opened = Open("sqlite::memory:");
+  ASSERT_SUCCEEDS(opened);
+  ASSERT_SUCCEEDS(Migrate(**opened, Steps(3)));
+  auto version = SchemaVersion(**opened);
+  ASSERT_SUCCEEDS(version);
+  EXPECT_EQ(*version, 3);
 }
 
 TEST(SqlSqliteTest, DataSurvivesReopening) {

@@ -24,9 +24,7 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
-bool StartsWith(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
+bool StartsWith(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 // Shortest text that reads back as the same double.
 std::string FormatDouble(double value) {
@@ -151,8 +149,7 @@ std::string RedactDsn(const std::string& dsn) {
       }
       value_end = std::min(out.size(), value_end + 1);
     } else {
-      while (value_end < out.size() && out[value_end] != '&' && out[value_end] != ' ' &&
-             out[value_end] != '\t') {
+      while (value_end < out.size() && out[value_end] != '&' && out[value_end] != ' ' && out[value_end] != '\t') {
         ++value_end;
       }
     }
@@ -204,8 +201,7 @@ Status CheckStrictlyIncreasing(const std::vector<Migration>& migrations) {
   for (const Migration& migration : migrations) {
     if (migration.version <= previous) {
       return FailedPrecondition("migration versions must be positive and strictly increasing: " +
-                                std::to_string(migration.version) + " follows " +
-                                std::to_string(previous));
+                                std::to_string(migration.version) + " follows " + std::to_string(previous));
     }
     previous = migration.version;
   }
@@ -254,15 +250,14 @@ Status Migrate(Database& db, const std::vector<Migration>& migrations) {
   int latest = migrations.empty() ? 0 : migrations.back().version;
   if (current > latest) {
     return FailedPrecondition("the database schema is at version " + std::to_string(current) +
-                              " but this program knows migrations only up to " +
-                              std::to_string(latest) + "; run a newer paasmaker");
+                              " but this program knows migrations only up to " + std::to_string(latest) +
+                              "; run a newer paasmaker");
   }
   for (const Migration& migration : migrations) {
     if (migration.version <= current) continue;
     Status applied = ApplyOne(db, migration);
     if (!applied.ok()) {
-      return applied.WithContext("migration " + std::to_string(migration.version) + " (" +
-                                 migration.description + ")");
+      return applied.WithContext("migration " + std::to_string(migration.version) + " (" + migration.description + ")");
     }
   }
   return Status::Ok();

@@ -61,7 +61,11 @@ class Database {
   virtual Result<int64_t> Execute(const std::string& statement, const Params& params = {}) = 0;
 
   // Runs `body` inside BEGIN/COMMIT; a non-ok Status from body (or a failed
-  // COMMIT) rolls back and is returned.
+  // COMMIT) rolls back and is returned. As in PostgreSQL, a statement that
+  // fails inside the body dooms the transaction even if the body ignores the
+  // error: later statements return Aborted and nothing is committed.
+  // Transaction() on the Database& given to the body joins the enclosing
+  // transaction (no savepoint); its failure fails the enclosing one too.
   virtual Status Transaction(const std::function<Status(Database&)>& body) = 0;
 };
 

@@ -37,8 +37,8 @@ std::string TrimTrailing(std::string text) {
 }
 
 bool IsIdentifierChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '$' || static_cast<unsigned char>(c) >= 0x80;
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         static_cast<unsigned char>(c) >= 0x80;
 }
 
 std::string FormatDouble(double value) {
@@ -96,6 +96,7 @@ class PostgresConnection {
   Status EnsureConnected() {
     if (PQstatus(conn_) == CONNECTION_OK) PQconsumeInput(conn_);
     if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
+    // Other threads wait on the mutex meanwhile; connect_timeout bounds it.
     PM_LOG_WARN("postgres: connection lost, reconnecting");
     PQreset(conn_);
     if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
@@ -111,9 +112,8 @@ class PostgresConnection {
     int placeholders = 0;
     std::string rewritten = RewritePlaceholders(statement, &placeholders);
     if (placeholders != static_cast<int>(params.size())) {
-      return InvalidArgument("postgres: statement has " + std::to_string(placeholders) +
-                             " placeholders but " + std::to_string(params.size()) +
-                             " parameters were given: " + Abbreviate(statement));
+      return InvalidArgument("postgres: statement has " + std::to_string(placeholders) + " placeholders but " +
+                             std::to_string(params.size()) + " parameters were given: " + Abbreviate(statement));
     }
     // Every parameter goes as untyped text, so the server reads it as it
     // would a quoted literal in that spot: "5" becomes an integer next to an
@@ -129,7 +129,8 @@ class PostgresConnection {
       } else if (auto* real = std::get_if<double>(&value)) {
         texts[i] = FormatDouble(*real);
       } else if (auto* text = std::get_if<std::string>(&value)) {
-        texts[i] = *text;
+        values[i] = text->c_str();  // `params` outlives the call
+        continue;
       } else {
         continue;  // NULL: a null pointer
       }
@@ -306,8 +307,7 @@ class PostgresDatabase final : public Database {
     transaction_thread_.store(std::thread::id());
 
     if (status.ok() && !scope.failure().ok()) {
-      status = Aborted("transaction rolled back because a statement in it failed: " +
-                       scope.failure().message());
+      status = Aborted("transaction rolled back because a statement in it failed: " + scope.failure().message());
     }
     if (status.ok()) {
       Status committed = connection_.Commit();
@@ -361,8 +361,7 @@ std::string DollarTag(const std::string& statement, size_t start) {
   size_t i = start + 1;
   while (i < statement.size() && statement[i] != '$') {
     char c = statement[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-              (i > start + 1 && c >= '0' && c <= '9');
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > start + 1 && c >= '0' && c <= '9');
     if (!ok) return "";
     ++i;
   }
@@ -446,8 +445,7 @@ Result<std::unique_ptr<Database>> OpenPostgres(const std::string& conninfo) {
   auto db = std::make_unique<PostgresDatabase>(conn, password);  // owns `conn` from here on
   PQsetNoticeProcessor(conn, LogNotice, nullptr);
   if (PQstatus(conn) != CONNECTION_OK) {
-    return Unavailable("cannot connect to postgres: " +
-                       ScrubPassword(TrimTrailing(PQerrorMessage(conn)), password));
+    return Unavailable("cannot connect to postgres: " + ScrubPassword(TrimTrailing(PQerrorMessage(conn)), password));
   }
   return std::unique_ptr<Database>(std::move(db));
 }

@@ -97,8 +97,7 @@ class SqliteConnection {
   Result<StatementHandle> Prepare(const std::string& statement) {
     sqlite3_stmt* raw = nullptr;
     const char* tail = nullptr;
-    int code = sqlite3_prepare_v2(db_, statement.c_str(), static_cast<int>(statement.size()), &raw,
-                                  &tail);
+    int code = sqlite3_prepare_v2(db_, statement.c_str(), static_cast<int>(statement.size()), &raw, &tail);
     StatementHandle prepared(raw);
     if (code != SQLITE_OK) return SqliteError(db_, code, statement);
     if (!prepared) return InvalidArgument("sqlite: empty statement");
@@ -121,8 +120,7 @@ class SqliteConnection {
     int expected = sqlite3_bind_parameter_count(prepared);
     if (expected != static_cast<int>(params.size())) {
       return InvalidArgument("sqlite: statement has " + std::to_string(expected) + " placeholders but " +
-                             std::to_string(params.size()) + " parameters were given: " +
-                             Abbreviate(statement));
+                             std::to_string(params.size()) + " parameters were given: " + Abbreviate(statement));
     }
     for (int i = 0; i < expected; ++i) {
       const Value& value = params[static_cast<size_t>(i)];
@@ -133,8 +131,7 @@ class SqliteConnection {
         code = sqlite3_bind_double(prepared, i + 1, *real);
       } else if (auto* text = std::get_if<std::string>(&value)) {
         // SQLITE_STATIC: `params` outlives the statement's execution.
-        code = sqlite3_bind_text64(prepared, i + 1, text->data(), text->size(), SQLITE_STATIC,
-                                   SQLITE_UTF8);
+        code = sqlite3_bind_text64(prepared, i + 1, text->data(), text->size(), SQLITE_STATIC, SQLITE_UTF8);
       } else {
         code = sqlite3_bind_null(prepared, i + 1);
       }
@@ -281,8 +278,7 @@ class SqliteDatabase final : public Database {
     transaction_thread_.store(std::thread::id());
 
     if (status.ok() && !scope.failure().ok()) {
-      status = Aborted("transaction rolled back because a statement in it failed: " +
-                       scope.failure().message());
+      status = Aborted("transaction rolled back because a statement in it failed: " + scope.failure().message());
     }
     if (status.ok()) {
       auto committed = connection_.Execute("COMMIT", {});
@@ -324,15 +320,15 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path) {
   }
 
   sqlite3* raw = nullptr;
-  int code = sqlite3_open_v2(path.c_str(), &raw,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int code =
+      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (code != SQLITE_OK) {
     std::string reason = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(code);
     sqlite3_close_v2(raw);
     return IoError("opening sqlite database " + path + ": " + reason);
   }
   auto db = std::make_unique<SqliteDatabase>(raw);  // owns `raw` from here on
-  sqlite3_extended_result_codes(raw, 1);  // tells unique violations from other constraints
+  sqlite3_extended_result_codes(raw, 1);            // tells unique violations from other constraints
   sqlite3_busy_timeout(raw, kBusyTimeoutMs);
 
   auto mode = db->Query("PRAGMA journal_mode = WAL", {});
@@ -341,8 +337,8 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path) {
   // WAL needs shared memory, which some network filesystems lack; running
   // without it would quietly change the locking behaviour we rely on.
   if (!in_memory && journal_mode != "wal") {
-    return FailedPrecondition("sqlite database " + path + " cannot use WAL mode (journal_mode is " +
-                              journal_mode + ")");
+    return FailedPrecondition("sqlite database " + path + " cannot use WAL mode (journal_mode is " + journal_mode +
+                              ")");
   }
   Status foreign_keys = ApplyPragma(*db, "PRAGMA foreign_keys = ON");
   if (!foreign_keys.ok()) return foreign_keys.WithContext("opening " + path);
