@@ -46,6 +46,8 @@ void ReadPacemaker(yaml::YamlSection s, NodeConfig* c) {
   health.Raw("groups");  // health-check groups: read by the health manager
   health.Finish();
   s.Double("node_down_timeout", &p.node_down_timeout, 1, 86400);
+  s.Double("job_max_age", &p.job_max_age, 60, 10 * 365 * 86400.0);
+  s.Double("job_archive_after", &p.job_archive_after, 1, 10 * 365 * 86400.0);
   double max_upload = static_cast<double>(p.max_upload_size);
   s.Double("max_upload_size", &max_upload, 1, 1e13);
   p.max_upload_size = static_cast<int64_t>(max_upload);

@@ -75,6 +75,8 @@ struct NodeConfig {
     bool health_enabled = true;
     double node_down_timeout = 10.0;
     int64_t max_upload_size = 1024LL * 1024 * 1024;
+    double job_max_age = 7 * 24 * 3600;  // finished job trees are deleted after this (seconds)
+    double job_archive_after = 3600;     // ... and moved out of Redis after this
   } pacemaker;
 
   struct {

@@ -264,7 +264,11 @@ Result<std::shared_ptr<Process>> Launch(const LaunchOptions& options, ExitCallba
 }
 
 Result<RunResult> Run(const LaunchOptions& options, std::chrono::milliseconds timeout) {
-  char path[] = "/tmp/pm-run-XXXXXX";
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/pm-run-XXXXXX";
+  std::vector<char> path_buffer(pattern.begin(), pattern.end());
+  path_buffer.push_back('\0');
+  char* path = path_buffer.data();
   int fd = ::mkstemp(path);
   if (fd < 0) return ErrnoStatus("creating temp file", errno);
   ::close(fd);

@@ -3,6 +3,8 @@
 #include <hiredis/hiredis.h>
 #include <sys/socket.h>
 
+#include <cerrno>
+
 #include "core/log.h"
 
 namespace paasmaker::redis {
@@ -124,6 +126,11 @@ Result<Reply> Client::ReadReplyLocked() {
   if (r->type == REDIS_REPLY_ERROR) {
     std::string message(r->str, r->len);
     freeReplyObject(r);
+    // Errors that only mean "not now" (a restart loading its data, a busy
+    // script, a replica without its master) are outages, not bad requests.
+    for (const char* transient : {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN"}) {
+      if (message.rfind(transient, 0) == 0) return Unavailable("redis " + endpoint_.ToString() + ": " + message);
+    }
     return FailedPrecondition("redis " + endpoint_.ToString() + ": " + message);
   }
   Reply out = Convert(r);
@@ -137,53 +144,49 @@ Result<Reply> Client::Command(const std::vector<std::string>& args) {
   return std::move(replies->front());
 }
 
+// True if the server closed this idle connection (a restart, a timeout):
+// then it is safe to reconnect BEFORE sending anything.
+static bool ConnectionClosedByPeer(redisContext* context) {
+  char byte;
+  ssize_t n = ::recv(context->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
 Result<std::vector<Reply>> Client::Pipeline(const std::vector<std::vector<std::string>>& commands,
                                             bool transaction) {
   std::lock_guard<std::mutex> lock(mutex_);
-  // Two attempts: the first may find a connection that died while idle.
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    PM_RETURN_IF_ERROR(ConnectLocked());
-    std::vector<std::vector<std::string>> all;
-    if (transaction) all.push_back({"MULTI"});
-    all.insert(all.end(), commands.begin(), commands.end());
-    if (transaction) all.push_back({"EXEC"});
-    for (const auto& args : all) {
-      ArgvBuffer buffer(args);
-      redisAppendCommandArgv(context_, static_cast<int>(args.size()), buffer.argv.data(),
-                             buffer.lens.data());
-    }
-    std::vector<Reply> replies;
-    Status failure;
-    bool connection_lost = false;
-    for (size_t i = 0; i < all.size(); ++i) {
-      auto reply = ReadReplyLocked();
-      if (!reply.ok()) {
-        if (reply.status().code() == StatusCode::kUnavailable) {
-          connection_lost = true;
-          failure = reply.status();
-          break;
-        }
-        if (failure.ok()) failure = reply.status();
-        replies.emplace_back();
-        continue;
-      }
-      replies.push_back(std::move(reply).value());
-    }
-    if (connection_lost) {
-      // Only a write that may not have reached Redis is safe to resend; if
-      // the first reply already arrived, some commands ran, so give up.
-      if (attempt == 0 && replies.empty()) continue;
-      return failure;
-    }
-    if (!failure.ok()) return failure;
-    if (transaction) {
-      Reply exec = std::move(replies.back());
-      if (exec.is_nil()) return Aborted("redis transaction was discarded (WATCH)");
-      return std::move(exec.elements);
-    }
-    return replies;
+  // Commands are never resent once sent: a connection lost while waiting for
+  // replies may already have run them (INCR twice is not INCR once). A
+  // connection that died while idle is noticed and replaced before sending.
+  if (context_ != nullptr && ConnectionClosedByPeer(context_)) DisconnectLocked();
+  PM_RETURN_IF_ERROR(ConnectLocked());
+  std::vector<std::vector<std::string>> all;
+  if (transaction) all.push_back({"MULTI"});
+  all.insert(all.end(), commands.begin(), commands.end());
+  if (transaction) all.push_back({"EXEC"});
+  for (const auto& args : all) {
+    ArgvBuffer buffer(args);
+    redisAppendCommandArgv(context_, static_cast<int>(args.size()), buffer.argv.data(), buffer.lens.data());
   }
-  return Unavailable("redis " + endpoint_.ToString() + ": connection lost");
+  std::vector<Reply> replies;
+  Status failure;
+  for (size_t i = 0; i < all.size(); ++i) {
+    auto reply = ReadReplyLocked();
+    if (!reply.ok()) {
+      if (reply.status().code() == StatusCode::kUnavailable && context_ == nullptr) return reply.status();
+      if (failure.ok()) failure = reply.status();
+      replies.emplace_back();
+      continue;
+    }
+    replies.push_back(std::move(reply).value());
+  }
+  if (!failure.ok()) return failure;
+  if (transaction) {
+    Reply exec = std::move(replies.back());
+    if (exec.is_nil()) return Aborted("redis transaction was discarded (WATCH)");
+    return std::move(exec.elements);
+  }
+  return replies;
 }
 
 Status Client::Ping() {

@@ -142,12 +142,11 @@ void JobManager::OnMessage(const std::string& message) {
   // the subscriber thread.
   std::string state, root;
   auto json = nlohmann::json::parse(message, nullptr, /*allow_exceptions=*/false);
-  try {
-    if (json.is_object()) {
-      state = json.value("state", "");
-      root = json.value("root_id", "");
-    }
-  } catch (const nlohmann::json::exception&) {
+  if (json.is_object()) {
+    auto s = json.find("state");
+    if (s != json.end() && s->is_string()) state = s->get<std::string>();
+    auto r = json.find("root_id");
+    if (r != json.end() && r->is_string()) root = r->get<std::string>();
   }
   if (state.empty()) PM_LOG_DEBUG("job manager: malformed job.status message");
   {

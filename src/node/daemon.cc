@@ -16,6 +16,7 @@
 #include "heart/heart.h"
 #include "node/managed_redis.h"
 #include "node/node_identity.h"
+#include "node/node_jobs.h"
 #include "node/node_report.h"
 #include "pacemaker/pacemaker.h"
 #include "router/router.h"
@@ -47,6 +48,7 @@ class Node {
   std::unique_ptr<pacemaker::Pacemaker> pacemaker_;
   std::unique_ptr<heart::Heart> heart_;
   std::unique_ptr<router::Router> router_;
+  std::unique_ptr<NodeJobs> jobs_;
   std::unique_ptr<Reporter> reporter_;
 };
 
@@ -90,6 +92,9 @@ Status Node::Start() {
   PM_RETURN_IF_ERROR(StartRedisStores());
 
   server_ = std::make_unique<http::Server>();
+  jobs_ = std::make_unique<NodeJobs>(config_, node_token_);
+  PM_RETURN_IF_ERROR(jobs_->Init());
+  jobs_->InstallRoutes(*server_);
   if (config_.pacemaker.enabled) {
     pacemaker_ = std::make_unique<pacemaker::Pacemaker>(config_, node_token_);
     PM_RETURN_IF_ERROR(pacemaker_->Start(*server_));
@@ -104,12 +109,19 @@ Status Node::Start() {
     router_ = std::make_unique<router::Router>(config_, table_endpoint_);
     PM_RETURN_IF_ERROR(router_->Start());
   }
+  // A node that already has its UUID runs its jobs at once (and aborts
+  // what it had running before a crash); a new node after registering.
+  std::string known_uuid = NodeIdentity(data_dir).LoadUuid();
+  if (!known_uuid.empty()) PM_RETURN_IF_ERROR(jobs_->StartManager(known_uuid));
   heart::Heart* heart = heart_.get();
   pacemaker::Pacemaker* pacemaker = pacemaker_.get();
+  NodeJobs* jobs = jobs_.get();
   reporter_ = std::make_unique<Reporter>(
       config_, node_token_, [heart] { return heart ? heart->ReportExtra() : nlohmann::json::object(); },
-      [pacemaker](const std::string& uuid) {
+      [pacemaker, jobs](const std::string& uuid) {
         if (pacemaker) pacemaker->SetNodeUuid(uuid);
+        Status started = jobs->StartManager(uuid);
+        if (!started.ok()) PM_LOG_ERROR("job manager: {}", started.ToString());
       });
   reporter_->Start();
   return Status::Ok();
@@ -120,12 +132,15 @@ void Node::Stop() {
   // then the roles' state, then the daemons everything else relied on.
   if (reporter_) reporter_->Stop();
   reporter_.reset();
+  if (jobs_) jobs_->Stop();
   if (router_) router_->Stop();
   router_.reset();
   if (heart_) heart_->Stop();
   heart_.reset();
+  if (pacemaker_) pacemaker_->PrepareStop();
   if (server_) server_->Stop();
   server_.reset();
+  jobs_.reset();
   if (pacemaker_) pacemaker_->Stop();
   pacemaker_.reset();
   for (auto it = stores_.rbegin(); it != stores_.rend(); ++it) (*it)->Stop();

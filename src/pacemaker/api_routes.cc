@@ -25,6 +25,12 @@ const std::vector<ApiRoute>& ApiRoutes() {
       {"GET",    "/api/v1/workspaces/([0-9a-f-]+)",        Access::kUser,       "",               ep::ShowWorkspace},
       {"DELETE", "/api/v1/workspaces/([0-9a-f-]+)",        Access::kPermission, "WORKSPACE_DELETE", ep::DeleteWorkspace},
 
+      {"GET",    "/api/v1/jobs",                           Access::kUser,       "",               ep::ListJobs},
+      {"GET",    "/api/v1/jobs/([0-9a-zA-Z-]+)",           Access::kUser,       "",               ep::ShowJob},
+      {"POST",   "/api/v1/jobs/([0-9a-zA-Z-]+)/abort",     Access::kUser,       "",               ep::AbortJob},
+      {"GET",    "/api/v1/jobs/([0-9a-zA-Z-]+)/log",       Access::kUser,       "",               ep::JobLog},
+      {"GET",    "/api/v1/jobs/([0-9a-zA-Z-]+)/stream",    Access::kUser,       "",               ep::JobStream},
+
       {"GET",    "/api/v1/users",                          Access::kPermission, "USER_LIST",      ep::ListUsers},
       {"POST",   "/api/v1/users",                          Access::kPermission, "USER_EDIT",      ep::CreateUser},
       {"GET",    "/api/v1/roles",                          Access::kPermission, "ROLE_LIST",      ep::ListRoles},

@@ -21,10 +21,39 @@ Status Pacemaker::Start(http::Server& server) {
   context_ = std::make_unique<PacemakerContext>(config_, std::move(db), node_token_);
   PM_ASSIGN_OR_RETURN(bootstrap_, BootstrapCluster(*context_, config_.DataDir()));
   InstallApiRoutes(server, *context_);
+  housekeeping_ = std::thread([this] { HousekeepingLoop(); });
   return Status::Ok();
 }
 
-void Pacemaker::Stop() { context_.reset(); }
+void Pacemaker::HousekeepingLoop() {
+  const auto archive_after = std::chrono::seconds(static_cast<int64_t>(config_.pacemaker.job_archive_after));
+  const auto max_age = std::chrono::seconds(static_cast<int64_t>(config_.pacemaker.job_max_age));
+  std::unique_lock<std::mutex> lock(housekeeping_mutex_);
+  while (!housekeeping_cv_.wait_for(lock, std::chrono::seconds(60), [this] { return stopping_; })) {
+    lock.unlock();
+    auto archived = context_->job_archive.Archive(archive_after);
+    if (!archived.ok()) PM_LOG_WARN("job archiving: {}", archived.status().ToString());
+    else if (*archived > 0) PM_LOG_INFO("archived {} finished job trees", *archived);
+    auto purged = context_->job_archive.Purge(max_age);
+    if (!purged.ok()) PM_LOG_WARN("job purge: {}", purged.status().ToString());
+    else if (*purged > 0) PM_LOG_INFO("deleted {} job trees older than {} s", *purged, max_age.count());
+    lock.lock();
+  }
+}
+
+void Pacemaker::PrepareStop() {
+  if (context_) context_->stopping = true;
+}
+
+void Pacemaker::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(housekeeping_mutex_);
+    stopping_ = true;
+  }
+  housekeeping_cv_.notify_all();
+  if (housekeeping_.joinable()) housekeeping_.join();
+  context_.reset();
+}
 
 void Pacemaker::SetNodeUuid(const std::string& uuid) {
   if (context_) context_->node_uuid = uuid;

@@ -7,7 +7,10 @@
 // has stopped. Start/Stop from the node's controlling thread.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <string>
 
 #include "config/node_config.h"
@@ -24,6 +27,8 @@ class Pacemaker {
   ~Pacemaker();
 
   Status Start(http::Server& server);
+  // Ends live streams; call before the HTTP server stops.
+  void PrepareStop();
   void Stop();
 
   void SetNodeUuid(const std::string& uuid);
@@ -34,6 +39,12 @@ class Pacemaker {
   std::string node_token_;
   std::unique_ptr<PacemakerContext> context_;
   BootstrapResult bootstrap_;
+  // Job housekeeping: archive finished trees, purge old archives.
+  void HousekeepingLoop();
+  std::mutex housekeeping_mutex_;
+  std::condition_variable housekeeping_cv_;
+  bool stopping_ = false;
+  std::thread housekeeping_;
 };
 
 }  // namespace paasmaker::pacemaker

@@ -3,10 +3,15 @@
 // reference and must not keep pointers past Pacemaker::Stop(). Thread safe.
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include "config/node_config.h"
+#include "core/redis_client.h"
 #include "core/sql/database.h"
+#include "jobs/job_archive.h"
+#include "jobs/job_store.h"
+#include "jobs/job_tree.h"
 #include "pacemaker/auth.h"
 #include "pacemaker/store/node_store.h"
 #include "pacemaker/store/user_store.h"
@@ -22,7 +27,12 @@ struct PacemakerContext {
         nodes(*db),
         users(*db),
         workspaces(*db),
-        auth(users, node_token, config.pacemaker.super_token, config.pacemaker.allow_supertoken) {}
+        auth(users, node_token, config.pacemaker.super_token, config.pacemaker.allow_supertoken),
+        node_token(node_token),
+        jobs_redis({config.redis.jobs.host, config.redis.jobs.port, config.redis.jobs.password}),
+        job_store(&jobs_redis),
+        job_archive(&job_store, config.DataDir() + "/jobs/archive"),
+        job_tree(&job_store, &job_archive) {}
 
   const config::NodeConfig& config;
   std::unique_ptr<sql::Database> db;
@@ -30,7 +40,14 @@ struct PacemakerContext {
   UserStore users;
   WorkspaceStore workspaces;
   Authenticator auth;
+  const std::string node_token;  // to fetch job logs from other nodes
+  redis::Client jobs_redis;
+  jobs::JobStore job_store;
+  jobs::JobArchive job_archive;
+  jobs::JobTree job_tree;
   std::string node_uuid;  // this node, once registered (for information)
+  // Set before the HTTP server stops, so long-lived streams end.
+  std::atomic<bool> stopping{false};
 };
 
 }  // namespace paasmaker::pacemaker

@@ -30,6 +30,13 @@ PM_ENDPOINT(ListRoles);
 PM_ENDPOINT(CreateRole);
 PM_ENDPOINT(AllocateRole);
 
+// jobs.cc
+PM_ENDPOINT(ListJobs);
+PM_ENDPOINT(ShowJob);
+PM_ENDPOINT(AbortJob);
+PM_ENDPOINT(JobLog);
+PM_ENDPOINT(JobStream);
+
 #undef PM_ENDPOINT
 
 }  // namespace paasmaker::pacemaker::endpoints

@@ -1,0 +1,65 @@
+#include "node/node_jobs.h"
+
+#include "core/api_response.h"
+#include "core/ids.h"
+#include "core/log.h"
+#include "plugins/builtin_plugins.h"
+
+namespace paasmaker::node {
+
+NodeJobs::NodeJobs(const config::NodeConfig& config, std::string node_token)
+    : config_(config), node_token_(std::move(node_token)), logs_(LogDir(config)) {}
+
+NodeJobs::~NodeJobs() { Stop(); }
+
+std::string NodeJobs::LogDir(const config::NodeConfig& config) { return config.DataDir() + "/jobs/logs"; }
+
+Status NodeJobs::Init() { return plugins::RegisterBuiltinJobs(registry_); }
+
+void NodeJobs::InstallRoutes(http::Server& server) {
+  server.Route("GET", "/api/v1/node/jobs/([0-9a-zA-Z-]+)/log", [this](const http::Request& req, http::Response& res) {
+    std::string authorization = req.Header("Authorization");
+    std::string secret = authorization.rfind("Bearer ", 0) == 0 ? authorization.substr(7) : "";
+    if (secret.empty()) return api::RespondError(res, Unauthenticated("the node token is required"));
+    if (!ids::SecretsEqual(secret, node_token_)) {
+      return api::RespondError(res, PermissionDenied("job logs on a node are served to other nodes only"));
+    }
+    uint64_t offset = std::strtoull(req.Query("offset", "0").c_str(), nullptr, 10);
+    uint64_t max = std::strtoull(req.Query("max", "262144").c_str(), nullptr, 10);
+    auto chunk = logs_.Read(req.params[0], offset, std::min<uint64_t>(max, 4 * 1024 * 1024));
+    if (!chunk.ok()) return api::RespondError(res, chunk.status());
+    res.content_type = "text/plain; charset=utf-8";
+    res.headers["X-Log-Offset"] = std::to_string(chunk->offset);
+    res.headers["X-Log-Next-Offset"] = std::to_string(chunk->next_offset);
+    res.headers["X-Log-Size"] = std::to_string(chunk->size);
+    res.body = std::move(chunk->data);
+  });
+}
+
+Status NodeJobs::StartManager(const std::string& node_uuid) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (manager_) return Status::Ok();
+  jobs::JobManagerOptions options;
+  options.node_uuid = node_uuid;
+  options.redis = {config_.redis.jobs.host, config_.redis.jobs.port, config_.redis.jobs.password};
+  options.log_dir = LogDir(config_);
+  options.registry = &registry_;
+  PM_ASSIGN_OR_RETURN(manager_, jobs::JobManager::Create(options));
+  PM_LOG_INFO("job manager running for node {}", node_uuid);
+  return Status::Ok();
+}
+
+void NodeJobs::Stop() {
+  std::unique_ptr<jobs::JobManager> manager;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    manager = std::move(manager_);
+  }
+  if (!manager) return;
+  // Jobs that cannot finish in time are aborted when this node's next
+  // manager starts (SPEC §6: a node that restarts aborts what it had RUNNING).
+  Status drained = manager->Drain(std::chrono::seconds(5));
+  if (!drained.ok()) PM_LOG_WARN("stopping with jobs still running: {}", drained.ToString());
+}
+
+}  // namespace paasmaker::node

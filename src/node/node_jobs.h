@@ -1,0 +1,50 @@
+// NodeJobs: the job system on one node (SPEC §6).
+//
+// Every node runs a JobManager for the jobs assigned to it, as soon as it
+// knows its UUID (at once when the data dir has one; else after the first
+// registration), and serves the logs of the jobs it ran to the pacemaker:
+//
+//   GET /api/v1/node/jobs/<id>/log?offset=N[&max=M]   (node token only)
+//     → the bytes from N (text/plain); headers X-Log-Offset, X-Log-Next-Offset,
+//       X-Log-Size; 404 when this node has no log for the job.
+//
+// Thread safety: InstallRoutes before the HTTP server starts; Start/Stop from
+// the controlling thread; StartManager from any thread (once).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "config/node_config.h"
+#include "core/http.h"
+#include "jobs/job_logs.h"
+#include "jobs/job_manager.h"
+#include "jobs/job_registry.h"
+
+namespace paasmaker::node {
+
+class NodeJobs {
+ public:
+  NodeJobs(const config::NodeConfig& config, std::string node_token);
+  ~NodeJobs();
+
+  Status Init();  // registers the built-in job plugins
+  void InstallRoutes(http::Server& server);
+  // Starts the manager for `node_uuid` (no-op if already started).
+  Status StartManager(const std::string& node_uuid);
+  // Lets running jobs finish (bounded), then stops the manager.
+  void Stop();
+
+  static std::string LogDir(const config::NodeConfig& config);
+
+ private:
+  const config::NodeConfig& config_;
+  std::string node_token_;
+  jobs::JobRegistry registry_;
+  jobs::JobLogs logs_;
+  std::mutex mutex_;
+  std::unique_ptr<jobs::JobManager> manager_;
+};
+
+}  // namespace paasmaker::node

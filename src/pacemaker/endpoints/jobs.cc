@@ -1,0 +1,135 @@
+// Jobs: tree, listing by tag, abort, logs (fetched from the node that ran
+// the job) and a live server-sent-events stream of the tree and its logs.
+#include <thread>
+
+#include "core/api_response.h"
+#include "core/log.h"
+#include "pacemaker/endpoints/endpoints.h"
+#include "pacemaker/job_access.h"
+
+namespace paasmaker::pacemaker::endpoints {
+
+using nlohmann::json;
+
+namespace {
+
+// Reads the tree of req.params[0] and checks `who` may act on it.
+Result<jobs::TreeSnapshot> AccessibleTree(PacemakerContext& ctx, const http::Request& req, const Principal& who,
+                                          JobAction action) {
+  PM_ASSIGN_OR_RETURN(auto tree, ctx.job_tree.GetTree(req.params[0]));
+  PM_RETURN_IF_ERROR(CheckJobAccess(who, tree, action));
+  return tree;
+}
+
+const jobs::Job* FindJob(const jobs::TreeSnapshot& tree, const std::string& id) {
+  for (const auto& job : tree.jobs) {
+    if (job.id == id) return &job;
+  }
+  return nullptr;
+}
+
+std::string SseEvent(const json& event) { return "data: " + jobs::DumpJson(event) + "\n\n"; }
+
+}  // namespace
+
+void ListJobs(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+  std::string tag = req.Query("tag");
+  if (tag.empty()) return api::RespondError(res, InvalidArgument("tag: required (e.g. workspace:<id>, health)"));
+  std::string workspace = tag.rfind("workspace:", 0) == 0 ? tag.substr(10) : "";
+  bool allowed = workspace.empty() ? who.Allows("SYSTEM_OVERVIEW") : who.Allows("WORKSPACE_VIEW", workspace);
+  if (!allowed) return api::RespondError(res, PermissionDenied("not allowed to list jobs tagged " + tag));
+  int64_t offset = std::strtoll(req.Query("offset", "0").c_str(), nullptr, 10);
+  int64_t limit = std::strtoll(req.Query("limit", "20").c_str(), nullptr, 10);
+  if (offset < 0 || limit <= 0 || limit > 500) {
+    return api::RespondError(res, InvalidArgument("offset/limit: offset >= 0 and 1 <= limit <= 500"));
+  }
+  auto listing = ctx.job_tree.ListByTag(tag, offset, limit);
+  if (!listing.ok()) return api::RespondError(res, listing.status());
+  api::RespondData(res, *listing);
+}
+
+void ShowJob(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+  auto tree = AccessibleTree(ctx, req, who, JobAction::kView);
+  if (!tree.ok()) return api::RespondError(res, tree.status());
+  auto subtree = ctx.job_tree.Subtree(req.params[0]);
+  if (!subtree.ok()) return api::RespondError(res, subtree.status());
+  api::RespondData(res, {{"job", *subtree}, {"root_id", tree->root_id}});
+}
+
+void AbortJob(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+  auto tree = AccessibleTree(ctx, req, who, JobAction::kAbort);
+  if (!tree.ok()) return api::RespondError(res, tree.status());
+  std::string by = who.kind == Principal::Kind::kUser ? who.user.login : "the super token";
+  Status status = ctx.job_store.AbortTree(req.params[0], "Aborted by " + by + ".");
+  if (!status.ok()) return api::RespondError(res, status);
+  PM_LOG_INFO("job tree {} aborted by {}", tree->root_id, by);
+  api::RespondData(res, {{"aborted", tree->root_id}});
+}
+
+void JobLog(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+  auto tree = AccessibleTree(ctx, req, who, JobAction::kView);
+  if (!tree.ok()) return api::RespondError(res, tree.status());
+  const jobs::Job* job = FindJob(*tree, req.params[0]);
+  if (job == nullptr) return api::RespondError(res, NotFound("no job " + req.params[0]));
+  uint64_t offset = std::strtoull(req.Query("offset", "0").c_str(), nullptr, 10);
+  auto piece = FetchJobLog(ctx, *job, offset);
+  if (!piece.ok()) return api::RespondError(res, piece.status());
+  res.content_type = "text/plain; charset=utf-8";
+  res.headers["X-Log-Next-Offset"] = std::to_string(piece->next_offset);
+  res.body = std::move(piece->text);
+}
+
+// Polls the tree and the logs of its jobs (every 200 ms) and sends what
+// changed, so a lost pub/sub message can never lose an event:
+//   {"type":"status","job_id","parent_id","state","title","summary","node"}
+//   {"type":"log","job_id","text"}
+//   {"type":"end","root_state"}  once the root is finished and logs are drained.
+void JobStream(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+  auto tree = AccessibleTree(ctx, req, who, JobAction::kView);
+  if (!tree.ok()) return api::RespondError(res, tree.status());
+  std::string job_id = req.params[0];
+  res.content_type = "text/event-stream";
+  res.headers["Cache-Control"] = "no-cache";
+  res.stream = [&ctx, job_id](http::StreamWriter& out) {
+    std::map<std::string, std::string> states;
+    std::map<std::string, uint64_t> offsets;
+    bool root_finished_seen = false;
+    while (out.client_connected() && !ctx.stopping) {
+      auto tree = ctx.job_tree.GetTree(job_id);
+      if (!tree.ok()) {
+        out.Write(SseEvent({{"type", "error"}, {"message", tree.status().message()}}));
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        continue;
+      }
+      bool wrote_log = false;
+      const jobs::Job* root = FindJob(*tree, tree->root_id);
+      for (const auto& job : tree->jobs) {
+        std::string state(jobs::JobStateName(job.state));
+        if (states[job.id] != state) {
+          states[job.id] = state;
+          if (!out.Write(SseEvent({{"type", "status"}, {"job_id", job.id}, {"parent_id", job.parent_id},
+                                   {"state", state}, {"title", job.title}, {"summary", job.summary},
+                                   {"node", job.node}}))) {
+            return;
+          }
+        }
+        if (job.started == 0) continue;  // never ran: no log anywhere
+        auto piece = FetchJobLog(ctx, job, offsets[job.id]);
+        if (!piece.ok() || piece->text.empty()) continue;
+        offsets[job.id] = piece->next_offset;
+        wrote_log = true;
+        if (!out.Write(SseEvent({{"type", "log"}, {"job_id", job.id}, {"text", piece->text}}))) return;
+      }
+      bool finished = root != nullptr && jobs::IsFinished(root->state);
+      // One more pass after the root finished, so the last lines are sent.
+      if (finished && root_finished_seen && !wrote_log) {
+        out.Write(SseEvent({{"type", "end"}, {"root_state", std::string(jobs::JobStateName(root->state))}}));
+        return;
+      }
+      root_finished_seen = finished;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  };
+}
+
+}  // namespace paasmaker::pacemaker::endpoints

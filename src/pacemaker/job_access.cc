@@ -1,0 +1,49 @@
+#include "pacemaker/job_access.h"
+
+#include "core/http.h"
+
+namespace paasmaker::pacemaker {
+
+std::string WorkspaceOfTree(const jobs::TreeSnapshot& tree) {
+  for (const auto& tag : tree.tags) {
+    if (tag.rfind("workspace:", 0) == 0) return tag.substr(10);
+  }
+  return "";
+}
+
+Status CheckJobAccess(const Principal& who, const jobs::TreeSnapshot& tree, JobAction action) {
+  std::string workspace = WorkspaceOfTree(tree);
+  if (action == JobAction::kAbort) {
+    if (who.Allows("JOB_ABORT", workspace)) return Status::Ok();
+    return PermissionDenied("permission JOB_ABORT is required" +
+                            (workspace.empty() ? std::string() : " on workspace " + workspace));
+  }
+  if (workspace.empty() ? who.Allows("SYSTEM_OVERVIEW") : who.Allows("WORKSPACE_VIEW", workspace)) {
+    return Status::Ok();
+  }
+  return PermissionDenied(workspace.empty() ? "permission SYSTEM_OVERVIEW is required"
+                                            : "permission WORKSPACE_VIEW is required on workspace " + workspace);
+}
+
+Result<LogPiece> FetchJobLog(PacemakerContext& ctx, const jobs::Job& job, uint64_t offset) {
+  PM_ASSIGN_OR_RETURN(auto node, ctx.nodes.Find(job.node));
+  if (!node) return Unavailable("the job's node " + job.node + " is not known to the pacemaker");
+  http::Client client("http://" + node->route + ":" + std::to_string(node->api_port), std::chrono::seconds(5));
+  PM_ASSIGN_OR_RETURN(auto response,
+                      client.Get("/api/v1/node/jobs/" + job.id + "/log?offset=" + std::to_string(offset),
+                                 {{"Authorization", "Bearer " + ctx.node_token}}));
+  LogPiece piece;
+  piece.next_offset = offset;
+  if (response.status == 404) return piece;
+  if (response.status != 200) {
+    return Unavailable("node " + node->name + " answered HTTP " + std::to_string(response.status) +
+                       " for the log of job " + job.id);
+  }
+  piece.text = std::move(response.body);
+  auto next = response.headers.find("X-Log-Next-Offset");
+  piece.next_offset = next != response.headers.end() ? std::strtoull(next->second.c_str(), nullptr, 10)
+                                                     : offset + piece.text.size();
+  return piece;
+}
+
+}  // namespace paasmaker::pacemaker

@@ -1,0 +1,32 @@
+// Who may see or abort a job tree, and where its logs are.
+//
+// A tree tagged `workspace:<id>` belongs to that workspace: reading it needs
+// WORKSPACE_VIEW there, aborting needs JOB_ABORT there (unlike the original,
+// where any job id was enough). Trees of no workspace (health checks, crons,
+// tests) need SYSTEM_OVERVIEW to read and JOB_ABORT globally to abort.
+//
+// Logs live on the node that ran the job; FetchJobLog asks that node (with
+// the node token) for the bytes from an offset. Thread safe.
+#pragma once
+
+#include <string>
+
+#include "jobs/job.h"
+#include "pacemaker/pacemaker_context.h"
+
+namespace paasmaker::pacemaker {
+
+enum class JobAction { kView, kAbort };
+
+// The tree's workspace id, or "" when it belongs to none.
+std::string WorkspaceOfTree(const jobs::TreeSnapshot& tree);
+Status CheckJobAccess(const Principal& who, const jobs::TreeSnapshot& tree, JobAction action);
+
+struct LogPiece {
+  std::string text;
+  uint64_t next_offset = 0;
+};
+// An empty piece (next_offset == offset) when the node has no log yet.
+Result<LogPiece> FetchJobLog(PacemakerContext& ctx, const jobs::Job& job, uint64_t offset);
+
+}  // namespace paasmaker::pacemaker

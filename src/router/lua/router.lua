@@ -1,0 +1,324 @@
+-- paasmaker.router: the routing request path of a Paasmaker router (SPEC §4).
+--
+-- nginx calls, per worker:
+--   configure(conf)  init_by_lua, in the master, before the workers fork
+--   init_worker()    init_worker_by_lua: caches and the serial timer
+--   route()          access_by_lua, per request: Host -> route -> chosen instance
+--   balance()        balancer_by_lua, per try: hands the chosen ip:port to nginx
+--
+-- Routes live in the node's table Redis as SETs `instances:<host>` whose members
+-- are `<ip>:<port>#<version type id>#<node id>#<instance id>`. Lookups are cached
+-- per worker (resty.lrucache), including "no route" answers, so a cache hit costs
+-- no Redis round trip. A timer reads the table's `serial` key every
+-- conf.serial_check_ms and flushes the caches whenever it changed: every routing
+-- update increments it, so a change is seen within that period. While Redis cannot
+-- be reached the caches keep serving what they hold (stale but the best answer we
+-- have); misses answer 503, and the caches are flushed as soon as Redis is back.
+--
+-- The module is loaded in the master (init_by_lua) so workers, which may run as
+-- `nobody`, never need to read files under the node's data directory.
+
+local redis = require "nginx.redis"
+local lrucache = require "resty.lrucache"
+local semaphore = require "ngx.semaphore"
+local balancer = require "ngx.balancer"
+
+local ngx = ngx
+local byte, find, lower, sub, match, gsub = string.byte, string.find, string.lower, string.sub, string.match,
+                                            string.gsub
+local random = math.random
+
+local _M = {}
+
+-- Requests with this Host answer 200 and are not logged: the node's readiness
+-- check uses it to prove that Lua really runs (`nginx -t` passes even when Lua
+-- cannot load). `.invalid` can never be a real application's hostname.
+_M.HEALTH_HOST = "paasmaker-router-health.invalid"
+
+local conf = {
+  redis_host = "127.0.0.1",
+  redis_port = 6379,
+  redis_password = "",
+  redis_timeout_ms = 500,
+  pool_size = 32,
+  pool_idle_ms = 30000,
+  serial_check_ms = 50,
+  cache_size = 20000,
+  negative_cache_size = 5000,
+  dead_backend_ttl = 30,
+}
+
+local NOT_FOUND = {}  -- cached "no route for this host"
+
+local routes        -- lrucache: host -> route {key, backends}
+local negatives     -- lrucache: host -> NOT_FOUND; apart so junk Host headers cannot evict real routes
+local generation = 0  -- bumped at every flush; a lookup that spans a flush is not cached
+local last_serial     -- nil: unknown, so the next successful read flushes
+local checking = false
+local inflight = {}   -- host -> {sema, waiters, route, err}: one Redis lookup per host at a time
+local dead            -- lua_shared_dict: "ip:port" -> true while that backend is considered dead
+
+function _M.configure(c)
+  for k, v in pairs(c) do conf[k] = v end
+end
+
+local function connect()
+  local red = redis:new()
+  red:set_timeout(conf.redis_timeout_ms)
+  local ok, err = red:connect(conf.redis_host, conf.redis_port)
+  if not ok then return nil, err end
+  if conf.redis_password ~= "" and red:get_reused_times() == 0 then
+    ok, err = red:auth(conf.redis_password)
+    if not ok then
+      red:close()
+      return nil, err
+    end
+  end
+  return red
+end
+
+local function release(red)
+  red:set_keepalive(conf.pool_idle_ms, conf.pool_size)
+end
+
+local function flush()
+  generation = generation + 1
+  routes:flush_all()
+  negatives:flush_all()
+end
+
+local function check_serial(premature)
+  if premature or checking then return end
+  checking = true
+  local ok, serial, err = pcall(function()
+    local red, err = connect()
+    if not red then return nil, err end
+    local serial, err = red:get("serial")
+    if serial then release(red) else red:close() end
+    return serial, err
+  end)
+  checking = false
+  if not ok or not serial then
+    if last_serial ~= nil then
+      ngx.log(ngx.ERR, "paasmaker router: table redis unreachable, serving cached routes: ", tostring(err or serial))
+    end
+    last_serial = nil
+    return
+  end
+  if serial == ngx.null then serial = "0" end
+  if serial ~= last_serial then
+    flush()
+    last_serial = serial
+  end
+end
+
+function _M.init_worker()
+  routes = lrucache.new(conf.cache_size)
+  negatives = lrucache.new(conf.negative_cache_size)
+  dead = ngx.shared.paasmaker_dead_backends
+  math.randomseed(ngx.now() * 1000 + ngx.worker.pid())
+  local ok, err = ngx.timer.every(conf.serial_check_ms / 1000, check_serial)
+  if not ok then ngx.log(ngx.ERR, "paasmaker router: cannot start the serial timer: ", err) end
+end
+
+-- "A.Example.com:8080" -> "a.example.com"; "[::1]:80" -> "[::1]"; trailing dot dropped.
+local function normalise_host(raw)
+  local host = lower(raw)
+  if byte(host, 1) == 91 then  -- '[': IPv6 literal
+    local close = find(host, "]", 1, true)
+    if close then host = sub(host, 1, close) end
+  else
+    local colon = find(host, ":", 1, true)
+    if colon then host = sub(host, 1, colon - 1) end
+  end
+  if byte(host, -1) == 46 then host = sub(host, 1, -2) end
+  return host
+end
+
+-- The keys to try, most specific first: a.b.c.com, *.b.c.com, *.c.com, *.com, *.
+local function candidates(host)
+  local list = { host }
+  local rest = host
+  while true do
+    local dot = find(rest, ".", 1, true)
+    if not dot or dot == #rest then break end
+    rest = sub(rest, dot + 1)
+    list[#list + 1] = "*." .. rest
+  end
+  if host ~= "*" then list[#list + 1] = "*" end
+  return list
+end
+
+local function field(value)
+  if value == nil or value == "" then return "null" end
+  return value
+end
+
+-- "<ip>:<port>#<version type>#<node>#<instance>" -> backend, or nil if malformed.
+local function parse_member(member)
+  local address, vt, node, instance = match(member, "^([^#]*)#?([^#]*)#?([^#]*)#?([^#]*)")
+  local ip, port = match(address or "", "^%[?([^%[%]]+)%]?:(%d+)$")
+  port = tonumber(port)
+  if not ip or not port or port < 1 or port > 65535 then return nil end
+  return { ip = ip, port = port, address = ip .. ":" .. port,
+           version_type = field(vt), node = field(node), instance = field(instance) }
+end
+
+-- One round trip: SMEMBERS of every candidate key, first non-empty wins.
+local function lookup(host)
+  local red, err = connect()
+  if not red then return nil, err end
+  local keys = candidates(host)
+  red:init_pipeline(#keys)
+  for _, key in ipairs(keys) do red:smembers("instances:" .. key) end
+  local results, err = red:commit_pipeline()
+  if not results then
+    red:close()
+    return nil, err
+  end
+  release(red)
+  for i, members in ipairs(results) do
+    if type(members) ~= "table" or members[1] == false then
+      return nil, "redis: " .. tostring(members[2] or members)  -- e.g. LOADING on a syncing replica
+    end
+    local backends = {}
+    for _, member in ipairs(members) do
+      local backend = parse_member(member)
+      if backend then
+        backends[#backends + 1] = backend
+      else
+        ngx.log(ngx.WARN, "paasmaker router: ignoring malformed member '", member, "' of instances:", keys[i])
+      end
+    end
+    if #backends > 0 then return { key = keys[i], backends = backends } end
+  end
+  return NOT_FOUND
+end
+
+-- The cached route for host, or a fresh lookup shared by every request of
+-- this worker that misses on the same host meanwhile. nil + err: Redis failed.
+local function resolve(host)
+  local route = routes:get(host) or negatives:get(host)
+  if route then return route end
+  local pending = inflight[host]
+  if pending then
+    pending.waiters = pending.waiters + 1
+    local ok = pending.sema:wait(conf.redis_timeout_ms * 3 / 1000)
+    if not ok then return nil, "timed out waiting for a lookup of the same host" end
+    return pending.route, pending.err
+  end
+  pending = { sema = semaphore.new(), waiters = 0 }
+  inflight[host] = pending
+  local started = generation
+  local ok, route, err = pcall(lookup, host)
+  if not ok then route, err = nil, route end
+  inflight[host] = nil
+  pending.route, pending.err = route, err
+  if route and generation == started then
+    if route == NOT_FOUND then negatives:set(host, route) else routes:set(host, route) end
+  end
+  if pending.waiters > 0 then pending.sema:post(pending.waiters) end
+  return route, err
+end
+
+-- A random backend not yet tried for this request, preferring live ones.
+local function choose(backends, tried)
+  local first = backends[random(#backends)]
+  if not tried[first] and not dead:get(first.address) then return first end
+  local live, untried = {}, {}
+  for _, b in ipairs(backends) do
+    if not tried[b] then
+      untried[#untried + 1] = b
+      if not dead:get(b.address) then live[#live + 1] = b end
+    end
+  end
+  if #live > 0 then return live[random(#live)] end
+  if #untried > 0 then return untried[random(#untried)] end
+  return nil
+end
+
+local function html_escape(s)
+  return (gsub(s, "[<>&\"']", { ["<"] = "&lt;", [">"] = "&gt;", ["&"] = "&amp;", ['"'] = "&quot;",
+                                ["'"] = "&#39;" }))
+end
+
+local PAGES = {
+  [400] = { "Bad Request", "This request has no Host header, so it cannot be routed." },
+  [404] = { "Not Found", "No application answers to the host name %s." },
+  [503] = { "Service Unavailable", "The routing table cannot be read right now. Please try again shortly." },
+}
+
+local function exit_page(status, host)
+  local page = PAGES[status]
+  ngx.status = status
+  ngx.header["Content-Type"] = "text/html; charset=utf-8"
+  ngx.header["Cache-Control"] = "no-store"
+  local text = page[2]
+  if host then text = string.format(text, html_escape(host)) end
+  ngx.print("<!DOCTYPE html>\n<html><head><title>", status, " ", page[1], "</title></head><body><h1>",
+            page[1], "</h1><p>", text, "</p><hr><p>Paasmaker router</p></body></html>\n")
+  return ngx.exit(ngx.HTTP_OK)  -- headers are sent: this only ends the request
+end
+
+local function set_log_vars(backend)
+  local var = ngx.var
+  var.pm_version_type = backend.version_type
+  var.pm_node = backend.node
+  var.pm_instance = backend.instance
+end
+
+local function health()
+  ngx.var.pm_skip_log = "1"
+  local ok, process = pcall(require, "ngx.process")
+  local master = ok and process.get_master_pid() or 0
+  ngx.header["Content-Type"] = "text/plain"
+  ngx.print("paasmaker router ok; master pid ", master, "\n")
+  return ngx.exit(ngx.HTTP_OK)
+end
+
+function _M.route()
+  local raw = ngx.var.http_host
+  if not raw or raw == "" then return exit_page(400) end
+  local host = normalise_host(raw)
+  if host == "" then return exit_page(400) end
+  if host == _M.HEALTH_HOST then return health() end
+  local route, err = resolve(host)
+  if not route then
+    ngx.log(ngx.ERR, "paasmaker router: cannot look up ", host, ": ", tostring(err))
+    return exit_page(503)
+  end
+  if route == NOT_FOUND then return exit_page(404, host) end
+  local tried = {}
+  local backend = choose(route.backends, tried)
+  local ctx = ngx.ctx
+  ctx.pm_route, ctx.pm_backend, ctx.pm_tried = route, backend, tried
+  set_log_vars(backend)
+end
+
+function _M.balance()
+  local ctx = ngx.ctx
+  local backend = ctx.pm_backend
+  if not backend then return ngx.exit(ngx.ERROR) end
+  local failed = balancer.get_last_failure()
+  if failed then
+    -- The previous try failed to connect or timed out (nginx retries only
+    -- when that is safe): keep other requests away from it for a while.
+    dead:set(backend.address, true, conf.dead_backend_ttl)
+    ngx.log(ngx.WARN, "paasmaker router: backend ", backend.address, " of ", ctx.pm_route.key,
+            " failed; marked dead for ", conf.dead_backend_ttl, " s")
+    backend = choose(ctx.pm_route.backends, ctx.pm_tried)
+    if not backend then return ngx.exit(ngx.ERROR) end
+    ctx.pm_backend = backend
+    set_log_vars(backend)
+  elseif #ctx.pm_route.backends > 1 then
+    balancer.set_more_tries(#ctx.pm_route.backends - 1)
+  end
+  ctx.pm_tried[backend] = true
+  local ok, err = balancer.set_current_peer(backend.ip, backend.port)
+  if not ok then
+    ngx.log(ngx.ERR, "paasmaker router: cannot use backend ", backend.address, ": ", err)
+    return ngx.exit(ngx.ERROR)
+  end
+end
+
+return _M

@@ -1,0 +1,169 @@
+// The routing request path against real nginx, Lua and redis-server
+// (SPEC §4): host matching, wildcards, errors, load spreading, forwarded
+// headers, route changes and Redis outages.
+#include <set>
+
+#include "core/net.h"
+#include "router_fixture.h"
+
+namespace paasmaker::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+class RoutingTest : public RouterFixture {};
+
+TEST_F(RoutingTest, RoutedHostReturnsTheBackendsAnswer) {
+  Backend& app = MakeBackend("app");
+  AddRoute("www.example.com", app);
+  auto body = GetJson("www.example.com");
+  EXPECT_EQ(body["name"], "app");
+  EXPECT_EQ(body["host"], "www.example.com");
+}
+
+TEST_F(RoutingTest, HostWithPortAndUpperCaseIsNormalised) {
+  Backend& app = MakeBackend("app");
+  AddRoute("www.example.com", app);
+  auto body = GetJson("WWW.Example.COM:8080");
+  EXPECT_EQ(body["name"], "app");
+  // The app sees the normalised host ($host): no port, lower case.
+  EXPECT_EQ(body["host"], "www.example.com");
+}
+
+TEST_F(RoutingTest, WildcardsMatchEveryLevelAndExactNamesWin) {
+  Backend& wild = MakeBackend("wild");
+  Backend& exact = MakeBackend("exact");
+  Backend& deeper = MakeBackend("deeper");
+  AddRoute("*.example.com", wild);
+  EXPECT_EQ(GetJson("a.example.com")["name"], "wild");
+  EXPECT_EQ(GetJson("x.y.example.com")["name"], "wild");
+  EXPECT_EQ(Get("example.com").status, 404) << "*.example.com does not cover example.com itself";
+
+  AddRoute("exact.example.com", exact);
+  EXPECT_EQ(GetJson("exact.example.com")["name"], "exact");
+  AddRoute("*.y.example.com", deeper);
+  EXPECT_EQ(GetJson("x.y.example.com")["name"], "deeper") << "the most specific wildcard wins";
+  EXPECT_EQ(GetJson("b.example.com")["name"], "wild");
+}
+
+TEST_F(RoutingTest, StarIsTheCatchAll) {
+  Backend& fallback = MakeBackend("fallback");
+  Backend& app = MakeBackend("app");
+  AddRoute("app.example.com", app);
+  EXPECT_EQ(Get("other.org").status, 404);
+  AddRoute("*", fallback);
+  EXPECT_EQ(GetJson("other.org")["name"], "fallback");
+  EXPECT_EQ(GetJson("localhost")["name"], "fallback");
+  EXPECT_EQ(GetJson("app.example.com")["name"], "app");
+}
+
+TEST_F(RoutingTest, NoHostHeaderIs400) {
+  // HTTP/1.0 may omit Host: our Lua answers. (nginx itself refuses an
+  // HTTP/1.1 request without Host with 400 before any Lua runs.)
+  auto response = SendRaw(config_.router.port_direct, "GET / HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(response.status, 400);
+  EXPECT_NE(response.body.find("Host"), std::string::npos) << response.body;
+  EXPECT_EQ(SendRaw(config_.router.port_direct, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n").status, 400);
+  EXPECT_EQ(SendRaw(config_.router.port_direct, "GET / HTTP/1.0\r\nHost: :80\r\n\r\n").status, 400);
+}
+
+TEST_F(RoutingTest, UnknownHostIs404Page) {
+  auto response = Get("nobody-home.example.com");
+  EXPECT_EQ(response.status, 404);
+  EXPECT_NE(response.body.find("nobody-home.example.com"), std::string::npos) << response.body;
+  // The host is escaped into the page, never echoed raw.
+  auto raw = SendRaw(config_.router.port_direct, "GET / HTTP/1.0\r\nHost: <b>x\r\n\r\n");
+  EXPECT_EQ(raw.status, 404);
+  EXPECT_EQ(raw.body.find("<b>"), std::string::npos) << raw.body;
+}
+
+TEST_F(RoutingTest, TwoInstancesBothGetTraffic) {
+  Backend& one = MakeBackend("one");
+  Backend& two = MakeBackend("two");
+  AddRoute("app.example.com", one, "vt1", "node1", "i1");
+  AddRoute("app.example.com", two, "vt1", "node2", "i2");
+  std::map<std::string, int> seen;
+  for (int i = 0; i < 60; ++i) seen[GetJson("app.example.com")["name"].get<std::string>()]++;
+  EXPECT_GT(seen["one"], 5);
+  EXPECT_GT(seen["two"], 5);
+}
+
+TEST_F(RoutingTest, DeadInstanceIsSkippedWithoutErrors) {
+  Backend& alive = MakeBackend("alive");
+  auto closed = net::FreePort();  // nothing listens there: connection refused
+  ASSERT_TRUE(closed.ok());
+  AddRoute("app.example.com", alive, "vt1", "node1", "i1");
+  AddMember("app.example.com", "127.0.0.1:" + std::to_string(*closed) + "#vt1#node2#i2");
+  for (int i = 0; i < 30; ++i) {
+    auto response = Get("app.example.com");
+    ASSERT_EQ(response.status, 200) << "request " << i << ": " << response.body;
+  }
+}
+
+TEST_F(RoutingTest, RemovedRouteStopsBeingServedQuickly) {
+  Backend& app = MakeBackend("app");
+  AddRoute("app.example.com", app);
+  EXPECT_EQ(GetJson("app.example.com")["name"], "app");  // now cached in a worker
+  auto start = std::chrono::steady_clock::now();
+  RemoveRoute("app.example.com", app);
+  // Every worker must drop it: poll with fresh connections, which land on any worker.
+  bool gone = WaitFor(
+      [&] {
+        for (int i = 0; i < 4; ++i) {
+          if (Get("app.example.com").status != 404) return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(3), milliseconds(5));
+  auto elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
+  ASSERT_TRUE(gone);
+  EXPECT_LT(elapsed.count(), 500) << "serial timer runs every 50 ms";
+  RecordProperty("route_removal_ms", static_cast<int>(elapsed.count()));
+}
+
+TEST_F(RoutingTest, TableRedisDownIs503ForUncachedHosts) {
+  Backend& app = MakeBackend("app");
+  AddRoute("cached.example.com", app);
+  EXPECT_EQ(GetJson("cached.example.com")["name"], "app");
+  redis_->Kill();
+  EXPECT_TRUE(WaitFor([&] { return Get("uncached.example.com").status == 503; }, std::chrono::seconds(3)));
+  auto page = Get("uncached.example.com");
+  EXPECT_EQ(page.status, 503);
+  EXPECT_NE(page.body.find("routing table"), std::string::npos) << page.body;
+
+  // Redis is back with an empty table (no persistence): the caches are
+  // flushed on reconnect, so the stale route disappears too.
+  ASSERT_TRUE(redis_->Restart());
+  EXPECT_TRUE(WaitFor([&] { return Get("cached.example.com").status == 404; }, std::chrono::seconds(3)));
+}
+
+TEST_F(RoutingTest, ForwardedHeadersPerListener) {
+  Backend& app = MakeBackend("app");
+  AddRoute("app.example.com", app);
+  auto direct = GetJson("app.example.com", config_.router.port_direct);
+  EXPECT_EQ(direct["x_forwarded_proto"], "http");
+  EXPECT_EQ(direct["x_forwarded_port"], std::to_string(config_.router.port_direct));
+  EXPECT_EQ(direct["x_forwarded_for"], "127.0.0.1");
+  EXPECT_EQ(direct["connection"], "") << "keep-alive to the backend: no Connection header";
+
+  auto as80 = GetJson("app.example.com", config_.router.port_80);
+  EXPECT_EQ(as80["x_forwarded_proto"], "http");
+  EXPECT_EQ(as80["x_forwarded_port"], "80");
+
+  auto as443 = GetJson("app.example.com", config_.router.port_443);
+  EXPECT_EQ(as443["x_forwarded_proto"], "https");
+  EXPECT_EQ(as443["x_forwarded_port"], "443");
+}
+
+TEST_F(RoutingTest, WebsocketUpgradeHeadersPassThrough) {
+  Backend& app = MakeBackend("app");
+  AddRoute("app.example.com", app);
+  auto response = Get("app.example.com", 0, {{"Upgrade", "websocket"}, {"Connection", "Upgrade"}});
+  ASSERT_EQ(response.status, 200) << response.body;
+  auto body = nlohmann::json::parse(response.body);
+  EXPECT_EQ(body["upgrade"], "websocket");
+  EXPECT_EQ(body["connection"], "upgrade");
+}
+
+}  // namespace
+}  // namespace paasmaker::testing
