@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <deque>
 #include <filesystem>
 #include <memory>
@@ -36,23 +35,31 @@ constexpr int kMaxSymlinkHops = 40;
 // from the archive are refused before that (CleanEntryPath), and prefixing the
 // staging directory would confine one anyway. SECURE_SYMLINKS checks every
 // component of that absolute name, which is why the staging path is canonical.
-constexpr int kExtractFlags = ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-                              ARCHIVE_EXTRACT_SECURE_SYMLINKS;
+constexpr int kExtractFlags =
+    ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS;
 
-struct ReadFree {
-  void operator()(struct archive* a) const { archive_read_free(a); }
+template <auto Free>
+struct Freer {
+  template <typename T>
+  void operator()(T* p) const {
+    Free(p);
+  }
 };
-struct WriteFree {
-  void operator()(struct archive* a) const { archive_write_free(a); }
-};
-struct EntryFree {
-  void operator()(archive_entry* e) const { archive_entry_free(e); }
-};
-using ReadHandle = std::unique_ptr<struct archive, ReadFree>;
-using WriteHandle = std::unique_ptr<struct archive, WriteFree>;
-using EntryHandle = std::unique_ptr<archive_entry, EntryFree>;
+using ReadHandle = std::unique_ptr<struct archive, Freer<archive_read_free>>;
+using WriteHandle = std::unique_ptr<struct archive, Freer<archive_write_free>>;
+using EntryHandle = std::unique_ptr<archive_entry, Freer<archive_entry_free>>;
 
-std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
+// Names come from untrusted archives and end up in logs: control characters
+// are escaped and very long names cut.
+std::string Quote(std::string_view s) {
+  std::string out = "'";
+  for (unsigned char c : s.substr(0, 200)) {
+    char escaped[8];
+    std::snprintf(escaped, sizeof(escaped), "\\x%02x", c);
+    out += (c < 0x20 || c == 0x7f) ? std::string(escaped) : std::string(1, static_cast<char>(c));
+  }
+  return out + (s.size() > 200 ? "'..." : "'");
+}
 
 std::string LibError(struct archive* a) {
   const char* text = archive_error_string(a);
@@ -91,7 +98,9 @@ Result<std::string> CleanEntryPath(std::string_view raw, std::string_view what) 
   }
   std::vector<std::string> parts = Components(raw);
   for (const std::string& part : parts) {
-    if (part == "..") return InvalidArgument(std::string(what) + " has a '..' component, which could escape the destination");
+    if (part == "..") {
+      return InvalidArgument(std::string(what) + " has a '..' component, which could escape the destination");
+    }
   }
   return Join(parts, parts.size());
 }
@@ -176,16 +185,14 @@ Result<std::vector<std::string>> ListDirectory(const std::string& dir) {
   return names;
 }
 
-Status CheckTreeSymlinks(const std::string& root, const std::string& rel) {
-  std::string dir = rel.empty() ? root : root + "/" + rel;
-  PM_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDirectory(dir));
-  for (const std::string& name : names) {
-    std::string child = rel.empty() ? name : rel + "/" + name;
-    struct stat st;
-    if (::lstat((root + "/" + child).c_str(), &st) != 0) return ErrnoStatus("inspecting " + child, errno);
-    if (S_ISLNK(st.st_mode)) PM_RETURN_IF_ERROR(CheckResolvesInside(root, child));
-    if (S_ISDIR(st.st_mode)) PM_RETURN_IF_ERROR(CheckTreeSymlinks(root, child));
+// Every symlink in the tree, checked once all of them exist. The iterator
+// does not follow symlinks into directories.
+Status CheckTreeSymlinks(const std::string& root) {
+  std::error_code ec;
+  for (std::filesystem::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_symlink(ec)) PM_RETURN_IF_ERROR(CheckResolvesInside(root, it->path().lexically_relative(root)));
   }
+  if (ec) return IoError("inspecting unpacked files in " + root + ": " + ec.message());
   return Status::Ok();
 }
 
@@ -239,28 +246,22 @@ Status MoveChildren(const std::string& staging, const std::string& dest) {
 
 std::string_view SpecialTypeName(mode_t type) {
   switch (type) {
-    case AE_IFCHR: return "a character device";
-    case AE_IFBLK: return "a block device";
-    case AE_IFIFO: return "a FIFO";
-    case AE_IFSOCK: return "a socket";
-    default: return "of an unknown type";
+    case AE_IFCHR:
+      return "a character device";
+    case AE_IFBLK:
+      return "a block device";
+    case AE_IFIFO:
+      return "a FIFO";
+    case AE_IFSOCK:
+      return "a socket";
+    default:
+      return "of an unknown type";
   }
 }
 
-const char* PathnameOf(archive_entry* e) {
-  const char* name = archive_entry_pathname(e);
-  return name != nullptr ? name : archive_entry_pathname_utf8(e);
-}
-
-const char* HardlinkOf(archive_entry* e) {
-  const char* name = archive_entry_hardlink(e);
-  return name != nullptr ? name : archive_entry_hardlink_utf8(e);
-}
-
-const char* SymlinkOf(archive_entry* e) {
-  const char* name = archive_entry_symlink(e);
-  return name != nullptr ? name : archive_entry_symlink_utf8(e);
-}
+// libarchive returns null for a name it cannot convert to the locale's
+// charset; the UTF-8 form is then the best there is.
+const char* OrUtf8(const char* native, const char* utf8) { return native != nullptr ? native : utf8; }
 
 // One Unpack call: the limits, running totals and what has been extracted so
 // far into the staging directory.
@@ -299,8 +300,8 @@ Status Extraction::Run(const std::string& archive_path) {
   archive_read_support_filter_xz(in.get());
   archive_write_disk_set_options(out.get(), kExtractFlags);
   auto unreadable = [&] {
-    return InvalidArgument("archive " + archive_path + " is corrupt, truncated or not a tar/zip file: " +
-                           LibError(in.get()));
+    return InvalidArgument("archive " + archive_path +
+                           " is corrupt, truncated or not a tar/zip file: " + LibError(in.get()));
   };
   if (archive_read_open_filename(in.get(), archive_path.c_str(), kBufferSize) != ARCHIVE_OK) return unreadable();
   while (true) {
@@ -316,7 +317,7 @@ Status Extraction::Run(const std::string& archive_path) {
   }
   // Before close: close applies the archive's directory modes, which may make
   // directories unreadable for this walk.
-  PM_RETURN_IF_ERROR(CheckTreeSymlinks(staging_, "").WithContext("archive " + archive_path));
+  PM_RETURN_IF_ERROR(CheckTreeSymlinks(staging_).WithContext("archive " + archive_path));
   if (archive_write_close(out.get()) < ARCHIVE_WARN) {
     return IoError("finishing unpack of " + archive_path + ": " + LibError(out.get()));
   }
@@ -324,7 +325,7 @@ Status Extraction::Run(const std::string& archive_path) {
 }
 
 Status Extraction::ExtractEntry(struct archive* in, struct archive* out, archive_entry* entry) {
-  const char* raw = PathnameOf(entry);
+  const char* raw = OrUtf8(archive_entry_pathname(entry), archive_entry_pathname_utf8(entry));
   if (raw == nullptr || raw[0] == '\0') return InvalidArgument("an entry has no name");
   PM_ASSIGN_OR_RETURN(std::string rel, CleanEntryPath(raw, "entry " + Quote(raw)));
   mode_t type = archive_entry_filetype(entry);
@@ -390,7 +391,8 @@ Status Extraction::ExtractEntry(struct archive* in, struct archive* out, archive
 // staging directory.
 Status Extraction::CheckEntryType(archive_entry* entry, const std::string& rel) {
   mode_t type = archive_entry_filetype(entry);
-  if (const char* link = HardlinkOf(entry); link != nullptr) {
+  const char* link = OrUtf8(archive_entry_hardlink(entry), archive_entry_hardlink_utf8(entry));
+  if (link != nullptr) {
     std::string what = "hard link " + Quote(rel) + " -> " + Quote(link);
     PM_ASSIGN_OR_RETURN(std::string target, CleanEntryPath(link, what));
     if (regular_files_.count(target) == 0) {
@@ -402,7 +404,7 @@ Status Extraction::CheckEntryType(archive_entry* entry, const std::string& rel) 
   }
   if (type == AE_IFREG || type == AE_IFDIR) return Status::Ok();
   if (type == AE_IFLNK) {
-    const char* target = SymlinkOf(entry);
+    const char* target = OrUtf8(archive_entry_symlink(entry), archive_entry_symlink_utf8(entry));
     return CheckSymlinkTarget(rel, target != nullptr ? target : "", "the destination");
   }
   return InvalidArgument("entry " + Quote(rel) + " is " + std::string(SpecialTypeName(type)) +
@@ -419,14 +421,13 @@ Status Extraction::CheckSize(const std::string& rel, uint64_t entry_bytes) const
     return InvalidArgument("entry " + Quote(rel) + " takes the unpacked size past the limit of " +
                            std::to_string(limits_.max_total_bytes) + " bytes");
   }
-  double allowed = std::max(static_cast<double>(kRatioGraceBytes),
-                            static_cast<double>(archive_bytes_) * limits_.max_ratio);
+  double allowed =
+      std::max(static_cast<double>(kRatioGraceBytes), static_cast<double>(archive_bytes_) * limits_.max_ratio);
   if (static_cast<double>(total) > allowed) {
     char ratio[32];
     std::snprintf(ratio, sizeof(ratio), "%g", limits_.max_ratio);
-    return InvalidArgument("entry " + Quote(rel) + " takes the unpacked size past " + ratio +
-                           " times the archive's " + std::to_string(archive_bytes_) +
-                           " bytes (a compression bomb?)");
+    return InvalidArgument("entry " + Quote(rel) + " takes the unpacked size past " + ratio + " times the archive's " +
+                           std::to_string(archive_bytes_) + " bytes (a compression bomb?)");
   }
   return Status::Ok();
 }
@@ -434,35 +435,21 @@ Status Extraction::CheckSize(const std::string& rel, uint64_t entry_bytes) const
 Result<std::string> Extraction::StagingPath(const std::string& rel) const {
   std::string full = staging_ + "/" + rel;
   // Longer paths would make libarchive chdir (process-wide) to reach them.
-  if (full.size() >= PATH_MAX) return InvalidArgument("entry " + Quote(rel.substr(0, 64) + "...") + " has too long a path");
+  if (full.size() >= PATH_MAX) return InvalidArgument("entry " + Quote(rel) + " has too long a path");
   return full;
 }
 
-// Writes the compressed archive to a file descriptor, hashing and counting it
-// on the way, so the checksum costs no second read.
-struct Sink {
-  int fd = -1;
-  crypto_hash_sha256_state hash;
-  uint64_t size = 0;
-};
-
-la_ssize_t SinkWrite(struct archive* a, void* data, const void* buffer, size_t length) {
-  auto* sink = static_cast<Sink*>(data);
-  const char* p = static_cast<const char*>(buffer);
-  size_t left = length;
-  while (left > 0) {
-    ssize_t n = ::write(sink->fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      archive_set_error(a, errno, "writing the archive file failed");
-      return -1;
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
+// Calls `consume` with successive chunks of fd's content until end of file.
+template <typename Consume>
+Status ReadChunks(int fd, const std::string& path, Consume consume) {
+  std::vector<char> buffer(kBufferSize);
+  while (true) {
+    ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus("reading " + path, errno);
+    if (n == 0) return Status::Ok();
+    PM_RETURN_IF_ERROR(consume(buffer.data(), static_cast<size_t>(n)));
   }
-  crypto_hash_sha256_update(&sink->hash, static_cast<const unsigned char*>(buffer), length);
-  sink->size += length;
-  return static_cast<la_ssize_t>(length);
 }
 
 std::string Hex(const unsigned char* data, size_t size) {
@@ -474,17 +461,75 @@ std::string Hex(const unsigned char* data, size_t size) {
 
 using FileId = std::pair<dev_t, ino_t>;
 
+// Walks source_dir depth-first in name order, writing one entry per file.
 class Packer {
  public:
   Packer(struct archive* out, std::string root, std::set<FileId> exclude)
       : out_(out), root_(std::move(root)), exclude_(std::move(exclude)) {}
 
-  Status PackTree(const std::string& rel);
   std::vector<std::string> TakeSkipped() { return std::move(skipped_); }
 
+  Status PackTree(const std::string& rel) {
+    PM_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDirectory(rel.empty() ? root_ : root_ + "/" + rel));
+    for (const std::string& name : names) {
+      std::string child = rel.empty() ? name : rel + "/" + name;
+      std::string path = root_ + "/" + child;
+      struct stat st;
+      if (::lstat(path.c_str(), &st) != 0) return ErrnoStatus("inspecting " + path, errno);
+      if (exclude_.count({st.st_dev, st.st_ino}) > 0) continue;
+      EntryHandle entry(archive_entry_new());
+      archive_entry_set_pathname(entry.get(), child.c_str());
+      archive_entry_set_perm(entry.get(), st.st_mode & 0777);
+      archive_entry_set_mtime(entry.get(), st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+      if (S_ISDIR(st.st_mode)) {
+        archive_entry_set_filetype(entry.get(), AE_IFDIR);
+        PM_RETURN_IF_ERROR(WriteHeader(entry.get(), child));
+        PM_RETURN_IF_ERROR(PackTree(child));
+      } else if (S_ISLNK(st.st_mode)) {
+        PM_ASSIGN_OR_RETURN(std::string target, ReadLink(path));
+        PM_RETURN_IF_ERROR(
+            CheckSymlinkTarget(child, target, "the packed directory").WithContext("Unpack would refuse this package"));
+        archive_entry_set_filetype(entry.get(), AE_IFLNK);
+        archive_entry_set_symlink(entry.get(), target.c_str());
+        PM_RETURN_IF_ERROR(WriteHeader(entry.get(), child));
+      } else if (S_ISREG(st.st_mode)) {
+        PM_RETURN_IF_ERROR(PackFile(entry.get(), child));
+      } else {
+        skipped_.push_back(child);
+      }
+    }
+    return Status::Ok();
+  }
+
  private:
-  Status WriteHeader(archive_entry* entry, const std::string& rel);
-  Status PackFile(archive_entry* entry, const std::string& rel);
+  Status WriteHeader(archive_entry* entry, const std::string& rel) {
+    if (archive_write_header(out_, entry) >= ARCHIVE_WARN) return Status::Ok();
+    return IoError("packing " + Quote(rel) + ": " + LibError(out_));
+  }
+
+  Status PackFile(archive_entry* entry, const std::string& rel) {
+    std::string path = root_ + "/" + rel;
+    // O_NOFOLLOW and fstat: the size in the header is that of the file read,
+    // even if the name was swapped since lstat.
+    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return ErrnoStatus("opening " + path, errno);
+    std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { ::close(*f); });
+    struct stat st;
+    if (::fstat(fd, &st) != 0) return ErrnoStatus("inspecting " + path, errno);
+    archive_entry_set_filetype(entry, AE_IFREG);
+    archive_entry_set_size(entry, st.st_size);
+    PM_RETURN_IF_ERROR(WriteHeader(entry, rel));
+    // The header is written; a file that grows or shrinks now would not match it.
+    Status changed = Aborted(path + " changed size while it was being packed");
+    int64_t total = 0;
+    PM_RETURN_IF_ERROR(ReadChunks(fd, path, [&](const char* data, size_t size) -> Status {
+      total += static_cast<int64_t>(size);
+      if (total > st.st_size) return changed;
+      if (archive_write_data(out_, data, size) < 0) return IoError("packing " + Quote(rel) + ": " + LibError(out_));
+      return Status::Ok();
+    }));
+    return total == st.st_size ? Status::Ok() : changed;
+  }
 
   struct archive* out_;
   const std::string root_;
@@ -492,78 +537,9 @@ class Packer {
   std::vector<std::string> skipped_;
 };
 
-Status Packer::PackTree(const std::string& rel) {
-  PM_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDirectory(rel.empty() ? root_ : root_ + "/" + rel));
-  for (const std::string& name : names) {
-    std::string child = rel.empty() ? name : rel + "/" + name;
-    std::string path = root_ + "/" + child;
-    struct stat st;
-    if (::lstat(path.c_str(), &st) != 0) return ErrnoStatus("inspecting " + path, errno);
-    if (exclude_.count({st.st_dev, st.st_ino}) > 0) continue;
-    EntryHandle entry(archive_entry_new());
-    archive_entry_set_pathname(entry.get(), child.c_str());
-    archive_entry_set_perm(entry.get(), st.st_mode & 0777);
-    archive_entry_set_mtime(entry.get(), st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-    if (S_ISDIR(st.st_mode)) {
-      archive_entry_set_filetype(entry.get(), AE_IFDIR);
-      PM_RETURN_IF_ERROR(WriteHeader(entry.get(), child));
-      PM_RETURN_IF_ERROR(PackTree(child));
-    } else if (S_ISLNK(st.st_mode)) {
-      PM_ASSIGN_OR_RETURN(std::string target, ReadLink(path));
-      PM_RETURN_IF_ERROR(CheckSymlinkTarget(child, target, "the packed directory")
-                             .WithContext("Unpack would refuse this package"));
-      archive_entry_set_filetype(entry.get(), AE_IFLNK);
-      archive_entry_set_symlink(entry.get(), target.c_str());
-      PM_RETURN_IF_ERROR(WriteHeader(entry.get(), child));
-    } else if (S_ISREG(st.st_mode)) {
-      PM_RETURN_IF_ERROR(PackFile(entry.get(), child));
-    } else {
-      skipped_.push_back(child);
-    }
-  }
-  return Status::Ok();
-}
-
-Status Packer::WriteHeader(archive_entry* entry, const std::string& rel) {
-  if (archive_write_header(out_, entry) < ARCHIVE_WARN) {
-    return IoError("packing " + Quote(rel) + ": " + LibError(out_));
-  }
-  return Status::Ok();
-}
-
-Status Packer::PackFile(archive_entry* entry, const std::string& rel) {
-  std::string path = root_ + "/" + rel;
-  // O_NOFOLLOW and fstat: the size in the header is that of the file read, even
-  // if the name was swapped since lstat.
-  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus("opening " + path, errno);
-  std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { ::close(*f); });
-  struct stat st;
-  if (::fstat(fd, &st) != 0) return ErrnoStatus("inspecting " + path, errno);
-  archive_entry_set_filetype(entry, AE_IFREG);
-  archive_entry_set_size(entry, st.st_size);
-  PM_RETURN_IF_ERROR(WriteHeader(entry, rel));
-  std::vector<char> buffer(kBufferSize);
-  int64_t total = 0;
-  while (true) {
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoStatus("reading " + path, errno);
-    if (n == 0) break;
-    total += n;
-    if (total > st.st_size) break;  // reported below
-    if (archive_write_data(out_, buffer.data(), static_cast<size_t>(n)) < 0) {
-      return IoError("packing " + Quote(rel) + ": " + LibError(out_));
-    }
-  }
-  if (total != st.st_size) return Aborted(path + " changed size while it was being packed");
-  return Status::Ok();
-}
-
 }  // namespace
 
-Result<UnpackStats> Unpack(const std::string& archive_path, const std::string& dest_dir,
-                           const UnpackLimits& limits) {
+Result<UnpackStats> Unpack(const std::string& archive_path, const std::string& dest_dir, const UnpackLimits& limits) {
   struct stat st;
   if (::stat(archive_path.c_str(), &st) != 0) {
     if (errno == ENOENT) return NotFound("no archive at " + archive_path);
@@ -575,9 +551,8 @@ Result<UnpackStats> Unpack(const std::string& archive_path, const std::string& d
   std::filesystem::create_directories(dest_dir, ec);
   if (ec) return IoError("creating directory " + dest_dir + ": " + ec.message());
   // Canonical, because SECURE_SYMLINKS refuses a symlink anywhere in the path.
-  std::unique_ptr<char, decltype(&std::free)> real(::realpath(dest_dir.c_str(), nullptr), &std::free);
-  if (!real) return ErrnoStatus("resolving " + dest_dir, errno);
-  std::string dest = real.get();
+  std::string dest = std::filesystem::canonical(dest_dir, ec).string();
+  if (ec) return IoError("resolving " + dest_dir + ": " + ec.message());
 
   std::string staging = dest + "/.pm-unpack-XXXXXX";
   if (::mkdtemp(staging.data()) == nullptr) return ErrnoStatus("creating a staging directory in " + dest, errno);
@@ -599,48 +574,44 @@ Result<PackResult> PackDirectory(const std::string& source_dir, const std::strin
   int fd = ::mkostemp(temp.data(), O_CLOEXEC);
   if (fd < 0) return ErrnoStatus("creating a temp file beside " + archive_path, errno);
   ::fchmod(fd, 0644);
-  auto fail = [&](Status status) -> Result<PackResult> {
-    ::close(fd);
-    ::unlink(temp.c_str());
-    return status;
-  };
-
   std::set<FileId> exclude;  // never pack the archive into itself
   if (::fstat(fd, &st) == 0) exclude.insert({st.st_dev, st.st_ino});
   if (::stat(archive_path.c_str(), &st) == 0) exclude.insert({st.st_dev, st.st_ino});
 
-  Sink sink;
-  sink.fd = fd;
-  crypto_hash_sha256_init(&sink.hash);
   WriteHandle out(archive_write_new());
-  if (!out) return fail(Internal("libarchive could not allocate a handle"));
-  archive_write_add_filter_gzip(out.get());
-  archive_write_set_format_pax_restricted(out.get());  // ustar unless a name or size needs pax
-  archive_write_set_bytes_in_last_block(out.get(), 1);  // no zero padding after the gzip stream
-  if (archive_write_open(out.get(), &sink, nullptr, SinkWrite, nullptr) != ARCHIVE_OK) {
-    return fail(IoError("starting " + temp + ": " + LibError(out.get())));
-  }
   Packer packer(out.get(), source_dir, std::move(exclude));
-  Status status = packer.PackTree("");
-  if (!status.ok()) return fail(status.WithContext("packing " + source_dir));
-  if (archive_write_close(out.get()) != ARCHIVE_OK) {
-    return fail(IoError("finishing " + temp + ": " + LibError(out.get())));
+  auto write = [&]() -> Status {
+    if (!out) return Internal("libarchive could not allocate a handle");
+    archive_write_add_filter_gzip(out.get());
+    archive_write_set_format_pax_restricted(out.get());   // ustar unless a name or size needs pax
+    archive_write_set_bytes_in_last_block(out.get(), 1);  // no zero padding after the gzip stream
+    if (archive_write_open_fd(out.get(), fd) != ARCHIVE_OK) {
+      return IoError("starting " + temp + ": " + LibError(out.get()));
+    }
+    PM_RETURN_IF_ERROR(packer.PackTree("").WithContext("packing " + source_dir));
+    if (archive_write_close(out.get()) != ARCHIVE_OK) return IoError("finishing " + temp + ": " + LibError(out.get()));
+    if (::fsync(fd) != 0) return ErrnoStatus("fsync " + temp, errno);
+    if (::fstat(fd, &st) != 0) return ErrnoStatus("inspecting " + temp, errno);
+    return Status::Ok();
+  };
+  Status status = write();
+  // Free the writer before closing fd: freeing an unfinished one still flushes
+  // into fd, whose number another thread may have reused by then.
+  out.reset();
+  if (::close(fd) != 0 && status.ok()) status = ErrnoStatus("closing " + temp, errno);
+  // Hashed from the file (hot in the page cache) so the checksum is exactly
+  // what Sha256File will compute on the receiving side.
+  Result<std::string> sha256 = status.ok() ? Sha256File(temp) : Result<std::string>(status);
+  if (sha256.ok() && ::rename(temp.c_str(), archive_path.c_str()) != 0) {
+    sha256 = ErrnoStatus("renaming " + temp + " to " + archive_path, errno);
   }
-  if (::fsync(fd) != 0) return fail(ErrnoStatus("fsync " + temp, errno));
-  if (::close(fd) != 0) {
-    fd = -1;
-    return fail(ErrnoStatus("closing " + temp, errno));
+  if (!sha256.ok()) {
+    ::unlink(temp.c_str());
+    return sha256.status();
   }
-  fd = -1;
-  if (::rename(temp.c_str(), archive_path.c_str()) != 0) {
-    return fail(ErrnoStatus("renaming " + temp + " to " + archive_path, errno));
-  }
-
   PackResult result;
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&sink.hash, digest);
-  result.sha256 = Hex(digest, sizeof(digest));
-  result.size = sink.size;
+  result.sha256 = std::move(sha256).value();
+  result.size = static_cast<uint64_t>(st.st_size);
   result.skipped = packer.TakeSkipped();
   return result;
 }
@@ -653,19 +624,12 @@ Result<std::string> Sha256File(const std::string& path) {
   }
   crypto_hash_sha256_state state;
   crypto_hash_sha256_init(&state);
-  std::vector<unsigned char> buffer(kBufferSize);
-  while (true) {
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      return ErrnoStatus("reading " + path, err);
-    }
-    if (n == 0) break;
-    crypto_hash_sha256_update(&state, buffer.data(), static_cast<unsigned long long>(n));
-  }
+  Status status = ReadChunks(fd, path, [&](const char* data, size_t size) {
+    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(data), size);
+    return Status::Ok();
+  });
   ::close(fd);
+  if (!status.ok()) return status;
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&state, digest);
   return Hex(digest, sizeof(digest));

@@ -19,6 +19,7 @@ void Configure(httplib::Client& client, std::chrono::milliseconds timeout) {
   client.set_read_timeout(sec, usec);
   client.set_write_timeout(sec, usec);
   client.set_keep_alive(false);
+  client.set_tcp_nodelay(true);
 }
 
 Result<ClientResponse> Convert(const httplib::Result& result, const std::string& what) {

@@ -78,6 +78,9 @@ Server::Server(int worker_threads) : server_(std::make_unique<httplib::Server>()
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
+  // Without TCP_NODELAY, small responses on kept-alive connections (the
+  // router's upstream pool) wait ~40 ms for delayed ACKs.
+  server_->set_tcp_nodelay(true);
   server_->set_keep_alive_max_count(1000);
   server_->set_read_timeout(30, 0);
   server_->set_write_timeout(30, 0);

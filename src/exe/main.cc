@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
         "With no -c, runs a complete single-node cluster: all roles, embedded SQLite, managed\n"
         "Redis and nginx, data in ./data. Stops cleanly on SIGTERM or Ctrl-C.");
     auto config = std::make_shared<std::string>();
-    server->add_option("-c,--config", *config, "node configuration file (YAML, see SPEC §2)");
+    server->add_option("-c,--config", *config, "node configuration file (YAML; every key has a default, see README.md)");
     server->callback([config] {
       int code = paasmaker::node::RunServer(*config);
       if (code != 0) throw CLI::RuntimeError(code);

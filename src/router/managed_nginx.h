@@ -27,9 +27,6 @@
 
 namespace paasmaker::router {
 
-// The Lua module's health host (see lua/router.lua): answered 200, never logged.
-inline constexpr const char* kHealthHost = "paasmaker-router-health.invalid";
-
 struct NginxModules {
   std::string ndk;  // ndk_http_module.so
   std::string lua;  // ngx_http_lua_module.so

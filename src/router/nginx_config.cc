@@ -22,7 +22,7 @@ Status CheckPath(const std::string& what, const std::string& path) {
 
 Status CheckWords(const std::string& what, const std::string& value) {
   for (unsigned char c : value) {
-    bool ok = std::isalnum(c) || c == '_' || c == '-' || c == '.' || c == ' ';
+    bool ok = std::isalnum(c) || c == '_' || c == '-' || c == '.' || c == ':' || c == ' ';
     if (!ok) return InvalidArgument(what + " has unexpected characters: '" + value + "'");
   }
   return Status::Ok();
@@ -156,6 +156,7 @@ Result<std::string> RenderNginxConfig(const NginxSettings& s) {
   c += "      redis_timeout_ms = " + std::to_string(s.redis_timeout_ms) + ",\n";
   c += "      serial_check_ms = " + std::to_string(s.serial_check_ms) + ",\n";
   c += "      dead_backend_ttl = " + Number(s.dead_backend_ttl_seconds) + ",\n";
+  c += "      health_host = " + LuaQuote(kHealthHost) + ",\n";
   c += "    })\n";
   c += "  }\n";
   c += "  init_worker_by_lua_block { require(\"paasmaker.router\").init_worker() }\n\n";

@@ -16,6 +16,10 @@
 
 namespace paasmaker::router {
 
+// Requests with this Host are answered by the Lua code itself (200, "master
+// pid N") and never logged: the readiness check. `.invalid` is never an app's.
+inline constexpr const char* kHealthHost = "paasmaker-router-health.invalid";
+
 struct NginxSettings {
   std::string prefix;      // absolute directory, e.g. <data_dir>/nginx
   std::string ndk_module;  // absolute .so paths; NDK must load before Lua

@@ -58,7 +58,7 @@ TEST_F(LifecycleTest, StatsLogHasOneJsonLinePerRequest) {
       EXPECT_EQ(entry["version_type"], "null");
       EXPECT_EQ(entry["node"], "null");
       EXPECT_EQ(entry["instance"], "null");
-      EXPECT_EQ(entry["upstream_response_time"], "-");
+      EXPECT_EQ(entry["upstream_response_time"], "") << "escape=json writes no upstream as \"\"";
     }
   }
   EXPECT_EQ(routed, 3);
@@ -144,6 +144,23 @@ TEST_F(LifecycleTest, BusyPortIsAClearError) {
   EXPECT_NE(started.message().find("router.nginx.port_80 " + std::to_string(config_.router.port_80)),
             std::string::npos)
       << started.ToString();
+  EXPECT_TRUE(NginxProcessesOf(Prefix()).empty());
+}
+
+TEST_F(LifecycleTest, StartFailsWhenLuaCannotLoad) {
+  router_->Stop();
+  // A wrapper that breaks our Lua after Start() wrote it, then runs nginx.
+  const std::string wrapper = dir_->path() + "/broken-nginx.sh";
+  const std::string script = "#!/bin/sh\n"
+                             "echo 'this is not lua(' > " + Prefix() + "/lua/paasmaker/router.lua\n"
+                             "exec /usr/sbin/nginx \"$@\"\n";
+  ASSERT_TRUE(files::WriteFileAtomically(wrapper, script, 0755).ok());
+  config_.router.nginx_binary = wrapper;
+  router::Router broken(config_, redis_->endpoint());
+  Status started = broken.Start();
+  ASSERT_FALSE(started.ok());
+  EXPECT_NE(started.message().find("router.lua"), std::string::npos)
+      << "the error log tail names the cause: " << started.ToString();
   EXPECT_TRUE(NginxProcessesOf(Prefix()).empty());
 }
 

@@ -134,6 +134,21 @@ http::ClientResponse RouterFixture::Get(const std::string& host, int port,
   return *response;
 }
 
+bool RouterFixture::ServedBy(const std::string& host, const std::string& name) {
+  return WaitFor(
+      [&] {
+        auto response = Get(host);
+        auto body = nlohmann::json::parse(response.body, nullptr, false);
+        return response.status == 200 && body.is_object() && body.value("name", "") == name;
+      },
+      std::chrono::seconds(3), std::chrono::milliseconds(10));
+}
+
+bool RouterFixture::Answers(const std::string& host, int status) {
+  return WaitFor([&] { return Get(host).status == status; }, std::chrono::seconds(3),
+                 std::chrono::milliseconds(10));
+}
+
 nlohmann::json RouterFixture::GetJson(const std::string& host, int port) {
   auto response = Get(host, port);
   EXPECT_EQ(response.status, 200) << host << ": " << response.body;

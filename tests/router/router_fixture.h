@@ -34,7 +34,9 @@ class Backend {
 
  private:
   std::string name_;
-  http::Server server_{4};
+  // Threads to spare: httplib holds one per connection, and nginx keeps
+  // idle keep-alive connections open.
+  http::Server server_{64};
 };
 
 struct RawResponse {
@@ -71,6 +73,11 @@ class RouterFixture : public ::testing::Test {
   // status 0 when the router did not answer.
   http::ClientResponse Get(const std::string& host, int port = 0,
                            const std::map<std::string, std::string>& headers = {});
+  // Waits (up to 3 s) until `host` is served by the backend named `name`,
+  // or answers `status`: a route change reaches every worker within ~50 ms
+  // (the serial timer), not at once.
+  bool ServedBy(const std::string& host, const std::string& name);
+  bool Answers(const std::string& host, int status);
   // The backend's JSON answer for a GET that must succeed.
   nlohmann::json GetJson(const std::string& host, int port = 0);
 

@@ -32,10 +32,17 @@ class ArchiveWriter {
       archive_write_set_format_pax_restricted(a_);
       int r = ARCHIVE_OK;
       switch (filter) {
-        case Filter::kNone: break;
-        case Filter::kGzip: r = archive_write_add_filter_gzip(a_); break;
-        case Filter::kBzip2: r = archive_write_add_filter_bzip2(a_); break;
-        case Filter::kXz: r = archive_write_add_filter_xz(a_); break;
+        case Filter::kNone:
+          break;
+        case Filter::kGzip:
+          r = archive_write_add_filter_gzip(a_);
+          break;
+        case Filter::kBzip2:
+          r = archive_write_add_filter_bzip2(a_);
+          break;
+        case Filter::kXz:
+          r = archive_write_add_filter_xz(a_);
+          break;
       }
       EXPECT_EQ(r, ARCHIVE_OK) << archive_error_string(a_);
     }
@@ -229,6 +236,13 @@ TEST(ArchiveTest, RefusesDevicesAndFifos) {
   ExpectRefused([](ArchiveWriter& w) { w.Special("ok/tty", AE_IFCHR); }, "entry 'ok/tty' is a character device");
   ExpectRefused([](ArchiveWriter& w) { w.Special("disk", AE_IFBLK); }, "entry 'disk' is a block device");
   ExpectRefused([](ArchiveWriter& w) { w.Special("pipe", AE_IFIFO); }, "entry 'pipe' is a FIFO");
+}
+
+TEST(ArchiveTest, RefusalNamesAreSafeToLog) {
+  ExpectRefused([](ArchiveWriter& w) { w.File("evil\x1b[2J\n/../x", "x"); }, "entry 'evil\\x1b[2J\\x0a/../x'");
+  std::string deep;
+  for (int i = 0; i < 40; ++i) deep += std::string(120, 'd') + "/";
+  ExpectRefused([&](ArchiveWriter& w) { w.File(deep + "f", "x"); }, "has too long a path");
 }
 
 TEST(ArchiveTest, StopsCompressionBombByRatio) {

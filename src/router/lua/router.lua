@@ -30,11 +30,6 @@ local random = math.random
 
 local _M = {}
 
--- Requests with this Host answer 200 and are not logged: the node's readiness
--- check uses it to prove that Lua really runs (`nginx -t` passes even when Lua
--- cannot load). `.invalid` can never be a real application's hostname.
-_M.HEALTH_HOST = "paasmaker-router-health.invalid"
-
 local conf = {
   redis_host = "127.0.0.1",
   redis_port = 6379,
@@ -46,6 +41,11 @@ local conf = {
   cache_size = 20000,
   negative_cache_size = 5000,
   dead_backend_ttl = 30,
+  max_retries = 3,  -- other instances tried after a failed connect or timeout
+  -- Requests with this Host answer 200 and are not logged: the node's
+  -- readiness check uses it to prove that Lua really runs (`nginx -t` passes
+  -- even when Lua cannot load). A `.invalid` name is never an app's.
+  health_host = "paasmaker-router-health.invalid",
 }
 
 local NOT_FOUND = {}  -- cached "no route for this host"
@@ -281,7 +281,7 @@ function _M.route()
   if not raw or raw == "" then return exit_page(400) end
   local host = normalise_host(raw)
   if host == "" then return exit_page(400) end
-  if host == _M.HEALTH_HOST then return health() end
+  if host == conf.health_host then return health() end
   local route, err = resolve(host)
   if not route then
     ngx.log(ngx.ERR, "paasmaker router: cannot look up ", host, ": ", tostring(err))
@@ -306,12 +306,16 @@ function _M.balance()
     dead:set(backend.address, true, conf.dead_backend_ttl)
     ngx.log(ngx.WARN, "paasmaker router: backend ", backend.address, " of ", ctx.pm_route.key,
             " failed; marked dead for ", conf.dead_backend_ttl, " s")
-    backend = choose(ctx.pm_route.backends, ctx.pm_tried)
-    if not backend then return ngx.exit(ngx.ERROR) end
-    ctx.pm_backend = backend
-    set_log_vars(backend)
+    -- With every instance tried, nginx only asks again when the failure was
+    -- on a kept-alive connection the app had just closed: retry the same one.
+    local next_backend = choose(ctx.pm_route.backends, ctx.pm_tried)
+    if next_backend then
+      backend = next_backend
+      ctx.pm_backend = backend
+      set_log_vars(backend)
+    end
   elseif #ctx.pm_route.backends > 1 then
-    balancer.set_more_tries(#ctx.pm_route.backends - 1)
+    balancer.set_more_tries(math.min(#ctx.pm_route.backends - 1, conf.max_retries))
   end
   ctx.pm_tried[backend] = true
   local ok, err = balancer.set_current_peer(backend.ip, backend.port)
