@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -153,6 +154,8 @@ struct PreparedExec {
   std::string output_file;
   std::optional<uid_t> uid;
   std::optional<gid_t> gid;
+  bool die_with_parent = false;
+  pid_t parent = 0;
 };
 
 PreparedExec Prepare(const LaunchOptions& options) {
@@ -176,6 +179,8 @@ PreparedExec Prepare(const LaunchOptions& options) {
   p.output_file = options.output_file.empty() ? "/dev/null" : options.output_file;
   p.uid = options.run_as_uid;
   p.gid = options.run_as_gid;
+  p.die_with_parent = options.die_with_parent;
+  p.parent = ::getpid();
   return p;
 }
 
@@ -187,6 +192,10 @@ PreparedExec Prepare(const LaunchOptions& options) {
     ::_exit(127);
   };
   ::setpgid(0, 0);
+  if (p.die_with_parent) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != p.parent) ::_exit(127);  // the parent is already gone
+  }
   sigset_t all;
   sigemptyset(&all);
   ::sigprocmask(SIG_SETMASK, &all, nullptr);

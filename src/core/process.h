@@ -32,6 +32,9 @@ struct LaunchOptions {
   std::string output_file;                // stdout+stderr appended here; empty: /dev/null
   std::optional<uid_t> run_as_uid;        // drop privileges (when running as root)
   std::optional<gid_t> run_as_gid;
+  // SIGKILL the child when the launching THREAD ends (PR_SET_PDEATHSIG):
+  // for servers owned by tests, which must not outlive a crashed test.
+  bool die_with_parent = false;
 };
 
 struct ExitInfo {

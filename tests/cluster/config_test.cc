@@ -57,8 +57,11 @@ TEST(ConfigTest, BusyPortFailsCleanlyWithNothingLeftRunning) {
 
 // The README's first command ends in `paasmaker server` with no config.
 TEST(ConfigTest, NoConfigRunsASingleNodeClusterInDotData) {
-  for (int port : {42500, 42510, 42512, 42513}) {
-    if (!net::PortIsFree("127.0.0.1", port)) GTEST_FAIL() << "default port " << port << " is in use on this machine";
+  // Other tests never take these ports (FreeTestPort), but a run just before
+  // this one may have left them briefly unbindable while connections close.
+  for (int port : {42500, 42510, 42512, 42513, 42530, 42531, 42532}) {
+    ASSERT_TRUE(WaitFor([&] { return net::PortIsFree("127.0.0.1", port); }, std::chrono::seconds(90)))
+        << "default port " << port << " is in use on this machine";
   }
   Cluster cluster;  // for its temp dir and stray-process safety net
   process::LaunchOptions o;

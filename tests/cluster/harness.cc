@@ -1,4 +1,5 @@
 #include "harness.h"
+#include "temp_dir.h"
 
 #include <dirent.h>
 #include <gtest/gtest.h>
@@ -39,7 +40,7 @@ CommandResult RunPaasmaker(const std::vector<std::string>& args, const std::map<
 namespace {
 
 int Port() {
-  auto port = net::FreePort();
+  auto port = paasmaker::testing::FreeTestPort();
   if (!port.ok()) ADD_FAILURE() << port.status().ToString();
   return port.ok() ? *port : 0;
 }
@@ -146,9 +147,9 @@ void ClusterNode::Signal(int sig) {
   if (process_) ::kill(process_->pid(), sig);
 }
 
-std::optional<process::ExitInfo> ClusterNode::exit_info() const {
+std::optional<process::ExitInfo> ClusterNode::WaitForExit(std::chrono::milliseconds timeout) const {
   if (!process_) return std::nullopt;
-  return process_->Wait(std::chrono::milliseconds(0));
+  return process_->Wait(timeout);
 }
 
 std::string ClusterNode::Output() const {

@@ -71,7 +71,8 @@ class ClusterNode {
   void Signal(int sig);
   bool running() const { return process_ && process_->running(); }
   pid_t pid() const { return process_ ? process_->pid() : 0; }
-  std::optional<process::ExitInfo> exit_info() const;
+  // How the node process ended, waiting up to `timeout` for it.
+  std::optional<process::ExitInfo> WaitForExit(std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) const;
   std::string Output() const;  // what the process printed
   std::string Uuid() const;    // from its data dir, once registered
 

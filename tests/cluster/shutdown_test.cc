@@ -28,7 +28,8 @@ TEST(ShutdownTest, SigtermToEveryNodeLeavesNoProcessBehind) {
       << "still running: " << cluster.StrayProcesses().size();
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
   for (auto& node : cluster.nodes()) {
-    auto exit = node->exit_info();
+    // Gone from /proc does not mean reaped yet: wait for the exit status.
+    auto exit = node->WaitForExit(std::chrono::seconds(5));
     ASSERT_TRUE(exit.has_value()) << node->name();
     EXPECT_TRUE(exit->exited && exit->exit_code == 0) << node->name() << ": " << exit->Describe();
   }

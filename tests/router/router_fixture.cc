@@ -1,4 +1,5 @@
 #include "router_fixture.h"
+#include "temp_dir.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -83,7 +84,7 @@ void RouterFixture::SetUp() {
   table_ = std::make_unique<redis::Client>(redis_->endpoint());
   config_.data_dir = dir_->path() + "/data";
   for (int* port : {&config_.router.port_direct, &config_.router.port_80, &config_.router.port_443}) {
-    auto free = net::FreePort();
+    auto free = paasmaker::testing::FreeTestPort();
     ASSERT_TRUE(free.ok()) << free.status().ToString();
     *port = *free;
   }

@@ -2,6 +2,7 @@
 // (SPEC §4): host matching, wildcards, errors, load spreading, forwarded
 // headers, route changes and Redis outages.
 #include <atomic>
+#include "temp_dir.h"
 #include <thread>
 
 #include "core/net.h"
@@ -131,7 +132,7 @@ TEST_F(RoutingTest, ConcurrentMissesShareOneLookupPerWorker) {
 
 TEST_F(RoutingTest, DeadInstanceIsSkippedWithoutErrors) {
   Backend& alive = MakeBackend("alive");
-  auto closed = net::FreePort();  // nothing listens there: connection refused
+  auto closed = paasmaker::testing::FreeTestPort();  // nothing listens there: connection refused
   ASSERT_TRUE(closed.ok());
   AddRoute("app.example.com", alive, "vt1", "node1", "i1");
   AddMember("app.example.com", "127.0.0.1:" + std::to_string(*closed) + "#vt1#node2#i2");

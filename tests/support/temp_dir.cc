@@ -1,5 +1,7 @@
 #include "temp_dir.h"
 
+#include "core/net.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -31,6 +33,15 @@ bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds t
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(interval);
   }
+}
+
+Result<int> FreeTestPort() {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto port = net::FreePort();
+    if (!port.ok()) return port;
+    if (*port < 42500 || *port > 42799) return port;
+  }
+  return Unavailable("no free port outside 42500-42799");
 }
 
 }  // namespace paasmaker::testing

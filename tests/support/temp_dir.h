@@ -7,6 +7,8 @@
 #include <functional>
 #include <string>
 
+#include "core/result.h"
+
 namespace paasmaker::testing {
 
 class TempDir {
@@ -27,5 +29,9 @@ class TempDir {
 // as the condition holds.
 bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
              std::chrono::milliseconds interval = std::chrono::milliseconds(20));
+
+// A free loopback port outside Paasmaker's default range (42500-42799), so a
+// test never takes a port that a test of the default single-node setup needs.
+Result<int> FreeTestPort();
 
 }  // namespace paasmaker::testing

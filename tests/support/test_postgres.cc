@@ -1,4 +1,5 @@
 #include "test_postgres.h"
+#include "temp_dir.h"
 
 #include <glob.h>
 #include <pwd.h>
@@ -142,7 +143,7 @@ TestPostgres::TestPostgres() {
 
   Status running = Internal("not attempted");
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
-    auto port = net::FreePort();
+    auto port = paasmaker::testing::FreeTestPort();
     if (!port.ok()) {
       error_ = port.status().ToString();
       return;

@@ -1,4 +1,5 @@
 #include "test_redis.h"
+#include "temp_dir.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -8,7 +9,7 @@
 namespace paasmaker::testing {
 
 TestRedisServer::TestRedisServer() : dir_("pm-redis") {
-  auto port = net::FreePort();
+  auto port = paasmaker::testing::FreeTestPort();
   if (!port.ok()) {
     ADD_FAILURE() << port.status().ToString();
     return;
@@ -26,6 +27,7 @@ bool TestRedisServer::Start() {
   options.argv = {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
                   "--dir", dir_.path(), "--save", "", "--appendonly", "no"};
   options.output_file = dir_ / "redis.log";
+  options.die_with_parent = true;  // a crashed test must not leave it running
   auto launched = process::Launch(options);
   if (!launched.ok()) return false;
   process_ = *launched;

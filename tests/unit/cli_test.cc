@@ -1,6 +1,7 @@
 // Tests of the command-line client against a real HTTP server on loopback
 // that answers with canned API envelopes.
 #include <chrono>
+#include "temp_dir.h"
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -185,7 +186,7 @@ TEST_F(CliTest, BadRequestExitsTwoWithTheServerMessage) {
 }
 
 TEST_F(CliTest, ConnectionRefusedExitsFiveNamingTheRemote) {
-  auto port = net::FreePort();
+  auto port = paasmaker::testing::FreeTestPort();
   ASSERT_TRUE(port.ok()) << port.status().ToString();
   std::string dead = "http://127.0.0.1:" + std::to_string(*port);
   EXPECT_EQ(Run({"node", "list", "--remote", dead, "--key", "k"}), 5);

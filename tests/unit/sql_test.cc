@@ -458,7 +458,7 @@ TEST(SqlOpenTest, UnknownSchemeIsRefusedWithoutThePassword) {
 }
 
 TEST(SqlOpenTest, UnreachablePostgresIsUnavailableWithoutThePassword) {
-  auto port = net::FreePort();
+  auto port = paasmaker::testing::FreeTestPort();
   ASSERT_SUCCEEDS(port);
   auto opened = Open("postgresql://admin:hunter2secret@127.0.0.1:" + std::to_string(*port) + "/paasmaker");
   ASSERT_FALSE(opened.ok());
