@@ -82,6 +82,15 @@ void ReadHeart(yaml::YamlSection s, NodeConfig* c) {
   policy.Double("backoff_initial", &h.restart_policy.backoff_initial_seconds, 0, 86400);
   policy.Double("backoff_max", &h.restart_policy.backoff_max_seconds, 0, 86400);
   policy.Finish();
+  s.Int("instance_uid_minimum", &h.instance_uid_minimum, 1, 2147483647);
+  s.Int("instance_uid_maximum", &h.instance_uid_maximum, 1, 2147483647);
+  if (h.instance_uid_minimum > h.instance_uid_maximum) {
+    s.AddProblem("instance_uid_minimum", "must not be above heart.instance_uid_maximum");
+  }
+  double log_max = static_cast<double>(h.instance_log_max_bytes);
+  s.Double("instance_log_max_bytes", &log_max, 1024, 1e12);
+  h.instance_log_max_bytes = static_cast<int64_t>(log_max);
+  s.Double("stop_grace", &h.stop_grace, 0, 3600);
   s.Finish();
 }
 
@@ -147,6 +156,13 @@ Result<NodeConfig> ParseNodeConfig(const std::string& text, const std::string& s
   ports.Finish();
   if (c.misc_ports_minimum > c.misc_ports_maximum) {
     ports.AddProblem("minimum", "must not be above misc_ports.maximum");
+  }
+  auto service_ports = root.Section("service_ports");
+  service_ports.Int("minimum", &c.service_ports_minimum, 1, 65535);
+  service_ports.Int("maximum", &c.service_ports_maximum, 1, 65535);
+  service_ports.Finish();
+  if (c.service_ports_minimum > c.service_ports_maximum) {
+    service_ports.AddProblem("minimum", "must not be above service_ports.maximum");
   }
   auto redis = root.Section("redis");
   ReadRedis(redis.Section("table"), &c.redis.table, true);

@@ -58,6 +58,9 @@ struct NodeConfig {
   double node_report_interval = 3.0;
   int misc_ports_minimum = 42600;
   int misc_ports_maximum = 42699;
+  // Managed service daemons (paasmaker.service.managedredis) take ports here.
+  int service_ports_minimum = 42700;
+  int service_ports_maximum = 42799;
 
   struct {
     RedisStoreConfig table = RedisStoreConfig::OnPort(42510);
@@ -85,6 +88,14 @@ struct NodeConfig {
     std::map<std::string, std::vector<std::string>> runtimes = {
         {"paasmaker.runtime.shell", {"1"}}, {"paasmaker.runtime.static", {"1"}}};
     RestartPolicy restart_policy;
+    // When the heart runs as root, each instance runs under its own uid (and
+    // gid) from this range — accounts without a passwd entry, like systemd's
+    // DynamicUser — so instances can read neither the heart's data nor each
+    // other's directories. Ignored when the heart is not root.
+    int instance_uid_minimum = 61000;
+    int instance_uid_maximum = 61999;
+    int64_t instance_log_max_bytes = 10LL * 1024 * 1024;  // per instance log, then rotated
+    double stop_grace = 10.0;  // SIGTERM → SIGKILL (seconds)
   } heart;
 
   struct {
