@@ -13,6 +13,7 @@
 #include "jobs/job_store.h"
 #include "jobs/job_tree.h"
 #include "pacemaker/auth.h"
+#include "pacemaker/store/application_store.h"
 #include "pacemaker/store/node_store.h"
 #include "pacemaker/store/user_store.h"
 #include "pacemaker/store/workspace_store.h"
@@ -27,6 +28,7 @@ struct PacemakerContext {
         nodes(*db),
         users(*db),
         workspaces(*db),
+        apps(*db),
         auth(users, node_token, config.pacemaker.super_token, config.pacemaker.allow_supertoken),
         node_token(node_token),
         jobs_redis({config.redis.jobs.host, config.redis.jobs.port, config.redis.jobs.password}),
@@ -39,6 +41,7 @@ struct PacemakerContext {
   NodeStore nodes;
   UserStore users;
   WorkspaceStore workspaces;
+  ApplicationStore apps;
   Authenticator auth;
   const std::string node_token;  // to fetch job logs from other nodes
   redis::Client jobs_redis;
