@@ -1,0 +1,123 @@
+// Heart::Impl: the heart's state, shared by heart.cc (catalog, files,
+// report, routes) and supervision.cc (processes, readiness, restarts).
+// Private to src/heart.
+//
+// Locking: `mutex` guards catalog, live, deregistered and change_pending.
+// Never held across a blocking wait for a process, a download or an unpack.
+// Process exit callbacks (reaper thread) only touch the ExitQueue.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/node_config.h"
+#include "core/process.h"
+#include "heart/heart.h"
+#include "heart/instance_catalog.h"
+#include "heart/log_pump.h"
+#include "heart/runtime.h"
+
+namespace paasmaker::heart {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+// Exits reported by the reaper. Shared with the exit callbacks, which may
+// fire after the Heart is gone (instances outlive it).
+struct ExitQueue {
+  struct Event {
+    std::string instance_id;
+    pid_t pid = 0;
+    std::string description;
+  };
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::vector<Event> events;
+  void Push(Event e) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      events.push_back(std::move(e));
+    }
+    cv.notify_all();
+  }
+};
+
+// In-memory supervision state of one instance (not persisted).
+struct LiveInstance {
+  std::shared_ptr<process::Process> process;  // null when adopted
+  bool adopted = false;                       // not our child: poll the pid
+  bool stop_requested = false;                // a stop job owns the exit
+  bool restarting = false;                    // this launch is a policy restart
+  int consecutive = 0;                        // restarts in the current crash streak
+  SteadyTime launched{};
+  SteadyTime ready_deadline{};
+  SteadyTime standalone_ready_at{};
+  std::optional<SteadyTime> kill_at;          // SIGKILL the group then (failed start)
+  std::optional<SteadyTime> restart_at;       // policy restart due then
+  bool standalone = false;
+  std::string failure;                        // why the last start failed
+};
+
+struct Heart::Impl {
+  Impl(const config::NodeConfig& c, std::string token);
+
+  const config::NodeConfig& config;
+  std::string node_token;
+  std::string heart_dir;     // <data_dir>/heart, 0700
+  std::string logs_dir;      // <heart_dir>/logs
+  std::string packages_dir;  // <heart_dir>/packages
+  std::string instances_dir; // <working_dir>/instance
+  std::string self_exe;
+  bool as_root = false;
+
+  mutable std::mutex mutex;
+  std::condition_variable changed_cv;  // any state change (start waiters)
+  InstanceCatalog catalog;
+  std::map<std::string, LiveInstance> live;
+  mutable std::vector<std::string> deregistered;  // reported once
+  bool change_pending = false;
+  std::function<void()> on_change;
+
+  std::mutex launch_mutex;  // one launch at a time: see LaunchKeeper
+  std::shared_ptr<ExitQueue> exits = std::make_shared<ExitQueue>();
+  LogPump pump;
+  bool stopping = false;
+  std::thread supervisor;
+
+  std::string InstanceDir(const std::string& id) const { return instances_dir + "/" + id; }
+  std::string LogPath(const std::string& id) const { return logs_dir + "/" + id + ".log"; }
+  std::string FifoPath(const std::string& id) const { return logs_dir + "/" + id + ".fifo"; }
+
+  // --- Under `mutex` ---
+  // Sets the state, stamps `changed`, saves the catalog, wakes waiters and
+  // schedules an on_change call.
+  void SetStateLocked(const std::string& id, InstanceEntry& entry, const std::string& state);
+  void SaveLocked();
+  // Launches the runtime; state STARTING. On error the state is unchanged.
+  Status LaunchLocked(const std::string& id, InstanceEntry& entry, LiveInstance& live, bool restarting);
+  // A process of `id` ended (or an adopted pid vanished).
+  void HandleExitLocked(const std::string& id, pid_t pid, const std::string& description);
+  // After a crash or failed restart: schedule the next restart or give up.
+  void ScheduleRestartLocked(const std::string& id, InstanceEntry& entry, LiveInstance& live);
+  void AdoptLocked(const std::string& id, InstanceEntry& entry);
+
+  // --- Supervisor thread ---
+  void SupervisorLoop();
+  void Tick(SteadyTime now, bool poll_adopted);
+};
+
+// Unix seconds now.
+double UnixNow();
+// Kills the whole process group of `pid` (SIGTERM, then SIGKILL after grace)
+// and waits until its leader is gone. For processes that are not our child.
+void StopGroup(pid_t pid, std::chrono::milliseconds grace);
+
+}  // namespace paasmaker::heart

@@ -1,0 +1,174 @@
+#include "heart/runtime.h"
+
+#include <cmath>
+
+extern char** environ;
+
+namespace paasmaker::heart {
+
+namespace {
+
+constexpr const char* kShellRuntime = "paasmaker.runtime.shell";
+constexpr const char* kStaticRuntime = "paasmaker.runtime.static";
+constexpr const char* kShellStartup = "paasmaker.startup.shell";
+
+Status NeedString(const nlohmann::json& j, const char* key, const std::string& where) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_string() || j[key].get<std::string>().empty()) {
+    return InvalidArgument(where + key + ": a non-empty string is required");
+  }
+  return Status::Ok();
+}
+
+Status OptionalSeconds(const nlohmann::json& p, const char* key) {
+  if (!p.contains(key)) return Status::Ok();
+  if (!p[key].is_number() || p[key].get<double>() <= 0) {
+    return InvalidArgument(std::string("runtime.parameters.") + key + ": must be a positive number of seconds");
+  }
+  return Status::Ok();
+}
+
+std::chrono::milliseconds Seconds(const nlohmann::json& p, const char* key, double fallback) {
+  double s = p.is_object() && p.contains(key) && p[key].is_number() ? p[key].get<double>() : fallback;
+  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(s * 1000)));
+}
+
+}  // namespace
+
+bool IsSafeId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
+  }
+  return true;
+}
+
+Status ValidateInstanceSpec(const nlohmann::json& spec) {
+  if (!spec.is_object()) return InvalidArgument("instance: must be an object");
+  PM_RETURN_IF_ERROR(NeedString(spec, "instance_id", "instance."));
+  if (!IsSafeId(spec["instance_id"].get<std::string>())) {
+    return InvalidArgument("instance.instance_id: only letters, digits and '-' are allowed");
+  }
+  PM_RETURN_IF_ERROR(NeedString(spec, "version_id", "instance."));
+  if (!IsSafeId(spec["version_id"].get<std::string>())) {
+    return InvalidArgument("instance.version_id: only letters, digits and '-' are allowed");
+  }
+  if (spec.contains("standalone") && !spec["standalone"].is_boolean()) {
+    return InvalidArgument("instance.standalone: must be a boolean");
+  }
+  if (!spec.contains("runtime") || !spec["runtime"].is_object()) {
+    return InvalidArgument("instance.runtime: an object is required");
+  }
+  const auto& runtime = spec["runtime"];
+  PM_RETURN_IF_ERROR(NeedString(runtime, "plugin", "instance.runtime."));
+  nlohmann::json params = runtime.value("parameters", nlohmann::json::object());
+  if (!params.is_object()) return InvalidArgument("instance.runtime.parameters: must be an object");
+  std::string plugin = runtime["plugin"];
+  if (plugin == kShellRuntime) {
+    PM_RETURN_IF_ERROR(NeedString(params, "launch_command", "instance.runtime.parameters."));
+    PM_RETURN_IF_ERROR(OptionalSeconds(params, "start_timeout"));
+    PM_RETURN_IF_ERROR(OptionalSeconds(params, "standalone_wait"));
+  } else if (plugin == kStaticRuntime) {
+    if (spec.value("standalone", false)) return InvalidArgument("paasmaker.runtime.static cannot be standalone");
+    if (params.contains("document_root") && !params["document_root"].is_string()) {
+      return InvalidArgument("instance.runtime.parameters.document_root: must be a string");
+    }
+    std::string root = params.value("document_root", std::string());
+    if (root.find("..") != std::string::npos || (!root.empty() && root[0] == '/')) {
+      return InvalidArgument("instance.runtime.parameters.document_root: must stay inside the instance directory");
+    }
+  } else {
+    return InvalidArgument("instance.runtime.plugin: unknown runtime '" + plugin + "'");
+  }
+  auto startup = StartupCommands(spec);
+  if (!startup.ok()) return startup.status();
+  if (!spec.contains("package") || !spec["package"].is_object()) {
+    return InvalidArgument("instance.package: an object is required");
+  }
+  PM_RETURN_IF_ERROR(NeedString(spec["package"], "url", "instance.package."));
+  PM_RETURN_IF_ERROR(NeedString(spec["package"], "checksum", "instance.package."));
+  return Status::Ok();
+}
+
+std::string SubstitutePort(const std::string& command, int port) {
+  static const std::string kToken = "%(port)d";
+  std::string out = command;
+  std::string value = std::to_string(port);
+  for (size_t at = out.find(kToken); at != std::string::npos; at = out.find(kToken, at + value.size())) {
+    out.replace(at, kToken.size(), value);
+  }
+  return out;
+}
+
+Result<RuntimeCommand> BuildRuntimeCommand(const nlohmann::json& spec, int port,
+                                           const std::string& instance_dir,
+                                           const std::string& self_exe) {
+  const auto& runtime = spec.value("runtime", nlohmann::json::object());
+  std::string plugin = runtime.value("plugin", "");
+  nlohmann::json params = runtime.value("parameters", nlohmann::json::object());
+  RuntimeCommand command;
+  command.start_timeout = Seconds(params, "start_timeout", 20);
+  command.standalone_wait = Seconds(params, "standalone_wait", 5);
+  if (plugin == kShellRuntime) {
+    command.argv = {"/bin/sh", "-c", SubstitutePort(params.value("launch_command", ""), port)};
+  } else if (plugin == kStaticRuntime) {
+    std::string root = instance_dir;
+    std::string relative = params.value("document_root", std::string());
+    if (!relative.empty() && relative != ".") root += "/" + relative;
+    command.argv = {self_exe, "static-serve", "--root", root, "--port", std::to_string(port),
+                    "--bind", "127.0.0.1"};
+  } else {
+    return InvalidArgument("unknown runtime '" + plugin + "'");
+  }
+  return command;
+}
+
+Result<std::vector<std::string>> StartupCommands(const nlohmann::json& spec) {
+  std::vector<std::string> commands;
+  if (!spec.contains("startup")) return commands;
+  if (!spec["startup"].is_array()) return InvalidArgument("instance.startup: must be a list");
+  for (const auto& step : spec["startup"]) {
+    if (!step.is_object() || step.value("plugin", "") != kShellStartup) {
+      return InvalidArgument(std::string("instance.startup: only ") + kShellStartup + " is known");
+    }
+    nlohmann::json params = step.value("parameters", nlohmann::json::object());
+    if (!params.is_object() || !params.contains("commands") || !params["commands"].is_array()) {
+      return InvalidArgument("instance.startup.parameters.commands: a list of strings is required");
+    }
+    for (const auto& c : params["commands"]) {
+      if (!c.is_string()) return InvalidArgument("instance.startup.parameters.commands: must be strings");
+      commands.push_back(c.get<std::string>());
+    }
+  }
+  return commands;
+}
+
+std::map<std::string, std::string> InstanceEnvironment(const nlohmann::json& spec, int port,
+                                                       const std::string& instance_dir,
+                                                       const std::map<std::string, std::string>& base) {
+  std::map<std::string, std::string> env;
+  // The node's own settings (tokens among them) are not the application's business.
+  for (const auto& [key, value] : base) {
+    if (key.rfind("PAASMAKER_", 0) != 0) env[key] = value;
+  }
+  auto dump = [](const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
+  if (!spec.value("standalone", false)) env["PM_PORT"] = std::to_string(port);
+  env["PM_SERVICES"] = dump(spec.value("services", nlohmann::json::object()));
+  env["PM_METADATA"] = dump({{"application", spec.value("application", nlohmann::json::object())},
+                             {"workspace", spec.value("workspace_tags", nlohmann::json::object())},
+                             {"node", spec.value("node_tags", nlohmann::json::object())}});
+  env["PM_INSTANCE_ID"] = spec.value("instance_id", "");
+  env["HOME"] = instance_dir;
+  return env;
+}
+
+std::map<std::string, std::string> CurrentEnvironment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string entry(*e);
+    auto eq = entry.find('=');
+    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return env;
+}
+
+}  // namespace paasmaker::heart

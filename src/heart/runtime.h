@@ -1,0 +1,62 @@
+// Runtimes and the instance environment (SPEC §5.3, §5.4): how an
+// InstanceSpec becomes a command line, an environment and readiness rules.
+//
+// Runtimes:
+//   paasmaker.runtime.shell   {launch_command (required, "%(port)d" → port),
+//                              start_timeout [20 s], standalone_wait [5 s]}
+//   paasmaker.runtime.static  {document_root (relative to the instance dir)};
+//                              served by this program's `static-serve` command.
+// Startup plugins:
+//   paasmaker.startup.shell   {commands: [...]}, each via /bin/sh -c.
+//
+// Pure functions; thread safe.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+
+namespace paasmaker::heart {
+
+// What launching an instance's runtime means.
+struct RuntimeCommand {
+  std::vector<std::string> argv;
+  std::chrono::milliseconds start_timeout{20000};
+  std::chrono::milliseconds standalone_wait{5000};
+};
+
+// Checks an InstanceSpec: ids, runtime plugin and parameters, startup
+// plugins, package. Errors name the field.
+Status ValidateInstanceSpec(const nlohmann::json& spec);
+
+// True for ids that are safe as file names ([0-9A-Za-z-], 1-64 chars).
+bool IsSafeId(const std::string& id);
+
+// "%(port)d" replaced by `port`, everywhere in `command`.
+std::string SubstitutePort(const std::string& command, int port);
+
+// The runtime's command for this instance. `self_exe` is the path of this
+// program (for paasmaker.runtime.static).
+Result<RuntimeCommand> BuildRuntimeCommand(const nlohmann::json& spec, int port,
+                                           const std::string& instance_dir,
+                                           const std::string& self_exe);
+
+// The shell commands of the spec's startup plugins, in order.
+Result<std::vector<std::string>> StartupCommands(const nlohmann::json& spec);
+
+// The complete environment for startup commands and the runtime: `base` minus
+// every PAASMAKER_* variable, plus PM_PORT (unless standalone), PM_SERVICES,
+// PM_METADATA, PM_INSTANCE_ID and HOME = instance_dir.
+std::map<std::string, std::string> InstanceEnvironment(const nlohmann::json& spec, int port,
+                                                       const std::string& instance_dir,
+                                                       const std::map<std::string, std::string>& base);
+
+// This process's environment as a map.
+std::map<std::string, std::string> CurrentEnvironment();
+
+}  // namespace paasmaker::heart
