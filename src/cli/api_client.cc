@@ -123,6 +123,10 @@ Result<nlohmann::json> ApiClient::Delete(const std::string& path) {
   return Unwrap(http_.Delete(path, AuthHeaders()), "DELETE " + path);
 }
 
+Result<nlohmann::json> ApiClient::PutBytes(const std::string& path, const std::string& bytes) {
+  return Unwrap(http_.Put(path, bytes, AuthHeaders(), "application/octet-stream"), "PUT " + path);
+}
+
 Result<std::string> ApiClient::GetText(const std::string& path) {
   auto headers = AuthHeaders();
   headers["Accept"] = "text/plain";

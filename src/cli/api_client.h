@@ -49,6 +49,8 @@ class ApiClient {
   Result<nlohmann::json> Get(const std::string& path);
   Result<nlohmann::json> Post(const std::string& path, const nlohmann::json& body);
   Result<nlohmann::json> Delete(const std::string& path);
+  // PUT of raw bytes (an upload chunk) as application/octet-stream.
+  Result<nlohmann::json> PutBytes(const std::string& path, const std::string& bytes);
 
   // GET of a plain-text resource (job logs): the body as is.
   Result<std::string> GetText(const std::string& path);

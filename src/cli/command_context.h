@@ -81,5 +81,11 @@ void RegisterWorkspaceCommands(CLI::App& app, CommandContext& context);
 void RegisterUserCommands(CLI::App& app, CommandContext& context);
 void RegisterRoleCommands(CLI::App& app, CommandContext& context);
 void RegisterJobCommands(CLI::App& app, CommandContext& context);
+void RegisterDeployCommand(CLI::App& app, CommandContext& context);
+void RegisterAppCommands(CLI::App& app, CommandContext& context);
+void RegisterVersionCommands(CLI::App& app, CommandContext& context);
+void RegisterInstanceTypeCommands(CLI::App& app, CommandContext& context);
+void RegisterLogsCommand(CLI::App& app, CommandContext& context);
+void RegisterRouterCommands(CLI::App& app, CommandContext& context);
 
 }  // namespace paasmaker::cli

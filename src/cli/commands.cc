@@ -35,6 +35,12 @@ std::shared_ptr<CommandContext> RegisterClientCommands(CLI::App& app, CliIo io) 
   RegisterUserCommands(app, *context);       // user list|create
   RegisterRoleCommands(app, *context);       // role list|create|allocate
   RegisterJobCommands(app, *context);        // job show|abort|log|follow
+  RegisterDeployCommand(app, *context);      // deploy PATH|URL
+  RegisterAppCommands(app, *context);        // app list|show|delete
+  RegisterVersionCommands(app, *context);    // version list|show|instances|register|start|stop|...
+  RegisterInstanceTypeCommands(app, *context);  // instance-type quantity
+  RegisterLogsCommand(app, *context);        // logs TARGET
+  RegisterRouterCommands(app, *context);     // router table
   return context;
 }
 

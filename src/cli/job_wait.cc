@@ -1,0 +1,116 @@
+#include "cli/job_wait.h"
+
+#include <thread>
+#include <vector>
+
+#include "cli/job_follow.h"
+#include "cli/output.h"
+
+namespace paasmaker::cli {
+
+namespace {
+
+using nlohmann::json;
+
+std::string JobPath(const std::string& id) { return "/api/v1/jobs/" + http::UrlEncode(id); }
+
+const json& RootOf(const json& data) {
+  if (data.is_object() && data.contains("job") && data["job"].is_object()) return data["job"];
+  return data;
+}
+
+// Failed jobs none of whose children failed: where the failure started.
+void CollectFailures(const json& job, std::vector<std::string>& reasons, int depth) {
+  if (depth > 64) return;
+  bool child_failed = false;
+  for (const json& child : Child(job, "children")) {
+    if (Text(child, "state") == "FAILED") {
+      child_failed = true;
+      CollectFailures(child, reasons, depth + 1);
+    }
+  }
+  if (!child_failed && Text(job, "state") == "FAILED") {
+    std::string title = Text(job, "title", Text(job, "type", "a job"));
+    std::string summary = Text(job, "summary");
+    reasons.push_back(summary.empty() ? title : title + ": " + summary);
+  }
+}
+
+}  // namespace
+
+void AddWaitFlags(CLI::App* command, WaitFlags& flags) {
+  command->add_flag("--follow,-f", flags.follow,
+                    "stream the job tree's progress and logs; exit by its outcome");
+  command->add_flag("--wait,-w", flags.wait, "wait quietly for the job tree; exit by its outcome");
+}
+
+std::string JobIdOf(const json& data) { return Text(data, "job_id"); }
+
+bool IsFinishedJobState(const std::string& state) {
+  return state == "SUCCESS" || state == "FAILED" || state == "ABORTED";
+}
+
+std::string FailureReasons(const json& job) {
+  std::vector<std::string> reasons;
+  CollectFailures(RootOf(job), reasons, 0);
+  std::string joined;
+  for (const auto& r : reasons) joined += (joined.empty() ? "" : "; ") + r;
+  return joined;
+}
+
+Result<std::string> WaitForJob(ApiClient& api, const std::string& job_id, WaitMode mode, std::ostream& progress,
+                               std::chrono::milliseconds poll) {
+  if (mode == WaitMode::kFollow) {
+    Status followed = FollowJob(api, job_id, /*json=*/false, progress);
+    if (followed.ok()) return std::string("SUCCESS");
+    if (followed.code() != StatusCode::kAborted) return followed;
+    // FollowJob only says "not SUCCESS"; ask which.
+  }
+  while (true) {
+    PM_ASSIGN_OR_RETURN(json data, api.Get(JobPath(job_id)));
+    std::string state = Text(RootOf(data), "state");
+    if (IsFinishedJobState(state)) return state;
+    if (mode == WaitMode::kFollow) return std::string("FAILED");  // stream ended, tree not: be safe
+    std::this_thread::sleep_for(poll);
+  }
+}
+
+Status OutcomeOf(ApiClient& api, const std::string& job_id, const std::string& state, const std::string& what) {
+  if (state == "SUCCESS") return Status::Ok();
+  std::string message = what + " (job " + job_id + ") ended " + state;
+  auto tree = api.Get(JobPath(job_id));
+  if (tree.ok()) {
+    std::string reasons = FailureReasons(*tree);
+    if (!reasons.empty()) message += ": " + reasons;
+  }
+  return Aborted(message + "; see `paasmaker job show " + job_id + "`");
+}
+
+Status ReportJob(CommandContext& context, ApiClient& api, const json& data, const std::string& what,
+                 const WaitFlags& flags) {
+  std::string job_id = JobIdOf(data);
+  if (job_id.empty()) {
+    if (context.json()) PrintJson(context.out(), data);
+    else context.out() << "Nothing to do for the " << what << ".\n";
+    return Status::Ok();
+  }
+  // With --json stdout holds only the JSON answer; progress goes to stderr.
+  std::ostream& progress = context.json() ? context.err() : context.out();
+  if (!context.json()) context.out() << "Started the " << what << ": job " << job_id << "\n";
+  if (flags.mode() == WaitMode::kNone) {
+    if (context.json()) PrintJson(context.out(), data);
+    else context.out() << "Follow it with `paasmaker job follow " << job_id << "`.\n";
+    return Status::Ok();
+  }
+  PM_ASSIGN_OR_RETURN(std::string state, WaitForJob(api, job_id, flags.mode(), progress));
+  if (context.json()) {
+    json answer = data;
+    answer["state"] = state;
+    PrintJson(context.out(), answer);
+  } else if (flags.mode() == WaitMode::kWait) {
+    context.out() << "Job " << job_id << " ended " << state << "\n";
+  }
+  return OutcomeOf(api, job_id, state, what);
+}
+
+}  // namespace paasmaker::cli
