@@ -1,0 +1,104 @@
+#include "pacemaker/prepare/prepare_endpoints.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/api_response.h"
+#include "core/log.h"
+#include "pacemaker/prepare/prepare_jobs.h"
+#include "pacemaker/prepare/responses.h"
+#include "pacemaker/prepare/scm.h"
+#include "pacemaker/prepare/uploads.h"
+
+namespace paasmaker::pacemaker::prepare {
+
+using nlohmann::json;
+
+namespace {
+
+// An upload named by the deploy must be the caller's and complete.
+Status CheckUpload(PacemakerContext& ctx, const json& parameters, const Principal& who) {
+  if (!parameters.is_object() || !parameters.contains("upload_id") || !parameters["upload_id"].is_string()) {
+    return Status::Ok();
+  }
+  std::string id = parameters["upload_id"].get<std::string>();
+  PM_ASSIGN_OR_RETURN(auto upload, ctx.apps.FindUpload(id));
+  if (!upload.has_value()) return NotFound("scm.parameters.upload_id: no upload " + id);
+  if (upload->user_id != UploadOwner(who)) {
+    return PermissionDenied("scm.parameters.upload_id: upload " + id + " belongs to another user");
+  }
+  if (!upload->complete()) {
+    return FailedPrecondition("scm.parameters.upload_id: upload " + id + " is incomplete (" +
+                              std::to_string(upload->received) + " of " + std::to_string(upload->size) + " bytes)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void DeployApplication(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+  const std::string& workspace_id = req.params[0];
+  if (ctx.node_uuid.empty()) return RespondErrorWith(res, 503, "pacemaker not registered yet; try again shortly");
+  auto workspace = ctx.workspaces.Find(workspace_id);
+  if (!workspace.ok()) return api::RespondError(res, workspace.status());
+  if (!workspace->has_value()) return api::RespondError(res, NotFound("no workspace " + workspace_id));
+  if (!who.Allows("APPLICATION_DEPLOY", workspace_id)) {
+    return api::RespondError(res, PermissionDenied("permission APPLICATION_DEPLOY is required on this workspace"));
+  }
+  auto body = api::ParseJsonBody(req);
+  if (!body.ok()) return api::RespondError(res, body.status());
+  if (!body->contains("scm")) return api::RespondError(res, InvalidArgument("scm: required"));
+  const json& scm = (*body)["scm"];
+  Status valid = ValidateScmSpec(scm);
+  if (!valid.ok()) return api::RespondError(res, valid);
+  std::string manifest_path = api::OptionalString(*body, "manifest_path", "manifest.yml");
+  Status upload = CheckUpload(ctx, scm.value("parameters", json::object()), who);
+  if (!upload.ok()) return api::RespondError(res, upload);
+
+  auto tree = BuildPrepareTree(ctx, workspace_id, scm, manifest_path);
+  if (!tree.ok()) return api::RespondError(res, tree.status());
+  const std::string root = tree->front().id;
+  Status added = ctx.job_store.AddTree(*tree);
+  if (!added.ok()) return api::RespondError(res, added);
+  Status started = ctx.job_store.StartTree(root);
+  if (!started.ok()) return api::RespondError(res, started);
+  PM_LOG_INFO("prepare tree {} started in workspace {} ({})", root, workspace_id, scm.value("plugin", ""));
+  api::RespondData(res, {{"job_id", root}}, 202);
+}
+
+void ServePackage(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
+  const std::string& version_id = req.params[0];
+  auto version = ctx.apps.FindVersion(version_id);
+  if (!version.ok()) return api::RespondError(res, version.status());
+  if (!version->has_value() || (*version)->package_path.empty()) {
+    return api::RespondError(res, NotFound("no package for version " + version_id));
+  }
+  std::string path = (*version)->package_path;
+  // Opened now, so a missing file is a 404 rather than a broken stream.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return api::RespondError(res, NotFound("no package for version " + version_id + " (file missing)"));
+  struct stat st {};
+  ::fstat(fd, &st);
+  res.status = 200;
+  res.content_type = "application/gzip";
+  res.headers["X-Paasmaker-Checksum"] = (*version)->package_checksum;
+  res.headers["X-Paasmaker-Size"] = std::to_string(st.st_size);
+  // Streamed in pieces: a package may be far larger than we want in memory.
+  // Closed when the last copy of the stream goes, whether or not it ran.
+  std::shared_ptr<int> file(new int(fd), [](int* f) {
+    ::close(*f);
+    delete f;
+  });
+  res.stream = [file](http::StreamWriter& writer) {
+    std::string buffer(256 * 1024, '\0');
+    while (true) {
+      ssize_t n = ::read(*file, buffer.data(), buffer.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      if (!writer.Write(buffer.substr(0, static_cast<size_t>(n)))) break;
+    }
+  };
+}
+
+}  // namespace paasmaker::pacemaker::prepare

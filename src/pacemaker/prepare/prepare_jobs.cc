@@ -1,0 +1,434 @@
+#include "pacemaker/prepare/prepare_jobs.h"
+
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "core/archive.h"
+#include "core/files.h"
+#include "core/ids.h"
+#include "jobs/job_context.h"
+#include "pacemaker/prepare/command_runner.h"
+#include "pacemaker/prepare/scm.h"
+#include "pacemaker/services/application_services.h"
+
+extern char** environ;
+
+namespace paasmaker::pacemaker::prepare {
+
+namespace {
+
+namespace fs = std::filesystem;
+using jobs::JobContext;
+using nlohmann::json;
+
+constexpr const char* kScmJob = "paasmaker.job.prepare.scm";
+constexpr const char* kManifestJob = "paasmaker.job.prepare.manifest";
+constexpr const char* kServicesJob = "paasmaker.job.prepare.services";
+constexpr const char* kCommandsJob = "paasmaker.job.prepare.commands";
+constexpr const char* kPackJob = "paasmaker.job.prepare.pack";
+constexpr const char* kRootJob = "paasmaker.job.prepare.root";
+constexpr const char* kShellPrepare = "paasmaker.prepare.shell";
+
+std::string Str(const json& p, const std::string& key) {
+  return p.contains(key) && p[key].is_string() ? p[key].get<std::string>() : "";
+}
+
+Status RequireString(const json& p, const std::string& key) {
+  if (!p.is_object()) return InvalidArgument("parameters must be an object");
+  if (Str(p, key).empty()) return InvalidArgument("'" + key + "' must be a non-empty string");
+  return Status::Ok();
+}
+
+// A work dir is always <something>/prepare/<uuid>: never let a bad parameter
+// turn the clean-up into removing some other directory.
+Status CheckWorkDir(const json& p) {
+  PM_RETURN_IF_ERROR(RequireString(p, "work_dir"));
+  fs::path dir(Str(p, "work_dir"));
+  if (!dir.is_absolute() || dir.lexically_normal() != dir || dir.parent_path().filename() != "prepare") {
+    return InvalidArgument("'work_dir' must be an absolute <data>/prepare/<id> path");
+  }
+  return Status::Ok();
+}
+
+// A relative path inside the source, without "..".
+Status CheckManifestPath(const std::string& path) {
+  fs::path p(path);
+  if (path.empty() || p.is_absolute()) return InvalidArgument("manifest_path: must be a relative path in the source");
+  for (const auto& part : p) {
+    if (part == "..") return InvalidArgument("manifest_path: may not contain '..'");
+  }
+  return Status::Ok();
+}
+
+// What every prepare job shares: the pacemaker check, and removing the work
+// dir when the tree fails or is aborted.
+class PrepareJob : public jobs::JobPlugin {
+ public:
+  PrepareJob(std::string name, PacemakerContext* ctx, services::ServiceDaemons* daemons)
+      : name_(std::move(name)), ctx_(ctx), daemons_(daemons) {}
+  std::string name() const override { return name_; }
+
+  void Start(JobContext& c) const override {
+    if (ctx_ == nullptr) {
+      c.Failed("this node is not the pacemaker");
+      return;
+    }
+    Run(c, *ctx_);
+  }
+  void Cancelled(JobContext& c) const override {
+    if (ctx_ != nullptr) RemoveWorkDir(c);
+  }
+
+ protected:
+  virtual void Run(JobContext& c, PacemakerContext& ctx) const = 0;
+
+  void RemoveWorkDir(JobContext& c) const {
+    std::string dir = Str(c.parameters(), "work_dir");
+    if (dir.empty() || !CheckWorkDir(c.parameters()).ok()) return;
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    fs::remove_all(dir + ".unpack", ec);
+  }
+  // Ends the job as FAILED (or ABORTED when an abort was asked), cleaning up.
+  void Fail(JobContext& c, const std::string& summary) const {
+    RemoveWorkDir(c);
+    if (c.abort_requested()) {
+      c.log().Warning("Aborted: " + summary);
+      c.Aborted("Aborted: " + summary);
+      return;
+    }
+    c.log().Error(summary);
+    c.Failed(summary);
+  }
+
+  services::ServiceDaemons* daemons() const { return daemons_; }
+
+ private:
+  std::string name_;
+  PacemakerContext* ctx_;
+  services::ServiceDaemons* daemons_;
+};
+
+// The version this tree prepares, with its parsed manifest.
+struct Prepared {
+  Application application;
+  Version version;
+  model::Manifest manifest;
+};
+
+Result<Prepared> LoadPrepared(JobContext& c, PacemakerContext& ctx) {
+  PM_ASSIGN_OR_RETURN(json version_id, c.Get("version_id"));
+  if (!version_id.is_string()) return Internal("version_id in the tree context is not a string");
+  PM_ASSIGN_OR_RETURN(auto version, ctx.apps.FindVersion(version_id.get<std::string>()));
+  if (!version.has_value()) return NotFound("version " + version_id.get<std::string>() + " no longer exists");
+  PM_ASSIGN_OR_RETURN(auto application, ctx.apps.FindApplication(version->application_id));
+  if (!application.has_value()) return NotFound("application " + version->application_id + " no longer exists");
+  PM_ASSIGN_OR_RETURN(model::Manifest manifest, model::ParseManifest(version->manifest, version->manifest_path));
+  return Prepared{*application, *version, std::move(manifest)};
+}
+
+// --- scm ------------------------------------------------------------------------
+
+class ScmJob : public PrepareJob {
+ public:
+  using PrepareJob::PrepareJob;
+  Status ValidateParameters(const json& p) const override {
+    PM_RETURN_IF_ERROR(CheckWorkDir(p));
+    PM_RETURN_IF_ERROR(RequireString(p, "workspace_id"));
+    if (!p.contains("scm")) return InvalidArgument("'scm' is required");
+    return ValidateScmSpec(p["scm"]);
+  }
+  void Run(JobContext& c, PacemakerContext& ctx) const override {
+    const json& scm = c.parameters()["scm"];
+    const ScmPlugin* plugin = FindScmPlugin(Str(scm, "plugin"));
+    ScmContext context{&ctx.apps, ctx.config.DataDir(), &c.log(), [&c] { return c.abort_requested(); }};
+    c.log().Info("Fetching the source with " + plugin->name() + ".");
+    auto fetched = plugin->Fetch(scm.value("parameters", json::object()), Str(c.parameters(), "work_dir"), context);
+    if (!fetched.ok()) return Fail(c, "Could not fetch the source: " + fetched.status().message());
+    if (!fetched->revision.empty()) c.Set("scm_revision", fetched->revision);
+    c.Succeeded("Fetched the source with " + plugin->name() +
+                (fetched->revision.empty() ? "" : " (revision " + fetched->revision + ")") + ".");
+  }
+};
+
+// --- manifest -------------------------------------------------------------------
+
+class ManifestJob : public PrepareJob {
+ public:
+  using PrepareJob::PrepareJob;
+  Status ValidateParameters(const json& p) const override {
+    PM_RETURN_IF_ERROR(CheckWorkDir(p));
+    PM_RETURN_IF_ERROR(RequireString(p, "workspace_id"));
+    PM_RETURN_IF_ERROR(RequireString(p, "manifest_path"));
+    return CheckManifestPath(Str(p, "manifest_path"));
+  }
+  void Run(JobContext& c, PacemakerContext& ctx) const override {
+    const json& p = c.parameters();
+    std::string manifest_path = Str(p, "manifest_path");
+    std::string file = Str(p, "work_dir") + "/" + manifest_path;
+    if (!files::Exists(file)) return Fail(c, "no manifest.yml in the source (looked for " + manifest_path + ")");
+    auto text = files::ReadFile(file);
+    if (!text.ok()) return Fail(c, "Could not read " + manifest_path + ": " + text.status().message());
+
+    model::PluginCatalog catalog;
+    catalog.services.clear();
+    for (const auto& name : services::ServicePluginNames()) catalog.services.insert(name);
+    auto manifest = model::ParseManifest(*text, manifest_path, catalog);
+    if (!manifest.ok()) return Fail(c, manifest.status().message());
+    // Service parameters are the plugins' to check: report them all too.
+    std::string problems;
+    int count = 0;
+    for (size_t i = 0; i < manifest->services.size(); ++i) {
+      const auto& service = manifest->services[i];
+      const auto* plugin = services::FindServicePlugin(service.plugin);
+      Status valid = plugin == nullptr ? InvalidArgument("no such service plugin") : plugin->Validate(service.parameters);
+      if (!valid.ok()) {
+        problems += "\n  " + manifest_path + ": services[" + std::to_string(i) + "]: " + valid.message();
+        ++count;
+      }
+    }
+    if (count > 0) return Fail(c, "invalid manifest (" + std::to_string(count) + " problems):" + problems);
+
+    auto application = ctx.apps.FindOrCreateApplication(Str(p, "workspace_id"), manifest->application.name);
+    if (!application.ok()) return Fail(c, "Could not create the application: " + application.status().message());
+    json source = ScmSpecWithoutSecrets(p.value("source", json::object()));
+    auto version = ctx.apps.CreateVersion(application->id, *manifest, *text, manifest_path, source);
+    if (!version.ok()) return Fail(c, "Could not create the version: " + version.status().message());
+    auto revision = c.Get("scm_revision");
+    if (revision.ok() && revision->is_string()) {
+      Status set = ctx.apps.SetVersionRevision(version->id, revision->get<std::string>());
+      if (!set.ok()) return Fail(c, "Could not record the revision: " + set.message());
+    }
+    for (const std::string& tag : {"application:" + application->id, "application_version:" + version->id}) {
+      Status tagged = ctx.job_store.AddTag(c.job().id, tag);
+      if (!tagged.ok()) c.log().Warning("Could not tag the tree " + tag + ": " + tagged.message());
+    }
+    c.Set("application_id", application->id);
+    c.Set("application_name", application->name);
+    c.Set("version_id", version->id);
+    c.Set("version_number", version->number);
+    std::string summary = "Version " + std::to_string(version->number) + " of " + application->name + " created (" +
+                          std::to_string(manifest->instances.size()) + " instance type(s), " +
+                          std::to_string(manifest->services.size()) + " service(s)).";
+    c.log().Info(summary);
+    c.Succeeded(summary);
+  }
+};
+
+// --- services -------------------------------------------------------------------
+
+class ServicesJob : public PrepareJob {
+ public:
+  using PrepareJob::PrepareJob;
+  Status ValidateParameters(const json& p) const override { return CheckWorkDir(p); }
+  void Run(JobContext& c, PacemakerContext& ctx) const override {
+    auto prepared = LoadPrepared(c, ctx);
+    if (!prepared.ok()) return Fail(c, prepared.status().message());
+    const auto& wanted = prepared->manifest.services;
+    if (wanted.empty()) return c.Succeeded("No services.");
+    services::ServiceContext context = services::MakeServiceContext(ctx, daemons());
+    std::vector<Status> results(wanted.size());
+    std::vector<bool> created(wanted.size(), false);
+    std::vector<std::thread> threads;
+    // In parallel: a managed server's start-up should not wait for another's.
+    for (size_t i = 0; i < wanted.size(); ++i) {
+      threads.emplace_back([&, i] {
+        bool made = false;
+        auto saved = services::CreateOrUpdateService(ctx.apps, context, prepared->application.id, wanted[i], &made);
+        results[i] = saved.ok() ? Status::Ok() : saved.status();
+        created[i] = made;
+      });
+    }
+    for (auto& t : threads) t.join();
+    std::string failures;
+    for (size_t i = 0; i < wanted.size(); ++i) {
+      // Names and plugins only: credentials never go into the log.
+      std::string label = "service " + wanted[i].name + " (" + wanted[i].plugin + ")";
+      if (results[i].ok()) {
+        c.log().Info(label + ": " + (created[i] ? "created" : "updated"));
+      } else {
+        c.log().Error(label + ": " + results[i].message());
+        failures += (failures.empty() ? "" : "; ") + label + ": " + results[i].message();
+      }
+    }
+    if (!failures.empty()) return Fail(c, failures);
+    c.Succeeded(std::to_string(wanted.size()) + " service(s) ready.");
+  }
+};
+
+// --- commands -------------------------------------------------------------------
+
+class CommandsJob : public PrepareJob {
+ public:
+  using PrepareJob::PrepareJob;
+  Status ValidateParameters(const json& p) const override { return CheckWorkDir(p); }
+  void Run(JobContext& c, PacemakerContext& ctx) const override {
+    auto prepared = LoadPrepared(c, ctx);
+    if (!prepared.ok()) return Fail(c, prepared.status().message());
+    const auto& steps = prepared->manifest.application.prepare.commands;
+    if (steps.empty()) return c.Succeeded("No prepare commands.");
+    auto environment = Environment(ctx, *prepared);
+    if (!environment.ok()) return Fail(c, environment.status().message());
+    std::string work_dir = Str(c.parameters(), "work_dir");
+    int run = 0;
+    for (size_t i = 0; i < steps.size(); ++i) {
+      const auto& step = steps[i];
+      if (step.plugin != kShellPrepare) {
+        return Fail(c, "prepare command " + std::to_string(i) + ": unsupported plugin " + step.plugin);
+      }
+      const json& commands = step.parameters.contains("commands") ? step.parameters["commands"] : json::array();
+      if (!commands.is_array()) return Fail(c, "prepare command " + std::to_string(i) + ": commands must be a list");
+      if (!step.label.empty()) c.log().Info("Step: " + step.label);
+      for (const auto& command : commands) {
+        if (!command.is_string()) return Fail(c, "prepare command " + std::to_string(i) + ": commands must be strings");
+        CommandRun cmd;
+        cmd.argv = {"/bin/sh", "-c", command.get<std::string>()};
+        cmd.working_dir = work_dir;
+        cmd.env = *environment;
+        cmd.inherit_env = false;
+        cmd.display = "`" + command.get<std::string>() + "`";
+        Status status = RunIntoLog(cmd, c.log(), [&c] { return c.abort_requested(); });
+        if (!status.ok()) return Fail(c, "Prepare command " + status.message());
+        ++run;
+      }
+    }
+    c.Succeeded("Ran " + std::to_string(run) + " prepare command(s).");
+  }
+
+ private:
+  // This process's environment without PAASMAKER_* (the node's own
+  // settings and secrets), plus PM_SERVICES and PM_METADATA.
+  static Result<std::map<std::string, std::string>> Environment(PacemakerContext& ctx, const Prepared& prepared) {
+    std::map<std::string, std::string> env;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+      std::string entry(*e);
+      size_t eq = entry.find('=');
+      if (eq == std::string::npos || entry.rfind("PAASMAKER_", 0) == 0) continue;
+      env[entry.substr(0, eq)] = entry.substr(eq + 1);
+    }
+    PM_ASSIGN_OR_RETURN(json services_env, services::ServicesEnvironment(ctx.apps, prepared.application.id));
+    PM_ASSIGN_OR_RETURN(auto workspace, ctx.workspaces.Find(prepared.application.workspace_id));
+    json app = {{"application_id", prepared.application.id},
+                {"name", prepared.application.name},
+                {"version", prepared.version.number},
+                {"version_id", prepared.version.id},
+                {"workspace", workspace ? workspace->name : ""},
+                {"workspace_stub", workspace ? workspace->stub : ""}};
+    json node_tags = json::object();
+    for (const auto& [k, v] : ctx.config.tags) node_tags[k] = v;
+    json metadata = {{"application", app},
+                     {"workspace", workspace ? workspace->tags : json::object()},
+                     {"node", node_tags}};
+    env["PM_SERVICES"] = jobs::DumpJson(services_env);
+    env["PM_METADATA"] = jobs::DumpJson(metadata);
+    return env;
+  }
+};
+
+// --- pack -----------------------------------------------------------------------
+
+class PackJob : public PrepareJob {
+ public:
+  using PrepareJob::PrepareJob;
+  Status ValidateParameters(const json& p) const override { return CheckWorkDir(p); }
+  void Run(JobContext& c, PacemakerContext& ctx) const override {
+    std::string work_dir = Str(c.parameters(), "work_dir");
+    auto version_id = c.Get("version_id");
+    if (!version_id.ok() || !version_id->is_string()) return Fail(c, "no version_id in the tree context");
+    std::string id = version_id->get<std::string>();
+    std::error_code ec;
+    // Hearts never need the repository's history.
+    fs::remove_all(work_dir + "/.git", ec);
+    std::string dir = ctx.config.DataDir() + "/packages";
+    Status made = files::MakeDirectories(dir, 0700);
+    if (!made.ok()) return Fail(c, made.message());
+    std::string package = dir + "/" + id + ".tar.gz";
+    // PackDirectory writes a temp file and renames it: never half a package.
+    auto packed = archives::PackDirectory(work_dir, package);
+    if (!packed.ok()) return Fail(c, "Could not pack the source: " + packed.status().message());
+    for (const auto& skipped : packed->skipped) c.log().Warning("Not packed (not a file, directory or link): " + skipped);
+    auto drop = [&] { fs::remove(package, ec); };
+    if (c.abort_requested()) {
+      drop();
+      return Fail(c, "aborted while packing");
+    }
+    Status stored = ctx.apps.SetVersionPackage(id, package, packed->sha256, static_cast<int64_t>(packed->size));
+    if (!stored.ok()) {
+      drop();
+      return Fail(c, "Could not record the package: " + stored.message());
+    }
+    Status state = ctx.apps.SetVersionState(id, kVersionPrepared);
+    if (!state.ok()) {
+      drop();
+      return Fail(c, "Could not mark the version PREPARED: " + state.message());
+    }
+    RemoveWorkDir(c);
+    std::string summary = "Packed " + std::to_string(packed->size) + " bytes, sha256 " + packed->sha256 + ".";
+    c.log().Info(summary);
+    c.Succeeded(summary);
+  }
+};
+
+// --- root -----------------------------------------------------------------------
+
+class RootJob : public PrepareJob {
+ public:
+  using PrepareJob::PrepareJob;
+  Status ValidateParameters(const json& p) const override {
+    return p.is_object() ? Status::Ok() : InvalidArgument("parameters must be an object");
+  }
+  void Run(JobContext& c, PacemakerContext&) const override {
+    auto number = c.Get("version_number");
+    auto name = c.Get("application_name");
+    if (!number.ok() || !name.ok()) return c.Failed("the tree context lacks the version prepared");
+    c.Succeeded("Prepared version " + std::to_string(number->get<int64_t>()) + " of " + name->get<std::string>());
+  }
+};
+
+}  // namespace
+
+Status RegisterPrepareJobs(jobs::JobRegistry& registry, PacemakerContext* ctx, services::ServiceDaemons* daemons) {
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<ScmJob>(kScmJob, ctx, daemons)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<ManifestJob>(kManifestJob, ctx, daemons)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<ServicesJob>(kServicesJob, ctx, daemons)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<CommandsJob>(kCommandsJob, ctx, daemons)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<PackJob>(kPackJob, ctx, daemons)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<RootJob>(kRootJob, ctx, daemons)));
+  return Status::Ok();
+}
+
+Result<std::vector<jobs::JobSpec>> BuildPrepareTree(PacemakerContext& ctx, const std::string& workspace_id,
+                                                    const json& scm, const std::string& manifest_path) {
+  if (ctx.node_uuid.empty()) return Unavailable("pacemaker not registered yet");
+  PM_RETURN_IF_ERROR(ValidateScmSpec(scm));
+  PM_RETURN_IF_ERROR(CheckManifestPath(manifest_path));
+  std::string work_dir = ctx.config.DataDir() + "/prepare/" + ids::NewUuid();
+  const std::string& node = ctx.node_uuid;
+  std::string plugin = Str(scm, "plugin");
+  jobs::TreeSpec tree;
+  std::string root = tree.Add({.id = ids::NewUuid(), .type = kRootJob, .node = node,
+                               .title = "Prepare a new version", .tags = {"workspace:" + workspace_id}});
+  std::string pack = tree.Add({.id = ids::NewUuid(), .type = kPackJob, .parameters = {{"work_dir", work_dir}},
+                               .node = node, .title = "Pack and store"},
+                              root);
+  std::string commands = tree.Add({.id = ids::NewUuid(), .type = kCommandsJob, .parameters = {{"work_dir", work_dir}},
+                                   .node = node, .title = "Run prepare commands"},
+                                  pack);
+  std::string services = tree.Add({.id = ids::NewUuid(), .type = kServicesJob, .parameters = {{"work_dir", work_dir}},
+                                   .node = node, .title = "Create or update services"},
+                                  commands);
+  std::string manifest = tree.Add({.id = ids::NewUuid(), .type = kManifestJob,
+                                   .parameters = {{"workspace_id", workspace_id}, {"work_dir", work_dir},
+                                                  {"manifest_path", manifest_path},
+                                                  {"source", ScmSpecWithoutSecrets(scm)}},
+                                   .node = node, .title = "Read the manifest"},
+                                  services);
+  tree.Add({.id = ids::NewUuid(), .type = kScmJob,
+            .parameters = {{"workspace_id", workspace_id}, {"scm", scm}, {"work_dir", work_dir}},
+            .node = node, .title = "Fetch the source (" + plugin + ")"},
+           manifest);
+  return tree.jobs();
+}
+
+}  // namespace paasmaker::pacemaker::prepare

@@ -1,0 +1,52 @@
+// The prepare tree (SPEC §6, docs/lifecycle.md): turns a source into a
+// stored, checksummed package of a NEW application version.
+//
+//   paasmaker.job.prepare.root       "Prepared version N of APP"
+//     └─ paasmaker.job.prepare.pack      tar.gz of work_dir (no .git) into
+//        │                               <data>/packages/<version id>.tar.gz,
+//        │                               SHA-256; version PREPARED; work_dir removed
+//        └─ paasmaker.job.prepare.commands   the manifest's prepare commands in
+//           │                                work_dir with PM_SERVICES, PM_METADATA
+//           └─ paasmaker.job.prepare.services    create or update every manifest
+//              │                                 service (in parallel)
+//              └─ paasmaker.job.prepare.manifest     parse (all problems at once);
+//                 │                                  application + NEW version;
+//                 │                                  tags the root
+//                 └─ paasmaker.job.prepare.scm           source into work_dir
+//
+// (A child runs before its parent.) Tree context: scm_revision (git),
+// application_id, application_name, version_id, version_number.
+//
+// Failure: any failing job, and every job cancelled because of it, removes
+// work_dir; the version stays NEW (only pack makes it PREPARED) and no
+// half-written package is left.
+//
+// Every node registers these plugins (so any node validates a tree); with a
+// null PacemakerContext (not the pacemaker) they fail when run.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+#include "jobs/job.h"
+#include "jobs/job_registry.h"
+#include "pacemaker/pacemaker_context.h"
+#include "pacemaker/services/service_daemons.h"
+
+namespace paasmaker::pacemaker::prepare {
+
+// `ctx` and `daemons` may be null (not the pacemaker); they must outlive the
+// registry's use.
+Status RegisterPrepareJobs(jobs::JobRegistry& registry, PacemakerContext* ctx,
+                           services::ServiceDaemons* daemons);
+
+// The jobs of a prepare tree, root first, ids filled, every job on
+// ctx.node_uuid, the root tagged workspace:<id>. `scm` is {"plugin",
+// "parameters"} (validated by the caller). work_dir = <data>/prepare/<uuid>.
+Result<std::vector<jobs::JobSpec>> BuildPrepareTree(PacemakerContext& ctx, const std::string& workspace_id,
+                                                    const nlohmann::json& scm, const std::string& manifest_path);
+
+}  // namespace paasmaker::pacemaker::prepare

@@ -1,0 +1,75 @@
+// ServiceDaemons: the helper servers the pacemaker runs for managed services
+// (one redis-server per paasmaker.service.managedredis service), and the
+// service port pool they take their ports from.
+//
+// Owned by the Pacemaker: created before the job plugins that use it, asked
+// to start the daemons of existing services at pacemaker start
+// (StartManagedServices in application_services.h) and stopped at pacemaker
+// stop (StopAll, or destruction). Each daemon is a ManagedDaemon, so it is
+// restarted if it dies, and a copy left running by an earlier life of the
+// pacemaker is replaced (found by its pid file).
+//
+// Layout: <data_dir>/services/redis/<service id>/{redis.conf, redis.log,
+// redis.pid, appendonly files}. redis.conf holds the password: mode 0600.
+//
+// Thread safety: all methods may be called from any thread (services are
+// created in parallel).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "core/managed_daemon.h"
+#include "core/result.h"
+
+namespace paasmaker::pacemaker::services {
+
+class ServiceDaemons {
+ public:
+  // `data_dir`: the node's data dir; ports are taken from [ports_minimum, ports_maximum].
+  ServiceDaemons(std::string data_dir, int ports_minimum, int ports_maximum);
+  ~ServiceDaemons();  // StopAll
+  ServiceDaemons(const ServiceDaemons&) = delete;
+  ServiceDaemons& operator=(const ServiceDaemons&) = delete;
+
+  // A port of the pool that no daemon here holds or reserved and that nothing
+  // listens on; reserved until ReleasePort or a daemon on it stops.
+  // Unavailable when the pool is exhausted.
+  Result<int> ReservePort();
+  void ReleasePort(int port);
+
+  // Runs the redis of `service_id` on 127.0.0.1:port with `password`. Already
+  // running with the same port and password: nothing to do; otherwise it is
+  // (re)started with the new settings. Blocks until it answers PING.
+  Status StartRedis(const std::string& service_id, int port, const std::string& password);
+  // Stops it (if running); its files stay.
+  void StopRedis(const std::string& service_id);
+  // Stops every daemon (pacemaker stop).
+  void StopAll();
+
+  bool IsRunning(const std::string& service_id) const;
+  std::string RedisDir(const std::string& service_id) const;
+  const std::string& data_dir() const { return data_dir_; }
+
+ private:
+  struct Redis {
+    int port = 0;
+    std::string password;
+    std::unique_ptr<ManagedDaemon> daemon;
+  };
+
+  const std::string data_dir_;
+  const int ports_minimum_;
+  const int ports_maximum_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Redis> redis_;  // by service id
+  std::set<int> reserved_;              // ports handed out, running or not
+  // Serialises StartRedis/StopRedis of one service without blocking the others.
+  std::map<std::string, std::shared_ptr<std::mutex>> service_locks_;
+  std::shared_ptr<std::mutex> LockFor(const std::string& service_id);
+};
+
+}  // namespace paasmaker::pacemaker::services

@@ -1,0 +1,57 @@
+// Service plugins (SPEC §8.4): what backs a manifest service and gives the
+// application its credentials.
+//
+//   paasmaker.service.parameters    credentials = the given parameters
+//   paasmaker.service.filesystem    a persistent directory per service:
+//                                   {"directory": "<data>/services/filesystem/<service id>"}
+//   paasmaker.service.managedredis  a redis-server per service on 127.0.0.1, a
+//                                   port of the service pool and a random
+//                                   password: {"host", "port", "password"};
+//                                   the same port and password for the life
+//                                   of the service (updates, restarts)
+//
+// A service belongs to an application (same name = same service for every
+// version). The prepare tree calls CreateOrUpdate with the service's row
+// (already saved, so it has an id; `credentials` empty when new), and stores
+// what it returns as the new credentials. Credentials are secrets: plugins
+// never log them.
+//
+// Plugins are stateless and shared; they see only a ServiceContext. Thread
+// safe: services of one application are created in parallel.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+#include "pacemaker/store/application_store.h"
+
+namespace paasmaker::pacemaker::services {
+
+class ServiceDaemons;
+
+struct ServiceContext {
+  std::string data_dir;              // the pacemaker's data dir
+  ServiceDaemons* daemons = nullptr;  // null: managed services cannot run here
+};
+
+class ServicePlugin {
+ public:
+  virtual ~ServicePlugin() = default;
+  virtual std::string name() const = 0;
+  // The manifest's parameters; InvalidArgument naming the bad field.
+  virtual Status Validate(const nlohmann::json& parameters) const = 0;
+  // Creates the service's resources, or brings them in line with
+  // service.parameters when they exist; returns the credentials.
+  virtual Result<nlohmann::json> CreateOrUpdate(const Service& service, const ServiceContext& context) const = 0;
+  // Removes what CreateOrUpdate made (data included). Missing resources are fine.
+  virtual Status Remove(const Service& service, const ServiceContext& context) const = 0;
+};
+
+// The built-in plugin called `name`, or null.
+const ServicePlugin* FindServicePlugin(const std::string& name);
+std::vector<std::string> ServicePluginNames();
+
+}  // namespace paasmaker::pacemaker::services

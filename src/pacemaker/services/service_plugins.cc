@@ -1,0 +1,138 @@
+// The built-in service plugins, and the one table that lists them.
+#include <filesystem>
+#include <memory>
+
+#include "core/files.h"
+#include "core/ids.h"
+#include "pacemaker/services/service_daemons.h"
+#include "pacemaker/services/service_plugin.h"
+
+namespace paasmaker::pacemaker::services {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+Status NeedObject(const json& parameters) {
+  return parameters.is_object() ? Status::Ok() : InvalidArgument("parameters: must be a mapping");
+}
+
+// Ids end up in paths: refuse anything that is not a plain name.
+Status CheckServiceId(const Service& service) {
+  const std::string& id = service.id;
+  if (id.empty() || id.find('/') != std::string::npos || id.find("..") != std::string::npos) {
+    return Internal("service '" + service.name + "' has no usable id");
+  }
+  return Status::Ok();
+}
+
+Status RemoveTree(const std::string& path) {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+  if (ec) return IoError("removing " + path + ": " + ec.message());
+  return Status::Ok();
+}
+
+// --- paasmaker.service.parameters ------------------------------------------
+
+class ParametersService : public ServicePlugin {
+ public:
+  std::string name() const override { return "paasmaker.service.parameters"; }
+  Status Validate(const json& parameters) const override { return NeedObject(parameters); }
+  Result<json> CreateOrUpdate(const Service& service, const ServiceContext&) const override {
+    return service.parameters.is_object() ? service.parameters : json::object();
+  }
+  Status Remove(const Service&, const ServiceContext&) const override { return Status::Ok(); }
+};
+
+// --- paasmaker.service.filesystem -------------------------------------------
+
+class FilesystemService : public ServicePlugin {
+ public:
+  std::string name() const override { return "paasmaker.service.filesystem"; }
+  Status Validate(const json& parameters) const override { return NeedObject(parameters); }
+  static std::string DirectoryOf(const Service& service, const ServiceContext& context) {
+    return context.data_dir + "/services/filesystem/" + service.id;
+  }
+  Result<json> CreateOrUpdate(const Service& service, const ServiceContext& context) const override {
+    PM_RETURN_IF_ERROR(CheckServiceId(service));
+    std::string dir = DirectoryOf(service, context);
+    PM_RETURN_IF_ERROR(files::MakeDirectories(dir, 0755));
+    return json{{"directory", dir}};
+  }
+  Status Remove(const Service& service, const ServiceContext& context) const override {
+    PM_RETURN_IF_ERROR(CheckServiceId(service));
+    return RemoveTree(DirectoryOf(service, context));
+  }
+};
+
+// --- paasmaker.service.managedredis -----------------------------------------
+
+class ManagedRedisService : public ServicePlugin {
+ public:
+  std::string name() const override { return "paasmaker.service.managedredis"; }
+  Status Validate(const json& parameters) const override { return NeedObject(parameters); }
+
+  Result<json> CreateOrUpdate(const Service& service, const ServiceContext& context) const override {
+    PM_RETURN_IF_ERROR(CheckServiceId(service));
+    if (context.daemons == nullptr) return FailedPrecondition("managed redis services can only run on the pacemaker");
+    const json& old = service.credentials;
+    int port = 0;
+    std::string password;
+    // Keep the port and password the application already knows.
+    if (old.is_object() && old.contains("port") && old["port"].is_number_integer() && old.contains("password") &&
+        old["password"].is_string()) {
+      port = old["port"].get<int>();
+      password = old["password"].get<std::string>();
+    }
+    bool reserved = false;
+    if (port == 0) {
+      PM_ASSIGN_OR_RETURN(port, context.daemons->ReservePort());
+      password = ids::RandomToken(24);
+      reserved = true;
+    }
+    Status started = context.daemons->StartRedis(service.id, port, password);
+    if (!started.ok()) {
+      if (reserved) context.daemons->ReleasePort(port);
+      return started;
+    }
+    return json{{"host", "127.0.0.1"}, {"port", port}, {"password", password}};
+  }
+
+  Status Remove(const Service& service, const ServiceContext& context) const override {
+    PM_RETURN_IF_ERROR(CheckServiceId(service));
+    if (context.daemons != nullptr) {
+      context.daemons->StopRedis(service.id);
+      return RemoveTree(context.daemons->RedisDir(service.id));
+    }
+    return RemoveTree(context.data_dir + "/services/redis/" + service.id);
+  }
+};
+
+// The table of built-in service plugins.
+const std::vector<std::shared_ptr<const ServicePlugin>>& Builtins() {
+  static const std::vector<std::shared_ptr<const ServicePlugin>> plugins = {
+      std::make_shared<ParametersService>(),
+      std::make_shared<FilesystemService>(),
+      std::make_shared<ManagedRedisService>(),
+  };
+  return plugins;
+}
+
+}  // namespace
+
+const ServicePlugin* FindServicePlugin(const std::string& name) {
+  for (const auto& plugin : Builtins()) {
+    if (plugin->name() == name) return plugin.get();
+  }
+  return nullptr;
+}
+
+std::vector<std::string> ServicePluginNames() {
+  std::vector<std::string> names;
+  for (const auto& plugin : Builtins()) names.push_back(plugin->name());
+  return names;
+}
+
+}  // namespace paasmaker::pacemaker::services
