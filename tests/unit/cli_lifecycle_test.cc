@@ -33,6 +33,9 @@
 namespace paasmaker::cli {
 namespace {
 
+using files::MakeDirectories;
+using files::ReadFile;
+using files::WriteFileAtomically;
 using nlohmann::json;
 
 constexpr char kAppId[] = "aaaaaaaa-0000-4000-8000-000000000001";
@@ -239,6 +242,19 @@ class FakePacemaker {
       }
       res.body = Envelope({{"job", job}, {"root_id", id}});
     });
+    server_.Route("GET", "/api/v1/jobs/([^/]+)/stream", [this](const http::Request& req, http::Response& res) {
+      Record(req);
+      std::string id = req.params[0];
+      std::lock_guard<std::mutex> lock(mu_);
+      std::string state = failing_jobs_.count(id) ? "FAILED" : "SUCCESS";
+      res.content_type = "text/event-stream";
+      res.stream = [id, state](http::StreamWriter& writer) {
+        writer.Write("data: " + json{{"type", "status"}, {"job_id", id}, {"state", "RUNNING"}, {"title", id}}.dump() +
+                     "\n\ndata: " + json{{"type", "log"}, {"job_id", id}, {"text", "working on " + id + "\n"}}.dump() +
+                     "\n\ndata: " + json{{"type", "status"}, {"job_id", id}, {"state", state}}.dump() +
+                     "\n\ndata: " + json{{"type", "end"}, {"root_state", state}}.dump() + "\n\n");
+      };
+    });
     server_.Route("POST", "/api/v1/versions/([^/]+)/([a-z]+)", [this](const http::Request& req, http::Response& res) {
       Record(req);
       if (req.params[0] != kVersionId) return Error(res, 404, "no version");
@@ -318,6 +334,15 @@ class FakePacemaker {
   std::set<std::string> failing_jobs_;
 };
 
+// Small chunks so a few KiB make many requests; retries without delay.
+UploadOptions SmallChunks(int max_retries = 5) {
+  UploadOptions options;
+  options.chunk_bytes = 1000;
+  options.max_retries = max_retries;
+  options.retry_delay = std::chrono::milliseconds(1);
+  return options;
+}
+
 std::string RandomBytes(size_t n) {
   std::mt19937 random(42);
   std::string bytes(n, '\0');
@@ -348,7 +373,7 @@ TEST_F(CliLifecycleTest, UploadSendsChunksInOrder) {
   std::string content = RandomBytes(10'500);
   ASSERT_TRUE(WriteFileAtomically(dir_ / "app.tar.gz", content).ok());
   ApiClient api = Api();
-  auto id = UploadFile(api, dir_ / "app.tar.gz", {.chunk_bytes = 1000});
+  auto id = UploadFile(api, dir_ / "app.tar.gz", SmallChunks());
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   EXPECT_EQ(*id, "upload-1");
   std::lock_guard<std::mutex> lock(fake_.mu_);
@@ -367,7 +392,7 @@ TEST_F(CliLifecycleTest, UploadResumesFromWhatTheServerReceived) {
   fake_.put_faults_[2] = {.keep_bytes = 300, .status = 500};
   fake_.put_faults_[4] = {.keep_bytes = 1000, .status = 503, .fail_next_get = true};
   ApiClient api = Api();
-  auto id = UploadFile(api, dir_ / "app.zip", {.chunk_bytes = 1000, .retry_delay = std::chrono::milliseconds(1)});
+  auto id = UploadFile(api, dir_ / "app.zip", SmallChunks());
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   std::lock_guard<std::mutex> lock(fake_.mu_);
   EXPECT_EQ(fake_.uploaded_, content);
@@ -379,7 +404,7 @@ TEST_F(CliLifecycleTest, UploadGivesUpAfterTheRetries) {
   for (int i = 2; i < 20; ++i) fake_.put_faults_[i] = {.keep_bytes = 0, .status = 500};
   ApiClient api = Api();
   auto id = UploadFile(api, dir_ / "app.tgz",
-                       {.chunk_bytes = 1000, .max_retries = 3, .retry_delay = std::chrono::milliseconds(1)});
+                       SmallChunks(3));
   ASSERT_FALSE(id.ok());
   EXPECT_NE(id.status().message().find("stopped at byte 1000 of 3000"), std::string::npos) << id.status().message();
   std::lock_guard<std::mutex> lock(fake_.mu_);
@@ -390,7 +415,7 @@ TEST_F(CliLifecycleTest, UploadStopsAtOnceWhenRefused) {
   ASSERT_TRUE(WriteFileAtomically(dir_ / "app.tgz", RandomBytes(3'000)).ok());
   fake_.put_faults_[1] = {.keep_bytes = 0, .status = 403};
   ApiClient api = Api();
-  auto id = UploadFile(api, dir_ / "app.tgz", {.chunk_bytes = 1000, .retry_delay = std::chrono::milliseconds(1)});
+  auto id = UploadFile(api, dir_ / "app.tgz", SmallChunks());
   EXPECT_EQ(id.status().code(), StatusCode::kPermissionDenied);
   std::lock_guard<std::mutex> lock(fake_.mu_);
   EXPECT_EQ(fake_.puts_, 1);
@@ -436,13 +461,33 @@ TEST_F(CliLifecycleTest, DeployOfAGitUrlUploadsNothing) {
 }
 
 TEST_F(CliLifecycleTest, DeployFailsWhenAStartTreeFails) {
-  fake_.failing_jobs_.insert("start-job");
+  {
+    std::lock_guard<std::mutex> lock(fake_.mu_);
+    fake_.failing_jobs_.insert("start-job");
+  }
   ASSERT_TRUE(WriteFileAtomically(dir_ / "app.tar.gz", RandomBytes(100)).ok());
   EXPECT_EQ(Run({"deploy", dir_ / "app.tar.gz", "--start", "--current"}), 1);
   EXPECT_NE(err_.str().find("migration failed: table users missing"), std::string::npos) << err_.str();
   // The version is still named, and nothing was made current.
   EXPECT_NE(out_.str().find(kVersionId), std::string::npos) << out_.str();
   for (const auto& request : fake_.requests()) EXPECT_EQ(request.find("/current"), std::string::npos) << request;
+}
+
+TEST_F(CliLifecycleTest, DeployFollowStreamsEveryTreeAndKeepsJsonOnStdout) {
+  ASSERT_TRUE(WriteFileAtomically(dir_ / "app.tar.gz", RandomBytes(100)).ok());
+  ASSERT_EQ(Run({"deploy", dir_ / "app.tar.gz", "--start", "--follow", "--json"}), 0) << err_.str();
+  json printed = json::parse(out_.str(), nullptr, false);
+  EXPECT_EQ(printed["jobs"], (json{{"prepare", "prepare-job"}, {"start", "start-job"}})) << out_.str();
+  EXPECT_NE(err_.str().find("working on prepare-job"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("working on start-job"), std::string::npos) << err_.str();
+
+  {
+    std::lock_guard<std::mutex> lock(fake_.mu_);
+    fake_.failing_jobs_.insert("start-job");
+  }
+  EXPECT_EQ(Run({"deploy", dir_ / "app.tar.gz", "--start", "--follow"}), 1);
+  EXPECT_NE(out_.str().find("[start-jo] FAILED"), std::string::npos) << out_.str();
+  EXPECT_NE(err_.str().find("ended FAILED: Run startup commands"), std::string::npos) << err_.str();
 }
 
 TEST_F(CliLifecycleTest, DeployRefusesBadSourcesWithoutRequests) {
