@@ -58,8 +58,12 @@ Result<std::set<std::string>> ResolveInstances(ApiClient& api, const LogsArgs& a
     if (app_id.status().code() != StatusCode::kNotFound) return app_id.status();
     return NotFound("no instance, version or application '" + t + "'");
   }
-  PM_ASSIGN_OR_RETURN(json versions, api.Get("/api/v1/applications/" + http::UrlEncode(*app_id) + "/versions"));
-  for (const json& v : Child(versions, "versions")) {
+  auto versions = api.Get("/api/v1/applications/" + http::UrlEncode(*app_id) + "/versions");
+  if (!versions.ok()) {
+    if (versions.status().code() != StatusCode::kNotFound) return versions.status();
+    return NotFound("no instance, version or application '" + t + "'");
+  }
+  for (const json& v : Child(*versions, "versions")) {
     PM_RETURN_IF_ERROR(AddVersionInstances(api, IdOf(v, "version"), ids));
   }
   return ids;

@@ -532,6 +532,11 @@ TEST_F(CliLifecycleTest, LogsOfAVersionPrefixEachInstance) {
   for (const auto& request : fake_.requests()) EXPECT_EQ(request.find("gone"), std::string::npos) << request;
 }
 
+TEST_F(CliLifecycleTest, LogsOfAnUnknownIdIsNotFound) {
+  EXPECT_EQ(Run({"logs", "eeeeeeee-0000-4000-8000-00000000000e"}), 4);
+  EXPECT_NE(err_.str().find("no instance, version or application"), std::string::npos) << err_.str();
+}
+
 TEST_F(CliLifecycleTest, LogsJsonHoldsEachInstancesWholeLog) {
   ASSERT_EQ(Run({"logs", "hello:2", "--json"}), 0) << err_.str();
   json printed = json::parse(out_.str(), nullptr, false);
