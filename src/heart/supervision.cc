@@ -336,6 +336,8 @@ Status Heart::StartInstance(const std::string& instance_id, jobs::JobLog& log) {
   std::unique_lock<std::mutex> lock(d.mutex);
   InstanceEntry* entry = d.catalog.Find(instance_id);
   if (entry == nullptr) return NotFound("instance " + instance_id + " is not registered on this heart");
+  // Readiness is judged by the supervisor thread; without it nobody would.
+  if (!d.supervisor.joinable() || d.stopping) return FailedPrecondition("the heart is not running");
   LiveInstance& lv = d.live[instance_id];
   if (entry->state == kRunning && entry->pid > 0) {
     log.Info("The instance is already running (pid " + std::to_string(entry->pid) + ").");
@@ -369,15 +371,18 @@ Status Heart::StartInstance(const std::string& instance_id, jobs::JobLog& log) {
     InstanceEntry* e = d.catalog.Find(instance_id);
     return e == nullptr || e->state != kStarting || d.stopping;
   });
+  // Look both up again: the wait released the lock.
   entry = d.catalog.Find(instance_id);
+  auto live_it = d.live.find(instance_id);
+  std::string failure = live_it == d.live.end() ? "" : live_it->second.failure;
   if (entry != nullptr && entry->state == kRunning) {
     log.Info("The instance is running on port " + std::to_string(entry->port) + ".");
     return Status::Ok();
   }
   std::string why = entry == nullptr ? "the instance was removed while starting"
                     : entry->state == kStarting ? "the heart is stopping"
-                    : lv.failure.empty() ? "the instance is " + entry->state
-                                          : lv.failure;
+                    : failure.empty() ? "the instance is " + entry->state
+                                       : failure;
   lock.unlock();
   d.pump.Flush(instance_id);
   std::string tail = TailLines(d.LogPath(instance_id), kTailLines);
