@@ -93,18 +93,19 @@ Status Node::Start() {
 
   server_ = std::make_unique<http::Server>();
   jobs_ = std::make_unique<NodeJobs>(config_, node_token_);
-  PM_RETURN_IF_ERROR(jobs_->Init());
   jobs_->InstallRoutes(*server_);
   if (config_.pacemaker.enabled) {
     pacemaker_ = std::make_unique<pacemaker::Pacemaker>(config_, node_token_);
     PM_RETURN_IF_ERROR(pacemaker_->Start(*server_));
   }
-  PM_RETURN_IF_ERROR(server_->Start(BindAddress(config_.my_route), config_.http_port)
-                         .WithContext("HTTP API (http_port " + std::to_string(config_.http_port) + ")"));
   if (config_.heart.enabled) {
     heart_ = std::make_unique<heart::Heart>(config_);
     PM_RETURN_IF_ERROR(heart_->Start());
   }
+  PM_RETURN_IF_ERROR(jobs_->Init({pacemaker_ ? pacemaker_->context() : nullptr, heart_.get()}));
+  if (pacemaker_) pacemaker_->context()->job_registry = &jobs_->registry();
+  PM_RETURN_IF_ERROR(server_->Start(BindAddress(config_.my_route), config_.http_port)
+                         .WithContext("HTTP API (http_port " + std::to_string(config_.http_port) + ")"));
   if (config_.router.enabled) {
     router_ = std::make_unique<router::Router>(config_, table_endpoint_);
     PM_RETURN_IF_ERROR(router_->Start());

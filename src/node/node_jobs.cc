@@ -14,7 +14,7 @@ NodeJobs::~NodeJobs() { Stop(); }
 
 std::string NodeJobs::LogDir(const config::NodeConfig& config) { return config.DataDir() + "/jobs/logs"; }
 
-Status NodeJobs::Init() { return plugins::RegisterBuiltinJobs(registry_); }
+Status NodeJobs::Init(const plugins::RoleHandles& roles) { return plugins::RegisterBuiltinJobs(registry_, roles); }
 
 void NodeJobs::InstallRoutes(http::Server& server) {
   server.Route("GET", "/api/v1/node/jobs/([0-9a-zA-Z-]+)/log", [this](const http::Request& req, http::Response& res) {

@@ -21,6 +21,7 @@
 #include "jobs/job_logs.h"
 #include "jobs/job_manager.h"
 #include "jobs/job_registry.h"
+#include "plugins/builtin_plugins.h"
 
 namespace paasmaker::node {
 
@@ -29,7 +30,9 @@ class NodeJobs {
   NodeJobs(const config::NodeConfig& config, std::string node_token);
   ~NodeJobs();
 
-  Status Init();  // registers the built-in job plugins
+  // Registers the built-in job plugins, bound to the roles this node runs.
+  Status Init(const plugins::RoleHandles& roles);
+  const jobs::JobRegistry& registry() const { return registry_; }
   void InstallRoutes(http::Server& server);
   // Starts the manager for `node_uuid` (no-op if already started).
   Status StartManager(const std::string& node_uuid);

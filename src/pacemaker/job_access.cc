@@ -25,25 +25,29 @@ Status CheckJobAccess(const Principal& who, const jobs::TreeSnapshot& tree, JobA
                                             : "permission WORKSPACE_VIEW is required on workspace " + workspace);
 }
 
-Result<LogPiece> FetchJobLog(PacemakerContext& ctx, const jobs::Job& job, uint64_t offset) {
-  PM_ASSIGN_OR_RETURN(auto node, ctx.nodes.Find(job.node));
-  if (!node) return Unavailable("the job's node " + job.node + " is not known to the pacemaker");
+Result<LogPiece> FetchNodeLog(PacemakerContext& ctx, const std::string& node_uuid, const std::string& path,
+                              uint64_t offset, const std::string& what) {
+  PM_ASSIGN_OR_RETURN(auto node, ctx.nodes.Find(node_uuid));
+  if (!node) return Unavailable("the node " + node_uuid + " of " + what + " is not known to the pacemaker");
   http::Client client("http://" + node->route + ":" + std::to_string(node->api_port), std::chrono::seconds(5));
-  PM_ASSIGN_OR_RETURN(auto response,
-                      client.Get("/api/v1/node/jobs/" + job.id + "/log?offset=" + std::to_string(offset),
-                                 {{"Authorization", "Bearer " + ctx.node_token}}));
+  PM_ASSIGN_OR_RETURN(auto response, client.Get(path + "?offset=" + std::to_string(offset),
+                                                {{"Authorization", "Bearer " + ctx.node_token}}));
   LogPiece piece;
   piece.next_offset = offset;
   if (response.status == 404) return piece;
   if (response.status != 200) {
-    return Unavailable("node " + node->name + " answered HTTP " + std::to_string(response.status) +
-                       " for the log of job " + job.id);
+    return Unavailable("node " + node->name + " answered HTTP " + std::to_string(response.status) + " for the log of " +
+                       what);
   }
   piece.text = std::move(response.body);
   auto next = response.headers.find("X-Log-Next-Offset");
   piece.next_offset = next != response.headers.end() ? std::strtoull(next->second.c_str(), nullptr, 10)
                                                      : offset + piece.text.size();
   return piece;
+}
+
+Result<LogPiece> FetchJobLog(PacemakerContext& ctx, const jobs::Job& job, uint64_t offset) {
+  return FetchNodeLog(ctx, job.node, "/api/v1/node/jobs/" + job.id + "/log", offset, "job " + job.id);
 }
 
 }  // namespace paasmaker::pacemaker

@@ -27,6 +27,9 @@ struct LogPiece {
   uint64_t next_offset = 0;
 };
 // An empty piece (next_offset == offset) when the node has no log yet.
+// GETs `path`?offset= from the node (node token): a job's or an instance's log.
+Result<LogPiece> FetchNodeLog(PacemakerContext& ctx, const std::string& node_uuid, const std::string& path,
+                              uint64_t offset, const std::string& what);
 Result<LogPiece> FetchJobLog(PacemakerContext& ctx, const jobs::Job& job, uint64_t offset);
 
 }  // namespace paasmaker::pacemaker

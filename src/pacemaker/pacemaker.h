@@ -33,6 +33,8 @@ class Pacemaker {
 
   void SetNodeUuid(const std::string& uuid);
   const BootstrapResult& bootstrap() const { return bootstrap_; }
+  // For the role's job plugins; valid between Start and Stop.
+  PacemakerContext* context() { return context_.get(); }
 
  private:
   const config::NodeConfig& config_;

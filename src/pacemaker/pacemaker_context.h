@@ -4,15 +4,18 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "config/node_config.h"
 #include "core/redis_client.h"
 #include "core/sql/database.h"
 #include "jobs/job_archive.h"
+#include "jobs/job_registry.h"
 #include "jobs/job_store.h"
 #include "jobs/job_tree.h"
 #include "pacemaker/auth.h"
+#include "pacemaker/lifecycle/routing_table.h"
 #include "pacemaker/store/application_store.h"
 #include "pacemaker/store/node_store.h"
 #include "pacemaker/store/user_store.h"
@@ -34,7 +37,9 @@ struct PacemakerContext {
         jobs_redis({config.redis.jobs.host, config.redis.jobs.port, config.redis.jobs.password}),
         job_store(&jobs_redis),
         job_archive(&job_store, config.DataDir() + "/jobs/archive"),
-        job_tree(&job_store, &job_archive) {}
+        job_tree(&job_store, &job_archive),
+        table_redis({config.redis.table.host, config.redis.table.port, config.redis.table.password}),
+        routing(&table_redis) {}
 
   const config::NodeConfig& config;
   std::unique_ptr<sql::Database> db;
@@ -48,6 +53,11 @@ struct PacemakerContext {
   jobs::JobStore job_store;
   jobs::JobArchive job_archive;
   jobs::JobTree job_tree;
+  redis::Client table_redis;  // the routing table master
+  lifecycle::RoutingTable routing;
+  const jobs::JobRegistry* job_registry = nullptr;  // validates trees before they are added
+  // Removes an application's services (src/pacemaker/services), for its deletion.
+  std::function<Status(PacemakerContext&, const std::string& application_id)> remove_services;
   std::string node_uuid;  // this node, once registered (for information)
   // Set before the HTTP server stops, so long-lived streams end.
   std::atomic<bool> stopping{false};

@@ -62,6 +62,11 @@ ClusterNode::ClusterNode(Cluster& cluster, std::string name, std::vector<std::st
     ports_.stats = Port();
     ports_.jobs = Port();
   }
+  if (HasRole("heart") || HasRole("pacemaker")) {
+    auto range = FreeTestPortRange(20);
+    EXPECT_TRUE(range.ok()) << range.status().ToString();
+    ports_.pool = range.ok() ? *range : 0;
+  }
   if (HasRole("router")) {
     ports_.router_direct = Port();
     ports_.router_80 = Port();
@@ -108,6 +113,14 @@ void ClusterNode::WriteConfig() {
           std::to_string(ports_.router_direct == 0 ? Port() : ports_.router_direct) +
           ", port_80: " + std::to_string(ports_.router_80 == 0 ? Port() : ports_.router_80) +
           ", port_443: " + std::to_string(ports_.router_443 == 0 ? Port() : ports_.router_443) + "}}\n";
+  if (ports_.pool != 0) {
+    // One private pool per node: instance ports (heart), then service ports (pacemaker).
+    auto range = [](int first) {
+      return "{minimum: " + std::to_string(first) + ", maximum: " + std::to_string(first + 9) + "}\n";
+    };
+    if (HasRole("heart")) yaml += "misc_ports: " + range(ports_.pool);
+    if (HasRole("pacemaker")) yaml += "service_ports: " + range(ports_.pool + 10);
+  }
   yaml += extra_yaml;
   ASSERT_TRUE(files::WriteFileAtomically(config_path(), yaml).ok());
 }

@@ -42,6 +42,7 @@ struct NodePorts {
   int stats = 0;
   int jobs = 0;
   int router_direct = 0, router_80 = 0, router_443 = 0;
+  int pool = 0;  // first of 20 free ports: misc_ports (heart) and service_ports (pacemaker)
 };
 
 class Cluster;

@@ -2,6 +2,9 @@
 
 #include "core/net.h"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -42,6 +45,18 @@ Result<int> FreeTestPort() {
     if (*port < 42500 || *port > 42799) return port;
   }
   return Unavailable("no free port outside 42500-42799");
+}
+
+Result<int> FreeTestPortRange(int count) {
+  static std::atomic<unsigned> sequence{static_cast<unsigned>(::getpid())};
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    unsigned mix = sequence.fetch_add(7919) * 2654435761u;
+    int base = 20000 + static_cast<int>(mix % 12000);  // 20000..31999, below the ephemeral range
+    bool free = true;
+    for (int p = base; p < base + count && free; ++p) free = net::PortIsFree("127.0.0.1", p);
+    if (free) return base;
+  }
+  return Unavailable("no range of " + std::to_string(count) + " free ports");
 }
 
 }  // namespace paasmaker::testing

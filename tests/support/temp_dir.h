@@ -33,5 +33,10 @@ bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds t
 // A free loopback port outside Paasmaker's default range (42500-42799), so a
 // test never takes a port that a test of the default single-node setup needs.
 Result<int> FreeTestPort();
+// The first of `count` consecutive ports that are free now, below the
+// kernel's ephemeral range and outside Paasmaker's defaults: a private
+// misc_ports/service_ports pool for one test node, so parallel tests do not
+// hand out the same ports.
+Result<int> FreeTestPortRange(int count);
 
 }  // namespace paasmaker::testing

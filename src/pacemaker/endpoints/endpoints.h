@@ -37,6 +37,21 @@ PM_ENDPOINT(AbortJob);
 PM_ENDPOINT(JobLog);
 PM_ENDPOINT(JobStream);
 
+// applications.cc
+PM_ENDPOINT(ListApplications);
+PM_ENDPOINT(ShowApplication);
+PM_ENDPOINT(DeleteApplication);
+PM_ENDPOINT(ListVersions);
+PM_ENDPOINT(ShowVersion);
+PM_ENDPOINT(VersionAction);
+PM_ENDPOINT(DeleteVersion);
+PM_ENDPOINT(VersionInstances);
+PM_ENDPOINT(ShowInstanceType);
+PM_ENDPOINT(ChangeQuantity);
+PM_ENDPOINT(ShowInstance);
+PM_ENDPOINT(InstanceLog);
+PM_ENDPOINT(RouterTable);
+
 #undef PM_ENDPOINT
 
 }  // namespace paasmaker::pacemaker::endpoints

@@ -41,6 +41,32 @@ Status ApplyReport(const json& body, model::Node* node) {
   return Status::Ok();
 }
 
+// A heart's report lists the state of every instance it holds; the SQL
+// state follows it (for instances placed on that heart only).
+void ApplyInstanceStates(PacemakerContext& ctx, const model::Node& node, const json& body) {
+  if (!body.contains("instances") || !body["instances"].is_array()) return;
+  for (const auto& item : body["instances"]) {
+    if (!item.is_object() || !item.contains("instance_id") || !item["instance_id"].is_string() ||
+        !item.contains("state") || !item["state"].is_string()) {
+      continue;
+    }
+    auto integer = [&](const char* key) {
+      return item.contains(key) && item[key].is_number_integer() ? item[key].get<int64_t>() : int64_t{0};
+    };
+    ApplicationStore::InstanceReport report{item["instance_id"], item["state"], integer("port"), integer("restarts"),
+                                            item.contains("last_exit") && item["last_exit"].is_string()
+                                                ? item["last_exit"].get<std::string>()
+                                                : ""};
+    auto changed = ctx.apps.ApplyInstanceReport(node.uuid, report);
+    if (!changed.ok()) {
+      PM_LOG_WARN("node {}: instance report: {}", node.name, changed.status().ToString());
+    } else if (*changed) {
+      PM_LOG_INFO("node {}: instance {} is {} (restarts {}{}{})", node.name, report.id, report.state, report.restarts,
+                  report.last_exit.empty() ? "" : ", last exit: ", report.last_exit);
+    }
+  }
+}
+
 }  // namespace
 
 void RegisterNode(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
@@ -83,6 +109,7 @@ void ReportNode(PacemakerContext& ctx, const http::Request& req, http::Response&
   Status saved = ctx.nodes.Save(node);
   if (!saved.ok()) return api::RespondError(res, saved);
   if (!was_active) PM_LOG_INFO("node {} ({}) is ACTIVE again", node.name, node.uuid);
+  ApplyInstanceStates(ctx, node, *body);
   api::RespondData(res, {{"node", node.ToJson()}});
 }
 

@@ -68,6 +68,8 @@ Instance InstanceFromRow(const sql::Row& row) {
   i.node_uuid = row.GetString("node_uuid");
   i.port = row.GetInt("port");
   i.state = row.GetString("state");
+  i.restarts = row.GetInt("restarts");
+  i.last_exit = row.GetString("last_exit");
   i.changed = row.GetDouble("changed");
   i.created = row.GetDouble("created");
   return i;
@@ -187,6 +189,7 @@ json Instance::ToJson() const {
   return {{"instance_id", id},     {"instance_type_id", instance_type_id},
           {"version_id", version_id}, {"node", node_uuid},
           {"port", port},          {"state", state},
+          {"restarts", restarts},  {"last_exit", last_exit},
           {"changed", changed},    {"created", created}};
 }
 
@@ -406,13 +409,14 @@ Status ApplicationStore::SetInstancePort(const std::string& id, int64_t port) {
   return ExpectOneRow(db_.Execute("UPDATE instances SET port = ? WHERE id = ?", {port, id}), "instance " + id);
 }
 
-Result<bool> ApplicationStore::ApplyInstanceReport(const std::string& node_uuid, const std::string& id,
-                                                   const std::string& state, int64_t port) {
-  if (!IsInstanceState(state)) return InvalidArgument("state: unknown instance state '" + state + "'");
+Result<bool> ApplicationStore::ApplyInstanceReport(const std::string& node_uuid, const InstanceReport& r) {
+  if (!IsInstanceState(r.state)) return InvalidArgument("state: unknown instance state '" + r.state + "'");
   PM_ASSIGN_OR_RETURN(auto changed,
-                      db_.Execute("UPDATE instances SET state = ?, port = ?, changed = ? WHERE id = ? AND "
-                                  "node_uuid = ? AND (state <> ? OR port <> ?)",
-                                  {state, port, NowSeconds(), id, node_uuid, state, port}));
+                      db_.Execute("UPDATE instances SET state = ?, port = ?, restarts = ?, last_exit = ?, changed = ? "
+                                  "WHERE id = ? AND node_uuid = ? AND "
+                                  "(state <> ? OR port <> ? OR restarts <> ? OR last_exit <> ?)",
+                                  {r.state, r.port, r.restarts, r.last_exit, NowSeconds(), r.id, node_uuid, r.state,
+                                   r.port, r.restarts, r.last_exit}));
   return changed > 0;
 }
 

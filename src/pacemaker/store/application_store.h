@@ -95,6 +95,8 @@ struct Instance {
   std::string node_uuid;
   int64_t port = 0;  // 0: none yet, or standalone
   std::string state = kInstanceAllocated;
+  int64_t restarts = 0;    // restarts by its heart's restart policy (as reported)
+  std::string last_exit;   // how its process last ended, e.g. "exited with code 1"
   double changed = 0;
   double created = 0;
   nlohmann::json ToJson() const;
@@ -166,10 +168,17 @@ class ApplicationStore {
   Result<std::vector<Instance>> ListInstancesOnNode(const std::string& node_uuid);
   Status SetInstanceState(const std::string& id, const std::string& state);
   Status SetInstancePort(const std::string& id, int64_t port);
-  // A heart's report: updates state/port of `id` if it is placed on `node_uuid`
-  // and differs. Returns true if something changed.
-  Result<bool> ApplyInstanceReport(const std::string& node_uuid, const std::string& id, const std::string& state,
-                                   int64_t port);
+  // A heart's report of one instance.
+  struct InstanceReport {
+    std::string id;
+    std::string state;
+    int64_t port = 0;
+    int64_t restarts = 0;
+    std::string last_exit;
+  };
+  // Updates the instance from its heart's report if it is placed on
+  // `node_uuid` and something differs. Returns true if something changed.
+  Result<bool> ApplyInstanceReport(const std::string& node_uuid, const InstanceReport& report);
   Status DeleteInstance(const std::string& id);
 
   // --- Services ---------------------------------------------------------------

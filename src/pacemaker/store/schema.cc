@@ -40,6 +40,7 @@ const std::vector<sql::Migration>& SchemaMigrations() {
            "crons TEXT NOT NULL, exclusive BIGINT NOT NULL, standalone BIGINT NOT NULL, UNIQUE (version_id, name))",
            "CREATE TABLE instances (id TEXT PRIMARY KEY, instance_type_id TEXT NOT NULL REFERENCES instance_types(id), "
            "version_id TEXT NOT NULL, node_uuid TEXT NOT NULL, port BIGINT NOT NULL, state TEXT NOT NULL, "
+           "restarts BIGINT NOT NULL DEFAULT 0, last_exit TEXT NOT NULL DEFAULT '', "
            "changed DOUBLE PRECISION NOT NULL, created DOUBLE PRECISION NOT NULL)",
            "CREATE INDEX instances_by_type ON instances (instance_type_id)",
            "CREATE INDEX instances_by_version ON instances (version_id)",

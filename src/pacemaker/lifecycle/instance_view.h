@@ -1,0 +1,39 @@
+// InstanceView: everything known about one instance, loaded together — what
+// the lifecycle jobs need to route it (hostnames, address) and what a heart
+// needs to run it (the InstanceSpec of docs/lifecycle.md).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "model/node.h"
+#include "pacemaker/pacemaker_context.h"
+
+namespace paasmaker::pacemaker::lifecycle {
+
+struct InstanceView {
+  Instance instance;
+  InstanceType type;
+  Version version;
+  Application application;
+  Workspace workspace;
+  std::optional<model::Node> node;
+};
+
+Result<InstanceView> LoadInstance(PacemakerContext& ctx, const std::string& instance_id);
+
+enum class HostnameSet {
+  kAll,      // version hostname, plus type + manifest hostnames while the version is current
+  kCurrent,  // type + manifest hostnames (whether or not the version is current)
+  kEvery,    // version + type + manifest hostnames (for removal)
+};
+std::vector<std::string> HostnamesOf(const InstanceView& view, const std::string& cluster_hostname, HostnameSet set);
+
+// The InstanceSpec a heart registers the instance with (holds service credentials).
+Result<nlohmann::json> BuildInstanceSpec(PacemakerContext& ctx, const InstanceView& view);
+
+}  // namespace paasmaker::pacemaker::lifecycle

@@ -1,0 +1,319 @@
+#include "pacemaker/lifecycle/lifecycle_jobs.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <map>
+
+#include "core/log.h"
+#include "jobs/job_context.h"
+#include "jobs/job_plugin.h"
+#include "pacemaker/lifecycle/instance_view.h"
+#include "pacemaker/lifecycle/placement.h"
+#include "pacemaker/lifecycle/trees.h"
+#include "pacemaker/pacemaker_context.h"
+
+namespace paasmaker::pacemaker::lifecycle {
+
+using nlohmann::json;
+namespace t = job_types;
+
+namespace {
+
+Status RequireString(const json& p, const char* key) {
+  if (!p.is_object() || !p.contains(key) || !p[key].is_string() || p[key].get<std::string>().empty()) {
+    return InvalidArgument(std::string("parameters: '") + key + "' is required (a string)");
+  }
+  return Status::Ok();
+}
+
+Status RequireIdList(const json& p, const char* key) {
+  if (!p.is_object() || !p.contains(key) || !p[key].is_array()) {
+    return InvalidArgument(std::string("parameters: '") + key + "' is required (a list of ids)");
+  }
+  for (const auto& id : p[key]) {
+    if (!id.is_string()) return InvalidArgument(std::string("parameters: '") + key + "' must hold strings");
+  }
+  return Status::Ok();
+}
+
+// Shared shape: refuses to run off the pacemaker, turns an error Status into FAILED.
+class PacemakerJob : public jobs::JobPlugin {
+ public:
+  PacemakerJob(std::string name, PacemakerContext* ctx) : name_(std::move(name)), ctx_(ctx) {}
+  std::string name() const override { return name_; }
+  void Start(jobs::JobContext& c) const override {
+    if (!ctx_) return c.Failed("this node is not the pacemaker; " + name_ + " runs only there");
+    Result<std::string> summary = Run(*ctx_, c);
+    if (summary.ok()) return c.Succeeded(*summary);
+    c.log().Error(summary.status().ToString());
+    c.Failed(summary.status().message());
+  }
+
+ protected:
+  virtual Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const = 0;
+
+ private:
+  std::string name_;
+  PacemakerContext* ctx_;
+};
+
+class GroupJob : public PacemakerJob {
+ public:
+  using PacemakerJob::PacemakerJob;
+  Status ValidateParameters(const json& p) const override {
+    return p.is_object() ? Status::Ok() : InvalidArgument("parameters must be an object");
+  }
+  Result<std::string> Run(PacemakerContext&, jobs::JobContext& c) const override {
+    return c.job().title.empty() ? std::string("Done.") : c.job().title + ": done.";
+  }
+};
+
+class SelectJob : public PacemakerJob {
+ public:
+  using PacemakerJob::PacemakerJob;
+  Status ValidateParameters(const json& p) const override {
+    PM_RETURN_IF_ERROR(RequireString(p, "instance_type_id"));
+    PM_RETURN_IF_ERROR(RequireString(p, "mode"));
+    std::string mode = p["mode"];
+    if (mode != "register" && mode != "start") return InvalidArgument("parameters: mode must be register or start");
+    return Status::Ok();
+  }
+
+  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+    const json& p = c.parameters();
+    bool start = p["mode"] == "start";
+    bool force_exclusive = p.value("force_exclusive", false);
+    PM_ASSIGN_OR_RETURN(auto type, ctx.apps.FindInstanceType(p["instance_type_id"].get<std::string>()));
+    if (!type) return NotFound("no instance type " + p["instance_type_id"].get<std::string>());
+    PM_ASSIGN_OR_RETURN(auto version, ctx.apps.FindVersion(type->version_id));
+    if (!version) return NotFound("no version " + type->version_id);
+    if (start && type->exclusive && !version->is_current && !force_exclusive) {
+      return fmt::format("{} is exclusive: it runs only in the current version; not started", type->name);
+    }
+    PM_ASSIGN_OR_RETURN(auto nodes, ctx.nodes.List());
+    std::map<std::string, const model::Node*> by_uuid;
+    for (const auto& n : nodes) by_uuid[n.uuid] = &n;
+    PM_ASSIGN_OR_RETURN(auto instances, ctx.apps.ListInstancesOfType(type->id));
+    std::vector<Instance> live;
+    PlacementRequest request;
+    for (const auto& i : instances) {
+      auto node = by_uuid.find(i.node_uuid);
+      bool active = node != by_uuid.end() && node->second->state == model::kNodeActive;
+      if (!active || !IsLiveInstanceState(i.state)) continue;
+      live.push_back(i);
+      ++request.existing[i.node_uuid];
+    }
+    int64_t missing = type->quantity - static_cast<int64_t>(live.size());
+    c.log().Info(fmt::format("{}: quantity {}, {} live instance(s) on active hearts", type->name, type->quantity,
+                              live.size()));
+    if (missing > 0) {
+      request.runtime_plugin = type->runtime_plugin;
+      request.runtime_version = type->runtime_version;
+      if (type->placement.contains("parameters") && type->placement["parameters"].contains("tags")) {
+        request.required_tags = type->placement["parameters"]["tags"];
+      }
+      request.count = static_cast<int>(missing);
+      auto decision = PlaceInstances(nodes, request);
+      if (!decision.ok()) return decision.status();
+      for (const auto& line : decision->explanation) c.log().Info(line);
+      for (const auto& uuid : decision->nodes) {
+        PM_ASSIGN_OR_RETURN(auto created, ctx.apps.CreateInstance(*type, uuid));
+        live.push_back(created);
+      }
+    }
+    std::vector<jobs::JobSpec> graft;
+    int chains = 0;
+    for (const auto& instance : live) {
+      if (!start && instance.state != kInstanceAllocated) continue;
+      if (start && instance.state == kInstanceRunning) {
+        if (type->standalone) continue;
+        // Already running: make sure it is routed (adding is idempotent).
+        AppendChain(c.job().parent_id,
+                    {jobs::JobSpec{.type = t::kRoutingUpdate,
+                                   .parameters = {{"instance_ids", json::array({instance.id})},
+                                                  {"operation", "add"},
+                                                  {"which", "all"}},
+                                   .node = c.job().node,
+                                   .title = "Route instance " + instance.id.substr(0, 8)}},
+                    &graft);
+        continue;
+      }
+      PM_ASSIGN_OR_RETURN(auto view, LoadInstance(ctx, instance.id));
+      PM_ASSIGN_OR_RETURN(auto spec, BuildInstanceSpec(ctx, view));
+      AppendChain(c.job().parent_id, StartChain(instance, spec, c.job().node, start, !type->standalone), &graft);
+      ++chains;
+    }
+    if (graft.empty()) return fmt::format("{}: nothing to do ({} instance(s) already in place)", type->name, live.size());
+    PM_RETURN_IF_ERROR(c.Graft(std::move(graft)).status());
+    return fmt::format("{}: {} instance(s) to {}", type->name, chains, start ? "start" : "register");
+  }
+};
+
+class InstanceStoreJob : public PacemakerJob {
+ public:
+  using PacemakerJob::PacemakerJob;
+  Status ValidateParameters(const json& p) const override { return RequireString(p, "instance_id"); }
+  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+    std::string id = c.parameters()["instance_id"];
+    PM_ASSIGN_OR_RETURN(json port, c.Get("port-" + id));
+    if (!port.is_number_integer()) return Internal("the heart left no port for instance " + id);
+    PM_RETURN_IF_ERROR(ctx.apps.SetInstancePort(id, port.get<int64_t>()));
+    PM_RETURN_IF_ERROR(ctx.apps.SetInstanceState(id, kInstanceRegistered));
+    return fmt::format("instance {} registered on port {}", id.substr(0, 8), port.get<int64_t>());
+  }
+};
+
+class RoutingUpdateJob : public PacemakerJob {
+ public:
+  using PacemakerJob::PacemakerJob;
+  Status ValidateParameters(const json& p) const override {
+    PM_RETURN_IF_ERROR(RequireIdList(p, "instance_ids"));
+    PM_RETURN_IF_ERROR(RequireString(p, "operation"));
+    PM_RETURN_IF_ERROR(RequireString(p, "which"));
+    if (p["operation"] != "add" && p["operation"] != "remove") {
+      return InvalidArgument("parameters: operation must be add or remove");
+    }
+    if (p["which"] != "all" && p["which"] != "current") return InvalidArgument("parameters: which must be all or current");
+    return Status::Ok();
+  }
+  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+    const json& p = c.parameters();
+    bool add = p["operation"] == "add";
+    bool current = p["which"] == "current";
+    const std::string& cluster = ctx.config.pacemaker.cluster_hostname;
+    int changed = 0;
+    for (const auto& id_json : p["instance_ids"]) {
+      std::string id = id_json;
+      PM_ASSIGN_OR_RETURN(auto view, LoadInstance(ctx, id));
+      if (view.type.standalone) continue;
+      HostnameSet set = current ? HostnameSet::kCurrent : (add ? HostnameSet::kAll : HostnameSet::kEvery);
+      auto hostnames = HostnamesOf(view, cluster, set);
+      if (add) {
+        if (!view.node) return FailedPrecondition("instance " + id + " has no known node");
+        if (view.instance.port <= 0) return FailedPrecondition("instance " + id + " has no port");
+        std::string entry = RouteEntry(view.node->route, view.instance.port, view.type.id, view.node->uuid, id);
+        PM_ASSIGN_OR_RETURN(int64_t serial, ctx.routing.Add(hostnames, entry, id));
+        c.log().Info(fmt::format("added {} to {} (serial {})", entry, json(hostnames).dump(), serial));
+        if (!current) PM_RETURN_IF_ERROR(ctx.apps.SetInstanceState(id, kInstanceRunning));
+      } else {
+        PM_ASSIGN_OR_RETURN(int64_t serial, ctx.routing.Remove(hostnames, id));
+        c.log().Info(fmt::format("removed instance {} from {} (serial {})", id, json(hostnames).dump(), serial));
+      }
+      ++changed;
+    }
+    return fmt::format("{} {} instance(s) {} the routing table", add ? "added" : "removed", changed,
+                       add ? "to" : "from");
+  }
+};
+
+class VersionStateJob : public PacemakerJob {
+ public:
+  using PacemakerJob::PacemakerJob;
+  Status ValidateParameters(const json& p) const override {
+    PM_RETURN_IF_ERROR(RequireString(p, "version_id"));
+    return RequireString(p, "state");
+  }
+  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+    std::string id = c.parameters()["version_id"];
+    std::string state = c.parameters()["state"];
+    PM_RETURN_IF_ERROR(ctx.apps.SetVersionState(id, state));
+    return c.job().title + ": version is " + state;
+  }
+};
+
+class VersionCurrentJob : public PacemakerJob {
+ public:
+  using PacemakerJob::PacemakerJob;
+  Status ValidateParameters(const json& p) const override { return RequireString(p, "version_id"); }
+  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+    std::string id = c.parameters()["version_id"];
+    PM_RETURN_IF_ERROR(ctx.apps.MakeCurrent(id));
+    PM_ASSIGN_OR_RETURN(auto instances, ctx.apps.ListInstancesOfVersion(id));
+    int routed = 0;
+    for (const auto& instance : instances) {
+      if (instance.state != kInstanceRunning) continue;
+      PM_ASSIGN_OR_RETURN(auto view, LoadInstance(ctx, instance.id));
+      if (view.type.standalone || !view.node || instance.port <= 0) continue;
+      auto hostnames = HostnamesOf(view, ctx.config.pacemaker.cluster_hostname, HostnameSet::kCurrent);
+      std::string entry = RouteEntry(view.node->route, instance.port, view.type.id, view.node->uuid, instance.id);
+      PM_ASSIGN_OR_RETURN(int64_t serial, ctx.routing.Add(hostnames, entry, instance.id));
+      c.log().Info(fmt::format("added {} to {} (serial {})", entry, json(hostnames).dump(), serial));
+      ++routed;
+    }
+    return fmt::format("version is current; {} instance(s) routed on its current hostnames", routed);
+  }
+};
+
+class InstanceStateJob : public PacemakerJob {
+ public:
+  using PacemakerJob::PacemakerJob;
+  Status ValidateParameters(const json& p) const override {
+    PM_RETURN_IF_ERROR(RequireIdList(p, "instance_ids"));
+    PM_RETURN_IF_ERROR(RequireString(p, "state"));
+    if (!IsInstanceState(p["state"])) return InvalidArgument("parameters: state is not an instance state");
+    return Status::Ok();
+  }
+  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+    std::string state = c.parameters()["state"];
+    for (const auto& id : c.parameters()["instance_ids"]) {
+      PM_RETURN_IF_ERROR(ctx.apps.SetInstanceState(id.get<std::string>(), state));
+    }
+    return fmt::format("{} instance(s) {}", c.parameters()["instance_ids"].size(), state);
+  }
+};
+
+void RemovePackage(const Version& version) {
+  if (version.package_path.empty()) return;
+  std::error_code ignored;
+  std::filesystem::remove(version.package_path, ignored);
+}
+
+class VersionDeleteJob : public PacemakerJob {
+ public:
+  using PacemakerJob::PacemakerJob;
+  Status ValidateParameters(const json& p) const override { return RequireString(p, "version_id"); }
+  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+    PM_ASSIGN_OR_RETURN(auto version, ctx.apps.FindVersion(c.parameters()["version_id"].get<std::string>()));
+    if (!version) return std::string("already deleted");
+    RemovePackage(*version);
+    PM_RETURN_IF_ERROR(ctx.apps.DeleteVersion(version->id));
+    return fmt::format("version {} deleted", version->number);
+  }
+};
+
+class ApplicationDeleteJob : public PacemakerJob {
+ public:
+  using PacemakerJob::PacemakerJob;
+  Status ValidateParameters(const json& p) const override { return RequireString(p, "application_id"); }
+  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+    std::string id = c.parameters()["application_id"];
+    PM_ASSIGN_OR_RETURN(auto app, ctx.apps.FindApplication(id));
+    if (!app) return std::string("already deleted");
+    if (ctx.remove_services) {
+      PM_RETURN_IF_ERROR(ctx.remove_services(ctx, id).WithContext("removing services"));
+      c.log().Info("services removed");
+    }
+    PM_ASSIGN_OR_RETURN(auto versions, ctx.apps.ListVersions(id));
+    for (const auto& v : versions) RemovePackage(v);
+    PM_RETURN_IF_ERROR(ctx.apps.DeleteApplication(id));
+    return "application " + app->name + " deleted";
+  }
+};
+
+}  // namespace
+
+Status RegisterLifecycleJobs(jobs::JobRegistry& registry, PacemakerContext* ctx) {
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<GroupJob>(t::kGroup, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<SelectJob>(t::kSelect, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<InstanceStoreJob>(t::kInstanceStore, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<RoutingUpdateJob>(t::kRoutingUpdate, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<VersionStateJob>(t::kVersionState, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<VersionCurrentJob>(t::kVersionCurrent, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<InstanceStateJob>(t::kInstanceState, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<VersionDeleteJob>(t::kVersionDelete, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<ApplicationDeleteJob>(t::kApplicationDelete, ctx)));
+  return Status::Ok();
+}
+
+}  // namespace paasmaker::pacemaker::lifecycle

@@ -1,0 +1,132 @@
+#include "app_helpers.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/http.h"
+#include "temp_dir.h"
+
+namespace paasmaker::testing {
+
+using nlohmann::json;
+
+std::string ExamplesDir() { return PAASMAKER_SOURCE_DIR "/examples"; }
+
+CommandResult RunClient(Cluster& cluster, std::vector<std::string> args) {
+  return RunPaasmaker(args, {{"PAASMAKER_REMOTE", cluster.pacemaker().url()}, {"PAASMAKER_KEY", cluster.admin_key()}});
+}
+
+DeployResult Deploy(Cluster& cluster, const std::string& path, std::vector<std::string> args) {
+  std::vector<std::string> command = {"deploy", path};
+  command.insert(command.end(), args.begin(), args.end());
+  command.push_back("--json");
+  DeployResult result;
+  result.command = RunClient(cluster, command);
+  // stdout and stderr are mixed: the JSON document is the last line starting with '{'.
+  std::string& out = result.command.output;
+  size_t pos = out.size();
+  while (pos > 0) {
+    size_t line = out.rfind('\n', pos - 1);
+    size_t begin = line == std::string::npos ? 0 : line + 1;
+    if (begin < out.size() && out[begin] == '{') {
+      json parsed = json::parse(out.substr(begin, pos - begin), nullptr, false);
+      if (!parsed.is_discarded()) {
+        result.json = parsed;
+        break;
+      }
+    }
+    if (line == std::string::npos) break;
+    pos = line;
+  }
+  return result;
+}
+
+std::string CopyExample(const std::string& example, const std::string& dir) {
+  std::string target = dir + "/" + example;
+  std::filesystem::copy(ExamplesDir() + "/" + example, target, std::filesystem::copy_options::recursive);
+  return target;
+}
+
+json JobTree(Cluster& cluster, const std::string& job_id) { return cluster.GetData("/api/v1/jobs/" + job_id); }
+
+std::vector<json> FlattenJobs(const json& subtree) {
+  std::vector<json> out;
+  std::vector<const json*> stack = {&subtree};
+  while (!stack.empty()) {
+    const json* job = stack.back();
+    stack.pop_back();
+    out.push_back(*job);
+    if (job->contains("children")) {
+      for (const auto& child : (*job)["children"]) stack.push_back(&child);
+    }
+  }
+  return out;
+}
+
+std::string WaitForTree(Cluster& cluster, const std::string& job_id, std::chrono::milliseconds timeout) {
+  std::string state;
+  WaitFor(
+      [&] {
+        json data = JobTree(cluster, job_id);
+        const json& job = data.contains("job") ? data["job"] : data;
+        state = job.value("state", "");
+        return state == "SUCCESS" || state == "FAILED" || state == "ABORTED";
+      },
+      timeout);
+  return (state == "SUCCESS" || state == "FAILED" || state == "ABORTED") ? state : "";
+}
+
+std::string VersionAction(Cluster& cluster, const std::string& version_id, const std::string& action) {
+  auto response = cluster.Post("/api/v1/versions/" + version_id + "/" + action, json::object());
+  if (!response.ok()) {
+    ADD_FAILURE() << action << ": " << response.status().ToString();
+    return "";
+  }
+  json body = json::parse(response->body, nullptr, false);
+  if (response->status != 202 || body.is_discarded()) {
+    ADD_FAILURE() << action << ": HTTP " << response->status << " " << response->body;
+    return "";
+  }
+  return body["data"].value("job_id", "");
+}
+
+json VersionInstances(Cluster& cluster, const std::string& version_id) {
+  json data = cluster.GetData("/api/v1/versions/" + version_id + "/instances");
+  return data.contains("instances") ? data["instances"] : json::array();
+}
+
+bool WaitForInstances(Cluster& cluster, const std::string& version_id, size_t count, const std::string& state,
+                      std::chrono::milliseconds timeout) {
+  return WaitFor(
+      [&] {
+        json instances = VersionInstances(cluster, version_id);
+        size_t matching = 0;
+        for (const auto& i : instances) matching += i.value("state", "") == state;
+        return matching >= count && matching == instances.size();
+      },
+      timeout);
+}
+
+RoutedResponse RouterGet(ClusterNode& router, const std::string& host, const std::string& path) {
+  http::Client client("http://127.0.0.1:" + std::to_string(router.ports().router_direct), std::chrono::seconds(5));
+  auto response = client.Get(path, {{"Host", host}});
+  if (!response.ok()) return {};
+  return {response->status, response->body};
+}
+
+bool WaitForRoutedBody(ClusterNode& router, const std::string& host, const std::string& needle,
+                       std::chrono::milliseconds timeout) {
+  return WaitFor(
+      [&] {
+        auto response = RouterGet(router, host);
+        return response.status == 200 && response.body.find(needle) != std::string::npos;
+      },
+      timeout);
+}
+
+std::string VersionHost(int number, const std::string& type, const std::string& app, const std::string& stub) {
+  return std::to_string(number) + "." + type + "." + app + "." + stub + ".local.paasmaker.net";
+}
+
+}  // namespace paasmaker::testing

@@ -1,0 +1,65 @@
+// Helpers for cluster tests that deploy applications: the CLI as a user
+// runs it, job waits, requests through a router with a Host header, and
+// reads of versions and instances from the API. Everything waits on
+// conditions with deadlines.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness.h"
+
+namespace paasmaker::testing {
+
+// The examples/ directory of the source tree.
+std::string ExamplesDir();
+
+// Runs a client command against the cluster's pacemaker with the admin key.
+CommandResult RunClient(Cluster& cluster, std::vector<std::string> args);
+
+// `paasmaker deploy PATH args... --json`; the parsed JSON output ({} when it
+// is not JSON) and the command result.
+struct DeployResult {
+  CommandResult command;
+  nlohmann::json json = nlohmann::json::object();
+  std::string application_id() const { return json.value("application_id", ""); }
+  std::string version_id() const { return json.value("version_id", ""); }
+};
+DeployResult Deploy(Cluster& cluster, const std::string& path, std::vector<std::string> args = {});
+
+// Copies an example into `dir`/`name` (to change it, e.g. write a VERSION file).
+std::string CopyExample(const std::string& example, const std::string& dir);
+
+// The final state of the tree of `job_id` ("SUCCESS", "FAILED", ...), or "" on timeout.
+std::string WaitForTree(Cluster& cluster, const std::string& job_id,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(90));
+// The job and its whole subtree ({"job": {... "children": [...]}}).
+nlohmann::json JobTree(Cluster& cluster, const std::string& job_id);
+// Every job of a subtree, flattened.
+std::vector<nlohmann::json> FlattenJobs(const nlohmann::json& subtree);
+
+// POST /api/v1/versions/<id>/<action> → the job id ("" on error, with a test failure).
+std::string VersionAction(Cluster& cluster, const std::string& version_id, const std::string& action);
+nlohmann::json VersionInstances(Cluster& cluster, const std::string& version_id);
+// Until every instance of the version (at least `count`) is in `state`.
+bool WaitForInstances(Cluster& cluster, const std::string& version_id, size_t count, const std::string& state,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+struct RoutedResponse {
+  int status = 0;  // 0: no connection
+  std::string body;
+};
+// GET http://127.0.0.1:<router direct port><path> with `Host: host`.
+RoutedResponse RouterGet(ClusterNode& router, const std::string& host, const std::string& path = "/");
+// Until a request for `host` answers 200 with `needle` in the body.
+bool WaitForRoutedBody(ClusterNode& router, const std::string& host, const std::string& needle,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// The version hostname <number>.<type>.<app>.<stub>.local.paasmaker.net.
+std::string VersionHost(int number, const std::string& type, const std::string& app, const std::string& stub = "default");
+
+}  // namespace paasmaker::testing
