@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/cli.h"
+#include "heart/static_server.h"
 #include "node/daemon.h"
 
 int main(int argc, char** argv) {
@@ -15,6 +16,8 @@ int main(int argc, char** argv) {
         "Redis and nginx, data in ./data. Stops cleanly on SIGTERM or Ctrl-C.");
     auto config = std::make_shared<std::string>();
     server->add_option("-c,--config", *config, "node configuration file (YAML; every key has a default, see README.md)");
+    // The static runtime's file server, launched by hearts (hidden from --help).
+    paasmaker::heart::AddStaticServeCommand(app);
     server->callback([config] {
       int code = paasmaker::node::RunServer(*config);
       if (code != 0) throw CLI::RuntimeError(code);

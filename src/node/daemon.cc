@@ -2,10 +2,13 @@
 
 #include <arpa/inet.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "config/node_config.h"
@@ -49,6 +52,7 @@ class Node {
   std::unique_ptr<heart::Heart> heart_;
   std::unique_ptr<router::Router> router_;
   std::unique_ptr<NodeJobs> jobs_;
+  std::mutex reporter_mutex_;  // the heart's change callback reaches the reporter from its thread
   std::unique_ptr<Reporter> reporter_;
 };
 
@@ -82,7 +86,12 @@ Status Node::StartRedisStores() {
 
 Status Node::Start() {
   std::string data_dir = config_.DataDir();
-  PM_RETURN_IF_ERROR(files::MakeDirectories(data_dir, 0700));
+  // Instances of a root heart run under their own uids inside working_dir
+  // (by default in the data dir): they must be able to pass through, never
+  // to list it. What the node writes there is private (umask 077).
+  mode_t data_mode = config_.heart.enabled && ::geteuid() == 0 ? 0711 : 0700;
+  PM_RETURN_IF_ERROR(files::MakeDirectories(data_dir, data_mode));
+  ::chmod(data_dir.c_str(), data_mode);
   PM_ASSIGN_OR_RETURN(lock_, files::LockFile::Acquire(data_dir + "/paasmaker.lock"));
   PM_RETURN_IF_ERROR(log::Configure(config_.log_level, data_dir + "/paasmaker.log"));
   PM_LOG_INFO("starting node '{}' with roles {} (config: {}, data: {})", config_.my_name,
@@ -99,7 +108,13 @@ Status Node::Start() {
     PM_RETURN_IF_ERROR(pacemaker_->Start(*server_));
   }
   if (config_.heart.enabled) {
-    heart_ = std::make_unique<heart::Heart>(config_);
+    heart_ = std::make_unique<heart::Heart>(config_, node_token_);
+    heart_->InstallRoutes(*server_, node_token_);
+    // Every instance state change is reported at once (coalesced).
+    heart_->SetOnChange([this] {
+      std::lock_guard<std::mutex> lock(reporter_mutex_);
+      if (reporter_) reporter_->ReportSoon();
+    });
     PM_RETURN_IF_ERROR(heart_->Start());
   }
   PM_RETURN_IF_ERROR(jobs_->Init({pacemaker_ ? pacemaker_->context() : nullptr, heart_.get()}));
@@ -117,6 +132,7 @@ Status Node::Start() {
   heart::Heart* heart = heart_.get();
   pacemaker::Pacemaker* pacemaker = pacemaker_.get();
   NodeJobs* jobs = jobs_.get();
+  std::lock_guard<std::mutex> reporter_lock(reporter_mutex_);
   reporter_ = std::make_unique<Reporter>(
       config_, node_token_, [heart] { return heart ? heart->ReportExtra() : nlohmann::json::object(); },
       [pacemaker, jobs](const std::string& uuid) {
@@ -131,8 +147,11 @@ Status Node::Start() {
 void Node::Stop() {
   // Reverse order of Start: first tell the pacemaker, then stop serving,
   // then the roles' state, then the daemons everything else relied on.
-  if (reporter_) reporter_->Stop();
-  reporter_.reset();
+  {
+    std::lock_guard<std::mutex> lock(reporter_mutex_);
+    if (reporter_) reporter_->Stop();
+    reporter_.reset();
+  }
   if (jobs_) jobs_->Stop();
   if (router_) router_->Stop();
   router_.reset();
@@ -187,6 +206,8 @@ int RunServer(const std::string& config_path) {
   sigaddset(&signals, SIGHUP);
   ::pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
+  // Files the node creates (database, logs, catalog, redis dumps) are its own.
+  ::umask(077);
 
   Node node(std::move(*config));
   Status started = node.Start();

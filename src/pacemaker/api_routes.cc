@@ -3,10 +3,13 @@
 #include "core/api_response.h"
 #include "core/log.h"
 #include "pacemaker/endpoints/endpoints.h"
+#include "pacemaker/prepare/prepare_endpoints.h"
+#include "pacemaker/prepare/uploads.h"
 
 namespace paasmaker::pacemaker {
 
 namespace ep = endpoints;
+namespace prep = prepare;
 
 const std::vector<ApiRoute>& ApiRoutes() {
   static const std::vector<ApiRoute> routes = {
@@ -31,6 +34,12 @@ const std::vector<ApiRoute>& ApiRoutes() {
       {"GET",    "/api/v1/jobs/([0-9a-zA-Z-]+)/log",       Access::kUser,       "",               ep::JobLog},
       {"GET",    "/api/v1/jobs/([0-9a-zA-Z-]+)/stream",    Access::kUser,       "",               ep::JobStream},
 
+      {"POST",   "/api/v1/uploads",                        Access::kPermission, "FILE_UPLOAD",    prep::CreateUpload},
+      {"PUT",    "/api/v1/uploads/([0-9a-f-]+)",           Access::kPermission, "FILE_UPLOAD",    prep::PutUploadChunk},
+      {"GET",    "/api/v1/uploads/([0-9a-f-]+)",           Access::kPermission, "FILE_UPLOAD",    prep::ShowUpload},
+      {"GET",    "/api/v1/node/packages/([0-9a-f-]+)",     Access::kNode,       "",               prep::ServePackage},
+
+      {"POST",   "/api/v1/workspaces/([0-9a-f-]+)/applications", Access::kUser, "",             prep::DeployApplication},
       {"GET",    "/api/v1/workspaces/([0-9a-f-]+)/applications", Access::kUser, "",             ep::ListApplications},
       {"GET",    "/api/v1/applications/([0-9a-f-]+)",      Access::kUser,       "",               ep::ShowApplication},
       {"DELETE", "/api/v1/applications/([0-9a-f-]+)",      Access::kUser,       "",               ep::DeleteApplication},

@@ -4,6 +4,8 @@
 #include "core/log.h"
 #include "pacemaker/api_routes.h"
 #include "pacemaker/pacemaker_context.h"
+#include "pacemaker/services/application_services.h"
+#include "pacemaker/services/service_daemons.h"
 #include "pacemaker/store/schema.h"
 
 namespace paasmaker::pacemaker {
@@ -20,6 +22,15 @@ Status Pacemaker::Start(http::Server& server) {
   PM_RETURN_IF_ERROR(sql::Migrate(*db, SchemaMigrations()).WithContext("database schema"));
   context_ = std::make_unique<PacemakerContext>(config_, std::move(db), node_token_);
   PM_ASSIGN_OR_RETURN(bootstrap_, BootstrapCluster(*context_, config_.DataDir()));
+  service_daemons_ = std::make_unique<services::ServiceDaemons>(
+      config_.DataDir() + "/services", config_.service_ports_minimum, config_.service_ports_maximum);
+  context_->service_daemons = service_daemons_.get();
+  context_->remove_services = [daemons = service_daemons_.get()](PacemakerContext& ctx, const std::string& app) {
+    return services::RemoveApplicationServices(ctx, daemons, app);
+  };
+  // Services of deployed applications come back with the pacemaker.
+  Status services = services::StartManagedServices(*context_, *service_daemons_);
+  if (!services.ok()) PM_LOG_WARN("managed services: {}", services.ToString());
   InstallApiRoutes(server, *context_);
   housekeeping_ = std::thread([this] { HousekeepingLoop(); });
   return Status::Ok();
@@ -52,7 +63,9 @@ void Pacemaker::Stop() {
   }
   housekeeping_cv_.notify_all();
   if (housekeeping_.joinable()) housekeeping_.join();
+  if (service_daemons_) service_daemons_->StopAll();
   context_.reset();
+  service_daemons_.reset();
 }
 
 void Pacemaker::SetNodeUuid(const std::string& uuid) {

@@ -20,6 +20,9 @@
 namespace paasmaker::pacemaker {
 
 struct PacemakerContext;
+namespace services {
+class ServiceDaemons;
+}
 
 class Pacemaker {
  public:
@@ -40,6 +43,7 @@ class Pacemaker {
   const config::NodeConfig& config_;
   std::string node_token_;
   std::unique_ptr<PacemakerContext> context_;
+  std::unique_ptr<services::ServiceDaemons> service_daemons_;
   BootstrapResult bootstrap_;
   // Job housekeeping: archive finished trees, purge old archives.
   void HousekeepingLoop();

@@ -23,6 +23,10 @@
 
 namespace paasmaker::pacemaker {
 
+namespace services {
+class ServiceDaemons;
+}
+
 struct PacemakerContext {
   PacemakerContext(const config::NodeConfig& config, std::unique_ptr<sql::Database> database,
                    const std::string& node_token)
@@ -56,6 +60,8 @@ struct PacemakerContext {
   redis::Client table_redis;  // the routing table master
   lifecycle::RoutingTable routing;
   const jobs::JobRegistry* job_registry = nullptr;  // validates trees before they are added
+  // Managed service daemons (paasmaker.service.managedredis); owned by Pacemaker.
+  services::ServiceDaemons* service_daemons = nullptr;
   // Removes an application's services (src/pacemaker/services), for its deletion.
   std::function<Status(PacemakerContext&, const std::string& application_id)> remove_services;
   std::string node_uuid;  // this node, once registered (for information)

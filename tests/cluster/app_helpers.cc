@@ -23,21 +23,18 @@ DeployResult Deploy(Cluster& cluster, const std::string& path, std::vector<std::
   command.push_back("--json");
   DeployResult result;
   result.command = RunClient(cluster, command);
-  // stdout and stderr are mixed: the JSON document is the last line starting with '{'.
-  std::string& out = result.command.output;
-  size_t pos = out.size();
-  while (pos > 0) {
-    size_t line = out.rfind('\n', pos - 1);
-    size_t begin = line == std::string::npos ? 0 : line + 1;
-    if (begin < out.size() && out[begin] == '{') {
-      json parsed = json::parse(out.substr(begin, pos - begin), nullptr, false);
-      if (!parsed.is_discarded()) {
+  // stdout and stderr are mixed: the JSON document is the last block that
+  // starts with a line "{" and ends with a line "}".
+  const std::string& out = result.command.output;
+  for (size_t begin = out.rfind("\n{"); begin != std::string::npos && result.json.empty();
+       begin = begin == 0 ? std::string::npos : out.rfind("\n{", begin - 1)) {
+    for (size_t end = out.find("\n}", begin); end != std::string::npos; end = out.find("\n}", end + 1)) {
+      json parsed = json::parse(out.substr(begin + 1, end + 2 - (begin + 1)), nullptr, false);
+      if (!parsed.is_discarded() && parsed.is_object()) {
         result.json = parsed;
         break;
       }
     }
-    if (line == std::string::npos) break;
-    pos = line;
   }
   return result;
 }

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <fstream>
 
@@ -179,6 +181,8 @@ std::string ClusterNode::Uuid() const {
 }
 
 Cluster::Cluster() : dir_("pm-cluster") {
+  // Instances of root hearts run under other uids: they must pass through to their directories.
+  ::chmod(dir_.path().c_str(), 0711);
   ids::Initialize().IgnoreError();
   node_token_ = ids::RandomToken(16);
 }

@@ -14,6 +14,7 @@ namespace t = job_types;
 namespace {
 
 jobs::JobSpec Job(const char* type, std::string title, json parameters, std::string node) {
+  if (parameters.is_null()) parameters = json::object();  // `{}` reads as null
   return jobs::JobSpec{.type = type, .parameters = std::move(parameters), .node = std::move(node), .title = std::move(title)};
 }
 
