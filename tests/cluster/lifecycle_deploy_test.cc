@@ -43,6 +43,12 @@ class LifecycleDeployTest : public ::testing::Test {
     return per_node;
   }
 
+  int CountInState(const std::string& version_id, const std::string& state) {
+    int count = 0;
+    for (const auto& i : VersionInstances(cluster_, version_id)) count += i.value("state", "") == state;
+    return count;
+  }
+
   std::string WebTypeId(const std::string& version_id) {
     json data = cluster_.GetData("/api/v1/versions/" + version_id);
     for (const auto& type : data.value("instance_types", json::array())) {
@@ -106,6 +112,11 @@ TEST_F(LifecycleDeployTest, QuantitySpreadsOverHeartsAndVersionTwoTakesOver) {
   std::multiset<int> counts = {three["heart-1"], three["heart-2"]};
   EXPECT_EQ(counts, (std::multiset<int>{1, 2}));
 
+  // Fewer: the surplus goes from the heart that has two.
+  SetQuantity(type_id, 2);
+  EXPECT_EQ(RunningPerNode(v1.version_id()), (std::map<std::string, int>{{"heart-1", 1}, {"heart-2", 1}}));
+  EXPECT_EQ(CountInState(v1.version_id(), "DEREGISTERED"), 1);
+
   // Version 2: a visibly different copy.
   TempDir work("pm-v2");
   std::string copy = CopyExample("python-hello", work.path());
@@ -127,7 +138,7 @@ TEST_F(LifecycleDeployTest, QuantitySpreadsOverHeartsAndVersionTwoTakesOver) {
   // Stop v1: its instances STOPPED, its routes gone.
   std::string stop = VersionAction(cluster_, v1.version_id(), "stop");
   ASSERT_EQ(WaitForTree(cluster_, stop), "SUCCESS");
-  EXPECT_TRUE(WaitForInstances(cluster_, v1.version_id(), 3, "STOPPED", seconds(15)));
+  EXPECT_TRUE(WaitFor([&] { return CountInState(v1.version_id(), "STOPPED") == 2; }, seconds(15)));
   json table = cluster_.GetData("/api/v1/router/table");
   for (const auto& i : VersionInstances(cluster_, v1.version_id())) {
     EXPECT_EQ(table.dump().find(i.value("instance_id", "")), std::string::npos) << table.dump();
@@ -147,6 +158,19 @@ TEST_F(LifecycleDeployTest, QuantitySpreadsOverHeartsAndVersionTwoTakesOver) {
   for (const auto& dir : dirs) EXPECT_FALSE(std::filesystem::exists(dir)) << dir;
   json version = cluster_.GetData("/api/v1/versions/" + v1.version_id());
   EXPECT_EQ(version["version"]["state"], "PREPARED");
+
+  // A current version cannot be deleted; a deregistered one can.
+  auto refused = RunClient(cluster_, {"version", "delete", v2.version_id()});
+  EXPECT_NE(refused.exit_code, 0) << refused.output;
+  EXPECT_NE(refused.output.find("current"), std::string::npos) << refused.output;
+  auto deleted = RunClient(cluster_, {"version", "delete", v1.version_id(), "--wait"});
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.output;
+  auto gone = cluster_.Get("/api/v1/versions/" + v1.version_id());
+  ASSERT_TRUE(gone.ok());
+  EXPECT_EQ(gone->status, 404);
+  // The application cannot be deleted while v2 runs.
+  auto app_refused = RunClient(cluster_, {"app", "delete", v1.application_id()});
+  EXPECT_NE(app_refused.exit_code, 0) << app_refused.output;
 }
 
 }  // namespace
