@@ -3,6 +3,9 @@
 #include <grp.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "core/files.h"
 #include "core/log.h"
 
@@ -65,9 +68,31 @@ Status Router::Start() {
   return Status::Ok();
 }
 
+Status Router::StartStats(const std::string& node_uuid, redis::Endpoint stats) {
+  if (node_uuid.empty()) return InvalidArgument("router stats need the node's uuid");
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  if (stats_) return Status::Ok();
+  PM_ASSIGN_OR_RETURN(NginxSettings settings, Settings());
+  stats::StatsReaderOptions options;
+  options.log_path = settings.StatsLog();
+  options.node_uuid = node_uuid;
+  auto interval = std::chrono::milliseconds(
+      std::max<int64_t>(10, static_cast<int64_t>(config_.router.stats_interval * 1000)));
+  PM_LOG_INFO("router: counting {} into the stats redis at {} every {} ms", options.log_path,
+              stats.ToString(), interval.count());
+  stats_ = std::make_unique<stats::StatsWorker>(std::move(options), std::move(stats), interval);
+  stats_->Start();
+  return Status::Ok();
+}
+
 void Router::Stop() {
   if (nginx_) nginx_->Stop();
   nginx_.reset();
+  // After nginx: what it flushed while stopping is counted by this node's
+  // next reader, from the position left in Redis.
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  if (stats_) stats_->Stop();
+  stats_.reset();
 }
 
 }  // namespace paasmaker::router

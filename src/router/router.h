@@ -5,17 +5,23 @@
 // it), writes nginx.conf and the Lua code under <data_dir>/nginx/, and — with
 // router.nginx.managed — starts and supervises nginx (see ManagedNginx). With
 // managed: false the files are still written, for an nginx run by the admin.
-// Stop() stops nginx. The stats log reader arrives with later work.
+// StartStats() starts the stats log reader (router/stats/) once the node
+// knows its UUID, which names its position in the stats Redis. Stop() stops
+// nginx, then the reader.
 //
-// Thread safety: Start/Stop from the controlling thread.
+// Thread safety: Start/Stop from the controlling thread; StartStats from any
+// thread (the node learns its UUID on its reporter's thread).
 #pragma once
 
 #include <memory>
+#include <mutex>
+#include <string>
 
 #include "config/node_config.h"
 #include "core/redis_client.h"
 #include "router/managed_nginx.h"
 #include "router/nginx_config.h"
+#include "router/stats/stats_worker.h"
 
 namespace paasmaker::router {
 
@@ -27,6 +33,11 @@ class Router {
   Status Start();
   void Stop();
 
+  // Starts reading nginx's stats log into `stats` (config redis.stats: the
+  // pacemaker's stats Redis) every router.stats_interval. Idempotent: later
+  // calls while it runs do nothing. Works with managed and unmanaged nginx.
+  Status StartStats(const std::string& node_uuid, redis::Endpoint stats);
+
   // nginx's settings for this node (paths under <data_dir>/nginx/).
   // Only module discovery can fail.
   Result<NginxSettings> Settings() const;
@@ -37,6 +48,8 @@ class Router {
   const config::NodeConfig& config_;
   redis::Endpoint table_;
   std::unique_ptr<ManagedNginx> nginx_;
+  std::mutex stats_mutex_;
+  std::unique_ptr<stats::StatsWorker> stats_;
 };
 
 }  // namespace paasmaker::router
