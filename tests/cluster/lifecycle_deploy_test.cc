@@ -88,6 +88,12 @@ TEST_F(LifecycleDeployTest, DeployStartCurrentServesBothHostnamesWithServices) {
   EXPECT_EQ(vars["PM_SERVICES"]["settings"]["provider"], "paasmaker.service.parameters") << env.body;
   EXPECT_EQ(vars["PM_METADATA"]["application"]["name"], "hello") << env.body;
 
+  // The job API shows that a register job carries credentials, never their values.
+  std::string start_tree = JobTree(cluster_, v1.json["jobs"].value("start", "")).dump();
+  EXPECT_NE(start_tree.find("paasmaker.job.heart.register"), std::string::npos);
+  EXPECT_EQ(start_tree.find("greeting"), std::string::npos) << start_tree;
+  EXPECT_NE(start_tree.find("(hidden)"), std::string::npos);
+
   // The instance's output is readable through the pacemaker.
   auto logs = RunClient(cluster_, {"logs", v1.version_id()});
   EXPECT_EQ(logs.exit_code, 0) << logs.output;

@@ -30,6 +30,33 @@ const jobs::Job* FindJob(const jobs::TreeSnapshot& tree, const std::string& id) 
 
 std::string SseEvent(const json& event) { return "data: " + jobs::DumpJson(event) + "\n\n"; }
 
+bool IsSecretKey(const std::string& key) {
+  return key == "password" || key == "secret" || key == "token" || key == "credentials";
+}
+
+// Job parameters may carry secrets (a heart.register job holds the
+// instance's service credentials, an scm job may hold a password): the API
+// shows their shape, never their values. Applies to every nested job.
+void RedactSecrets(json& value, bool in_parameters = false) {
+  if (value.is_array()) {
+    for (auto& item : value) RedactSecrets(item, in_parameters);
+    return;
+  }
+  if (!value.is_object()) return;
+  for (auto& [key, item] : value.items()) {
+    if (in_parameters && key == "services" && item.is_object()) {
+      for (auto& [name, service] : item.items()) {
+        std::string provider = service.is_object() ? service.value("provider", "") : "";
+        service = json{{"provider", provider}, {"credentials", "(hidden)"}};
+      }
+    } else if (in_parameters && IsSecretKey(key) && !item.is_null()) {
+      item = "(hidden)";
+    } else {
+      RedactSecrets(item, in_parameters || key == "parameters");
+    }
+  }
+}
+
 }  // namespace
 
 void ListJobs(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
@@ -45,6 +72,7 @@ void ListJobs(PacemakerContext& ctx, const http::Request& req, http::Response& r
   }
   auto listing = ctx.job_tree.ListByTag(tag, offset, limit);
   if (!listing.ok()) return api::RespondError(res, listing.status());
+  RedactSecrets(*listing);
   api::RespondData(res, *listing);
 }
 
@@ -53,6 +81,7 @@ void ShowJob(PacemakerContext& ctx, const http::Request& req, http::Response& re
   if (!tree.ok()) return api::RespondError(res, tree.status());
   auto subtree = ctx.job_tree.Subtree(req.params[0]);
   if (!subtree.ok()) return api::RespondError(res, subtree.status());
+  RedactSecrets(*subtree);
   api::RespondData(res, {{"job", *subtree}, {"root_id", tree->root_id}});
 }
 
