@@ -9,6 +9,7 @@
 #include "jobs/job_context.h"
 #include "jobs/job_plugin.h"
 #include "pacemaker/lifecycle/instance_view.h"
+#include "pacemaker/lifecycle/pacemaker_job.h"
 #include "pacemaker/lifecycle/placement.h"
 #include "pacemaker/lifecycle/trees.h"
 #include "pacemaker/pacemaker_context.h"
@@ -36,27 +37,6 @@ Status RequireIdList(const json& p, const char* key) {
   }
   return Status::Ok();
 }
-
-// Shared shape: refuses to run off the pacemaker, turns an error Status into FAILED.
-class PacemakerJob : public jobs::JobPlugin {
- public:
-  PacemakerJob(std::string name, PacemakerContext* ctx) : name_(std::move(name)), ctx_(ctx) {}
-  std::string name() const override { return name_; }
-  void Start(jobs::JobContext& c) const override {
-    if (!ctx_) return c.Failed("this node is not the pacemaker; " + name_ + " runs only there");
-    Result<std::string> summary = Run(*ctx_, c);
-    if (summary.ok()) return c.Succeeded(*summary);
-    c.log().Error(summary.status().ToString());
-    c.Failed(summary.status().message());
-  }
-
- protected:
-  virtual Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const = 0;
-
- private:
-  std::string name_;
-  PacemakerContext* ctx_;
-};
 
 class GroupJob : public PacemakerJob {
  public:

@@ -74,6 +74,40 @@ std::vector<jobs::JobSpec> StartChain(const Instance& instance, const json& spec
   return chain;
 }
 
+std::vector<jobs::JobSpec> RemoveChain(const Instance& instance, const std::string& pacemaker, bool heart_alive) {
+  std::vector<jobs::JobSpec> chain = {
+      Job(t::kInstanceState, "Mark instance " + Short(instance.id) + " DEREGISTERED",
+          {{"instance_ids", json::array({instance.id})}, {"state", kInstanceDeregistered}}, pacemaker)};
+  if (heart_alive) {
+    chain.push_back(Job(t::kHeartDeregister, "Deregister instance " + Short(instance.id),
+                        {{"instance_id", instance.id}}, instance.node_uuid));
+  }
+  for (auto& job : StopChain(instance, pacemaker, heart_alive)) chain.push_back(std::move(job));
+  return chain;
+}
+
+std::vector<Instance> ChooseSurplus(std::vector<Instance> live, int64_t quantity,
+                                    const std::vector<model::Node>& nodes, const std::set<std::string>& first) {
+  std::map<std::string, double> score;
+  std::map<std::string, int> per_node;
+  for (const auto& n : nodes) score[n.uuid] = n.score;
+  for (const auto& i : live) ++per_node[i.node_uuid];
+  std::vector<Instance> victims;
+  while (static_cast<int64_t>(live.size()) > quantity) {
+    // "a < b" means a is a better keeper than b, so max_element is the victim.
+    auto worst = std::max_element(live.begin(), live.end(), [&](const Instance& a, const Instance& b) {
+      bool a_first = first.count(a.id) > 0, b_first = first.count(b.id) > 0;
+      if (a_first != b_first) return b_first;
+      if (per_node[a.node_uuid] != per_node[b.node_uuid]) return per_node[a.node_uuid] < per_node[b.node_uuid];
+      return score[a.node_uuid] < score[b.node_uuid];
+    });
+    --per_node[worst->node_uuid];
+    victims.push_back(*worst);
+    live.erase(worst);
+  }
+  return victims;
+}
+
 Result<std::string> Lifecycle::Pacemaker() const {
   if (ctx_.node_uuid.empty()) return Unavailable("the pacemaker has not registered itself yet; try again shortly");
   return ctx_.node_uuid;
@@ -305,33 +339,41 @@ Result<std::optional<std::string>> Lifecycle::ChangeQuantity(const InstanceType&
                      {{"instance_type_id", type.id}, {"mode", running ? "start" : "register"}}, pacemaker)},
                 &tree);
   } else {
-    // Fewer: take from the hearts with the most instances of the type, worst score first.
     PM_ASSIGN_OR_RETURN(auto nodes, ctx_.nodes.List());
-    std::map<std::string, double> score;
-    std::map<std::string, int> per_node;
-    for (const auto& n : nodes) score[n.uuid] = n.score;
-    for (const auto& i : live) ++per_node[i.node_uuid];
-    int64_t surplus = static_cast<int64_t>(live.size()) - quantity;
-    for (int64_t k = 0; k < surplus; ++k) {
-      auto worst = std::max_element(live.begin(), live.end(), [&](const Instance& a, const Instance& b) {
-        if (per_node[a.node_uuid] != per_node[b.node_uuid]) return per_node[a.node_uuid] < per_node[b.node_uuid];
-        return score[a.node_uuid] < score[b.node_uuid];
-      });
-      Instance victim = *worst;
-      --per_node[victim.node_uuid];
-      live.erase(worst);
-      std::vector<jobs::JobSpec> chain = {
-          Job(t::kInstanceState, "Mark instance " + Short(victim.id) + " DEREGISTERED",
-              {{"instance_ids", json::array({victim.id})}, {"state", kInstanceDeregistered}}, pacemaker),
-          Job(t::kHeartDeregister, "Deregister instance " + Short(victim.id), {{"instance_id", victim.id}},
-              victim.node_uuid)};
-      for (auto& job : StopChain(victim, pacemaker, true)) chain.push_back(std::move(job));
-      AppendChain(tree.front().id, std::move(chain), &tree);
+    for (const auto& victim : ChooseSurplus(live, quantity, nodes)) {
+      AppendChain(tree.front().id, RemoveChain(victim, pacemaker, true), &tree);
     }
   }
   PM_ASSIGN_OR_RETURN(auto tags, TagsFor(version->application_id, version->id));
   PM_ASSIGN_OR_RETURN(std::string root, Launch(std::move(tree), tags));
   return std::optional<std::string>(root);
+}
+
+Result<std::string> Lifecycle::StartType(const InstanceType& type, const std::string& title) {
+  PM_ASSIGN_OR_RETURN(auto version, ctx_.apps.FindVersion(type.version_id));
+  if (!version) return NotFound("no version " + type.version_id);
+  std::vector<jobs::JobSpec> tree = {Job(t::kGroup, title, {}, "")};
+  tree.front().id = ids::NewUuid();
+  AppendChain(tree.front().id,
+              {Job(t::kSelect, "Select locations for " + type.name, {{"instance_type_id", type.id}, {"mode", "start"}}, "")},
+              &tree);
+  PM_ASSIGN_OR_RETURN(auto tags, TagsFor(version->application_id, version->id));
+  return Launch(std::move(tree), tags);
+}
+
+Result<std::string> Lifecycle::RemoveInstances(const InstanceType& type, const std::vector<Instance>& victims,
+                                               const std::string& title) {
+  PM_ASSIGN_OR_RETURN(auto version, ctx_.apps.FindVersion(type.version_id));
+  if (!version) return NotFound("no version " + type.version_id);
+  PM_ASSIGN_OR_RETURN(std::string pacemaker, Pacemaker());
+  std::vector<jobs::JobSpec> tree = {Job(t::kGroup, title, {}, "")};
+  tree.front().id = ids::NewUuid();
+  for (const auto& victim : victims) {
+    PM_ASSIGN_OR_RETURN(bool alive, NodeActive(victim.node_uuid));
+    AppendChain(tree.front().id, RemoveChain(victim, pacemaker, alive), &tree);
+  }
+  PM_ASSIGN_OR_RETURN(auto tags, TagsFor(version->application_id, version->id));
+  return Launch(std::move(tree), tags);
 }
 
 }  // namespace paasmaker::pacemaker::lifecycle

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,17 @@ std::vector<jobs::JobSpec> StopChain(const Instance& instance, const std::string
 std::vector<jobs::JobSpec> StartChain(const Instance& instance, const nlohmann::json& spec,
                                       const std::string& pacemaker, bool start, bool routed);
 
+// Stops and deregisters one instance (surplus removal): StopChain, then the
+// heart forgets it, then SQL says DEREGISTERED.
+std::vector<jobs::JobSpec> RemoveChain(const Instance& instance, const std::string& pacemaker, bool heart_alive);
+
+// Which of `live` (instances of one type) go so that `quantity` remain:
+// first those in `first` (e.g. instances no route points at), then from the
+// hearts holding the most instances of the type, worst (highest) score
+// first. Pure; shared by ChangeQuantity and the health manager.
+std::vector<Instance> ChooseSurplus(std::vector<Instance> live, int64_t quantity,
+                                    const std::vector<model::Node>& nodes, const std::set<std::string>& first = {});
+
 class Lifecycle {
  public:
   explicit Lifecycle(PacemakerContext& ctx) : ctx_(ctx) {}
@@ -62,6 +74,12 @@ class Lifecycle {
   Result<std::string> DeleteApplication(const Application& application);
   // nullopt when nothing needs to run (e.g. the version is not registered).
   Result<std::optional<std::string>> ChangeQuantity(const InstanceType& type, int64_t quantity);
+  // A start of one type (the select job in mode start): places and starts
+  // what is missing of its quantity. For the health manager.
+  Result<std::string> StartType(const InstanceType& type, const std::string& title);
+  // Stops and deregisters `victims` (instances of `type`), routes first.
+  Result<std::string> RemoveInstances(const InstanceType& type, const std::vector<Instance>& victims,
+                                      const std::string& title);
 
  private:
   Result<std::string> Pacemaker() const;
