@@ -3,6 +3,7 @@
 #include "core/files.h"
 #include "core/log.h"
 #include "pacemaker/api_routes.h"
+#include "pacemaker/health/health_manager.h"
 #include "pacemaker/pacemaker_context.h"
 #include "pacemaker/services/application_services.h"
 #include "pacemaker/services/service_daemons.h"
@@ -33,6 +34,8 @@ Status Pacemaker::Start(http::Server& server) {
   if (!services.ok()) PM_LOG_WARN("managed services: {}", services.ToString());
   InstallApiRoutes(server, *context_);
   housekeeping_ = std::thread([this] { HousekeepingLoop(); });
+  health_ = std::make_unique<health::HealthManager>(*context_);
+  health_->Start();
   return Status::Ok();
 }
 
@@ -63,6 +66,8 @@ void Pacemaker::Stop() {
   }
   housekeeping_cv_.notify_all();
   if (housekeeping_.joinable()) housekeeping_.join();
+  if (health_) health_->Stop();
+  health_.reset();
   if (service_daemons_) service_daemons_->StopAll();
   context_.reset();
   service_daemons_.reset();

@@ -23,6 +23,9 @@ struct PacemakerContext;
 namespace services {
 class ServiceDaemons;
 }
+namespace health {
+class HealthManager;
+}
 
 class Pacemaker {
  public:
@@ -44,6 +47,7 @@ class Pacemaker {
   std::string node_token_;
   std::unique_ptr<PacemakerContext> context_;
   std::unique_ptr<services::ServiceDaemons> service_daemons_;
+  std::unique_ptr<health::HealthManager> health_;
   BootstrapResult bootstrap_;
   // Job housekeeping: archive finished trees, purge old archives.
   void HousekeepingLoop();
