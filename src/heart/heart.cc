@@ -115,6 +115,13 @@ Status Heart::Start() {
     InstanceEntry* entry = d.catalog.Find(id);
     d.live[id];
     if (entry->state == kRunning || entry->state == kStarting) d.AdoptLocked(id, *entry);
+    if (entry->state == kSuspended) {
+      Status relaunched = d.LaunchLocked(id, *entry, d.live[id], false);
+      if (!relaunched.ok()) {
+        PM_LOG_WARN("instance {}: cannot start it again after the suspension: {}", id, relaunched.ToString());
+        d.SetStateLocked(id, *entry, kError);
+      }
+    }
   }
   d.SaveLocked();
   d.stopping = false;
@@ -122,6 +129,22 @@ Status Heart::Start() {
   d.supervisor = std::thread([&d] { d.SupervisorLoop(); });
   PM_LOG_INFO("heart started with {} instance(s) in its catalog", d.catalog.entries().size());
   return Status::Ok();
+}
+
+void Heart::SuspendAll() {
+  std::vector<std::string> ids;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    for (const auto& [id, entry] : impl_->catalog.entries()) {
+      if (entry.state == kRunning || entry.state == kStarting) ids.push_back(id);
+    }
+  }
+  for (const auto& id : ids) {
+    Status stopped = impl_->StopProcess(id, kSuspended, [&id](const std::string& line) {
+      PM_LOG_INFO("instance {}: {}", id, line);
+    });
+    if (!stopped.ok()) PM_LOG_WARN("instance {}: suspending: {}", id, stopped.ToString());
+  }
 }
 
 void Heart::Stop() {

@@ -77,6 +77,11 @@ class Heart {
 
   // Prepares directories, loads the catalog, re-adopts or restarts instances,
   // starts supervision.
+  // A clean node shutdown: stops every RUNNING instance and marks it
+  // SUSPENDED, so Start() on the node's return starts it again. (A heart that
+  // dies without this — kill -9 — leaves its instances serving, and Start()
+  // re-adopts them.) Call before Stop(), while supervision runs.
+  void SuspendAll();
   Status Start();
   // Stops supervision only; instances keep running.
   void Stop();

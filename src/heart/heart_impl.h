@@ -109,6 +109,12 @@ struct Heart::Impl {
   void ScheduleRestartLocked(const std::string& id, InstanceEntry& entry, LiveInstance& live);
   void AdoptLocked(const std::string& id, InstanceEntry& entry);
 
+  // --- Not under `mutex` (blocks while the process stops) ---
+  // Stops the instance's process group; the catalog then says `final_state`
+  // (STOPPED for a stop job, SUSPENDED when the node shuts down).
+  Status StopProcess(const std::string& id, const std::string& final_state,
+                     const std::function<void(const std::string&)>& note);
+
   // --- Supervisor thread ---
   void SupervisorLoop();
   void Tick(SteadyTime now, bool poll_adopted);

@@ -30,6 +30,7 @@ inline constexpr const char* kRegistered = "REGISTERED";
 inline constexpr const char* kStarting = "STARTING";
 inline constexpr const char* kRunning = "RUNNING";
 inline constexpr const char* kStopped = "STOPPED";
+inline constexpr const char* kSuspended = "SUSPENDED";  // stopped by a node shutdown; started again at its return
 inline constexpr const char* kError = "ERROR";
 inline constexpr const char* kDeregistered = "DEREGISTERED";
 

@@ -397,14 +397,19 @@ Status Heart::StartInstance(const std::string& instance_id, jobs::JobLog& log) {
 }
 
 Status Heart::StopInstance(const std::string& instance_id, jobs::JobLog& log) {
-  Impl& d = *impl_;
+  return impl_->StopProcess(instance_id, kStopped, [&log](const std::string& line) { log.Info(line); });
+}
+
+Status Heart::Impl::StopProcess(const std::string& instance_id, const std::string& final_state,
+                                const std::function<void(const std::string&)>& note) {
+  Impl& d = *this;
   std::shared_ptr<process::Process> child;
   pid_t pid = 0;
   {
     std::lock_guard<std::mutex> lock(d.mutex);
     InstanceEntry* entry = d.catalog.Find(instance_id);
     if (entry == nullptr) {
-      log.Info("Instance " + instance_id + " is not on this heart; nothing to stop.");
+      note("Instance " + instance_id + " is not on this heart; nothing to stop.");
       return Status::Ok();
     }
     LiveInstance& lv = d.live[instance_id];
@@ -416,17 +421,17 @@ Status Heart::StopInstance(const std::string& instance_id, jobs::JobLog& log) {
       if (entry->state == kRunning || entry->state == kStarting || entry->state == kError) {
         d.SetStateLocked(instance_id, *entry, kStopped);
       }
-      log.Info("The instance is not running; nothing to stop.");
+      note("The instance is not running; nothing to stop.");
       return Status::Ok();
     }
   }
-  log.Info("Stopping pid " + std::to_string(pid) + " (SIGTERM, SIGKILL after " +
-           std::to_string(d.config.heart.stop_grace) + " s).");
+  note("Stopping pid " + std::to_string(pid) + " (SIGTERM, SIGKILL after " +
+           std::to_string(config.heart.stop_grace) + " s).");
   std::string how;
   if (child) {
-    how = child->Stop(Grace(d.config)).Describe();
+    how = child->Stop(Grace(config)).Describe();
   } else {
-    StopGroup(pid, Grace(d.config));
+    StopGroup(pid, Grace(config));
     how = "stopped (adopted process)";
   }
   ::kill(-pid, SIGKILL);  // group members that outlived the leader
@@ -438,8 +443,8 @@ Status Heart::StopInstance(const std::string& instance_id, jobs::JobLog& log) {
   d.live[instance_id].process.reset();
   d.live[instance_id].adopted = false;
   d.pump.Detach(instance_id);
-  d.SetStateLocked(instance_id, *entry, kStopped);
-  log.Info("The instance " + how + "; STOPPED.");
+  d.SetStateLocked(instance_id, *entry, final_state);
+  note("The instance " + how + "; " + final_state + ".");
   return Status::Ok();
 }
 

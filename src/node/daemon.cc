@@ -145,8 +145,10 @@ Status Node::Start() {
 }
 
 void Node::Stop() {
-  // Reverse order of Start: first tell the pacemaker, then stop serving,
+  // Reverse order of Start: instances first (reported as SUSPENDED while
+  // the reporter still runs), then tell the pacemaker, then stop serving,
   // then the roles' state, then the daemons everything else relied on.
+  if (heart_) heart_->SuspendAll();
   {
     std::lock_guard<std::mutex> lock(reporter_mutex_);
     if (reporter_) reporter_->Stop();

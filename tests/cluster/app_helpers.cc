@@ -122,6 +122,18 @@ bool WaitForRoutedBody(ClusterNode& router, const std::string& host, const std::
       timeout);
 }
 
+std::vector<pid_t> ProcessesUnder(const std::string& dir) {
+  std::vector<pid_t> found;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    std::string name = entry.path().filename();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cwd = std::filesystem::read_symlink(entry.path() / "cwd", ec).string();
+    if (!ec && cwd.rfind(dir, 0) == 0) found.push_back(std::stoi(name));
+  }
+  return found;
+}
+
 std::string VersionHost(int number, const std::string& type, const std::string& app, const std::string& stub) {
   return std::to_string(number) + "." + type + "." + app + "." + stub + ".local.paasmaker.net";
 }

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <map>
 #include <string>
@@ -58,6 +60,9 @@ RoutedResponse RouterGet(ClusterNode& router, const std::string& host, const std
 // Until a request for `host` answers 200 with `needle` in the body.
 bool WaitForRoutedBody(ClusterNode& router, const std::string& host, const std::string& needle,
                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// Processes whose working directory is below `dir` (instances of a heart).
+std::vector<pid_t> ProcessesUnder(const std::string& dir);
 
 // The version hostname <number>.<type>.<app>.<stub>.local.paasmaker.net.
 std::string VersionHost(int number, const std::string& type, const std::string& app, const std::string& stub = "default");

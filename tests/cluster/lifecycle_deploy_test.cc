@@ -179,5 +179,25 @@ TEST_F(LifecycleDeployTest, QuantitySpreadsOverHeartsAndVersionTwoTakesOver) {
   EXPECT_NE(app_refused.exit_code, 0) << app_refused.output;
 }
 
+// A clean node stop suspends its instances (no process left behind); at the
+// node's return they run and serve again.
+TEST_F(LifecycleDeployTest, HeartStopSuspendsInstancesAndItsReturnResumesThem) {
+  DeployResult v1 = Deploy(cluster_, ExamplesDir() + "/python-hello", {"--start", "--current"});
+  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
+  ASSERT_TRUE(WaitForRoutedBody(router(), "hello.example.com", "Hello from Paasmaker"));
+  json instances = VersionInstances(cluster_, v1.version_id());
+  ASSERT_EQ(instances.size(), 1u);
+  std::string heart_name = NodeNames()[instances[0].value("node", "")];
+  ClusterNode& heart = cluster_.node(heart_name);
+  ASSERT_FALSE(ProcessesUnder(heart.data_dir() + "/instances").empty());
+
+  ASSERT_TRUE(heart.Stop());
+  EXPECT_TRUE(ProcessesUnder(heart.data_dir() + "/instances").empty());
+
+  ASSERT_TRUE(heart.Start());
+  EXPECT_TRUE(WaitForRoutedBody(router(), "hello.example.com", "Hello from Paasmaker"));
+  EXPECT_TRUE(WaitForInstances(cluster_, v1.version_id(), 1, "RUNNING", seconds(20)));
+}
+
 }  // namespace
 }  // namespace paasmaker::testing
