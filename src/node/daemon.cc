@@ -41,12 +41,16 @@ class Node {
 
  private:
   Status StartRedisStores();
+  // What the roles add to each report: the heart's instances; for a router,
+  // the routing-table serial its replica has reached (lag is visible).
+  nlohmann::json ExtraReport(heart::Heart* heart);
 
   config::NodeConfig config_;
   files::LockFile lock_;
   std::string node_token_;
   std::vector<std::unique_ptr<RedisStore>> stores_;
   redis::Endpoint table_endpoint_;
+  std::unique_ptr<redis::Client> table_reader_;  // routers: reads the replica's serial
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<pacemaker::Pacemaker> pacemaker_;
   std::unique_ptr<heart::Heart> heart_;
@@ -82,6 +86,19 @@ Status Node::StartRedisStores() {
     if (store->name() == "table" || store->name() == "table-replica") table_endpoint_ = store->endpoint();
   }
   return Status::Ok();
+}
+
+nlohmann::json Node::ExtraReport(heart::Heart* heart) {
+  nlohmann::json extra = heart ? heart->ReportExtra() : nlohmann::json::object();
+  if (config_.router.enabled) {
+    if (!table_reader_) table_reader_ = std::make_unique<redis::Client>(table_endpoint_, std::chrono::milliseconds(500));
+    auto serial = table_reader_->Command({"GET", "serial"});
+    if (serial.ok()) {
+      int64_t value = serial->type == redis::Reply::Type::kString ? std::strtoll(serial->str.c_str(), nullptr, 10) : 0;
+      extra["router"] = {{"table_serial", value}};
+    }
+  }
+  return extra;
 }
 
 Status Node::Start() {
@@ -134,7 +151,7 @@ Status Node::Start() {
   NodeJobs* jobs = jobs_.get();
   std::lock_guard<std::mutex> reporter_lock(reporter_mutex_);
   reporter_ = std::make_unique<Reporter>(
-      config_, node_token_, [heart] { return heart ? heart->ReportExtra() : nlohmann::json::object(); },
+      config_, node_token_, [this, heart] { return ExtraReport(heart); },
       [pacemaker, jobs](const std::string& uuid) {
         if (pacemaker) pacemaker->SetNodeUuid(uuid);
         Status started = jobs->StartManager(uuid);

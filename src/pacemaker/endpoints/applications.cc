@@ -3,6 +3,7 @@
 // reading needs WORKSPACE_VIEW there, lifecycle actions APPLICATION_DEPLOY,
 // deletion APPLICATION_DELETE, service credentials SERVICE_CREDENTIAL_VIEW.
 #include "core/api_response.h"
+#include "model/node.h"
 #include "pacemaker/endpoints/endpoints.h"
 #include "pacemaker/job_access.h"
 #include "pacemaker/lifecycle/trees.h"
@@ -215,6 +216,22 @@ PM_ENDPOINT(InstanceLog) {
 PM_ENDPOINT(RouterTable) {
   auto table = ctx.routing.Dump();
   if (!table.ok()) return api::RespondError(res, table.status());
+  // Each router's replica: the serial it had reached at its last report.
+  auto nodes = ctx.nodes.List();
+  if (!nodes.ok()) return api::RespondError(res, nodes.status());
+  json routers = json::array();
+  int64_t master = (*table)["serial"].get<int64_t>();
+  for (const auto& node : *nodes) {
+    if (!node.HasRole("router")) continue;
+    json serial = node.stats.contains("router_table_serial") ? node.stats["router_table_serial"] : json();
+    routers.push_back({{"node", node.uuid},
+                       {"name", node.name},
+                       {"state", node.state},
+                       {"serial", serial},
+                       {"lag", serial.is_number_integer() ? json(master - serial.get<int64_t>()) : json()},
+                       {"reported", node.last_heard}});
+  }
+  (*table)["routers"] = routers;
   api::RespondData(res, *table);
 }
 

@@ -36,6 +36,10 @@ Status ApplyReport(const json& body, model::Node* node) {
   if (body.contains("runtimes") && body["runtimes"].is_object()) node->runtimes = body["runtimes"];
   if (body.contains("stats") && body["stats"].is_object()) node->stats = body["stats"];
   if (body.contains("score") && body["score"].is_number()) node->score = body["score"].get<double>();
+  if (body.contains("router") && body["router"].is_object() && body["router"].contains("table_serial") &&
+      body["router"]["table_serial"].is_number_integer()) {
+    node->stats["router_table_serial"] = body["router"]["table_serial"];  // how far its replica is
+  }
   node->state = model::kNodeActive;
   node->last_heard = NowSeconds();
   return Status::Ok();
