@@ -36,6 +36,11 @@ Status RouterTable(CommandContext& context) {
     return Status::Ok();
   }
   context.out() << "Routing table serial " << Text(data, "serial", "?") << "\n";
+  for (const json& router : Child(data, "routers")) {
+    context.out() << "  router " << Text(router, "name", "?") << " (" << Text(router, "state", "?")
+                  << "): replica at serial " << Text(router, "serial", "?") << ", lag " << Text(router, "lag", "?")
+                  << "\n";
+  }
   const json& routes = Child(data, "routes");
   if (routes.empty()) {
     context.out() << "No routes (start a version and make it current).\n";
@@ -63,8 +68,9 @@ void RegisterRouterCommands(CLI::App& app, CommandContext& context) {
   CLI::App* table = AddCommand(
       *group, "table",
       {.summary = "Show the routing table",
-       .details = "Every hostname with the instances requests to it go to, and the table's serial "
-                  "(incremented on each change). --json prints the server's data as is.",
+       .details = "Every hostname with the instances requests to it go to, the table's serial "
+                  "(incremented on each change) and, per router, the serial its replica had reached at "
+                  "its last report (lag = changes it has not seen yet). --json prints the server's data as is.",
        .example = "paasmaker router table"});
   OnRun(table, context, RouterTable);
 }
