@@ -199,5 +199,28 @@ TEST_F(LifecycleDeployTest, HeartStopSuspendsInstancesAndItsReturnResumesThem) {
   EXPECT_TRUE(WaitForInstances(cluster_, v1.version_id(), 1, "RUNNING", seconds(20)));
 }
 
+// kill -9 of the heart process alone: its instances keep serving, and the
+// restarted heart re-adopts the same processes instead of starting new ones.
+TEST_F(LifecycleDeployTest, KilledHeartProcessLeavesInstancesServingAndReadoptsThem) {
+  DeployResult v1 = Deploy(cluster_, ExamplesDir() + "/python-hello", {"--start", "--current"});
+  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
+  ASSERT_TRUE(WaitForRoutedBody(router(), "hello.example.com", "Hello from Paasmaker"));
+  json instances = VersionInstances(cluster_, v1.version_id());
+  ASSERT_EQ(instances.size(), 1u);
+  ClusterNode& heart = cluster_.node(NodeNames()[instances[0].value("node", "")]);
+  std::vector<pid_t> before = ProcessesUnder(heart.data_dir() + "/instances");
+  ASSERT_FALSE(before.empty());
+
+  heart.Kill();
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(RouterGet(router(), "hello.example.com").status, 200);
+  EXPECT_EQ(ProcessesUnder(heart.data_dir() + "/instances"), before);
+
+  ASSERT_TRUE(heart.Start());
+  ASSERT_TRUE(cluster_.WaitForNodeState(heart.name(), "ACTIVE", seconds(15)));
+  EXPECT_TRUE(WaitForInstances(cluster_, v1.version_id(), 1, "RUNNING", seconds(15)));
+  EXPECT_EQ(ProcessesUnder(heart.data_dir() + "/instances"), before);
+  EXPECT_EQ(RouterGet(router(), "hello.example.com").status, 200);
+}
+
 }  // namespace
 }  // namespace paasmaker::testing
