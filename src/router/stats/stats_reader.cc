@@ -155,7 +155,8 @@ Result<StatsBatch> StatsReader::ReadBatch() {
     }
     batch.lines = aggregator_.lines();
     batch.bytes = used;
-    batch.more = offset_ + used < size;
+    // A trailing partial line is not "more": it waits for nginx to finish it.
+    batch.more = used > 0 && offset_ + used < size;
     if (used == 0 && round == 0) {
       PM_ASSIGN_OR_RETURN(bool moved, FollowRename());
       if (moved) continue;
@@ -177,6 +178,24 @@ Status StatsReader::Write(const StatsBatch& batch, uint64_t new_offset) {
   }
   commands_.push_back({"HSET", position_key_, "offset", std::to_string(new_offset), "inode",
                        std::to_string(static_cast<uint64_t>(inode_))});
+  // The transaction applies only if the position is still the one this
+  // batch starts from: a stats Redis restarted empty, or another reader with
+  // our uuid, must not receive increments on top of a position they never
+  // had. WATCH makes the check and the write atomic.
+  auto watched = client_->Pipeline({{"WATCH", position_key_}, {"HMGET", position_key_, "offset", "inode"}});
+  bool same = false;
+  if (watched.ok() && watched->size() == 2) {
+    std::vector<std::string> fields = (*watched)[1].StringElements();
+    same = fields.size() == 2 && ParseU64(fields[0]) == persisted_offset_ &&
+           static_cast<ino_t>(ParseU64(fields[1])) == persisted_inode_;
+  }
+  if (!same) {
+    if (watched.ok()) client_->Command({"UNWATCH"}).status().IgnoreError();
+    position_loaded_ = false;
+    CloseLog();
+    return watched.ok() ? Aborted("the stats position in redis moved; reading it again")
+                        : watched.status().WithContext("reading stats position");
+  }
   auto written = client_->Pipeline(commands_, /*transaction=*/true);
   if (!written.ok()) {
     // EXEC may have run even though we saw no reply: only Redis knows.

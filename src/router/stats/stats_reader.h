@@ -8,6 +8,9 @@
 // nor double count a line. After any Redis failure the reader forgets its
 // in-memory position and reads it back from Redis before the next batch,
 // because a failed EXEC may still have been applied (the reply was lost).
+// The transaction is guarded by WATCH on the position, checked to be the one
+// the batch starts from, so a Redis that restarted empty (or lost writes)
+// makes the reader start over from what Redis really holds.
 //
 // A batch reads at most `max_batch_bytes` and only complete lines, so a
 // catch-up after an outage is a series of bounded transactions. Rotation:
