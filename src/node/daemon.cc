@@ -50,6 +50,7 @@ class Node {
   std::string node_token_;
   std::vector<std::unique_ptr<RedisStore>> stores_;
   redis::Endpoint table_endpoint_;
+  redis::Endpoint stats_endpoint_;  // the stats Redis (the pacemaker's) the router's stats reader writes to
   std::unique_ptr<redis::Client> table_reader_;  // routers: reads the replica's serial
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<pacemaker::Pacemaker> pacemaker_;
@@ -80,10 +81,12 @@ Status Node::StartRedisStores() {
       replica.replica_of_port = 42510;
     }
     stores_.push_back(std::make_unique<RedisStore>("table-replica", replica, config_.DataDir()));
+    stats_endpoint_ = {config_.master_host, r.stats.port, r.stats.password};
   }
   for (auto& store : stores_) {
     PM_RETURN_IF_ERROR(store->Start());
     if (store->name() == "table" || store->name() == "table-replica") table_endpoint_ = store->endpoint();
+    if (store->name() == "stats") stats_endpoint_ = store->endpoint();
   }
   return Status::Ok();
 }
@@ -146,14 +149,21 @@ Status Node::Start() {
   // what it had running before a crash); a new node after registering.
   std::string known_uuid = NodeIdentity(data_dir).LoadUuid();
   if (!known_uuid.empty()) PM_RETURN_IF_ERROR(jobs_->StartManager(known_uuid));
+  if (router_ && !known_uuid.empty()) PM_RETURN_IF_ERROR(router_->StartStats(known_uuid, stats_endpoint_));
+  router::Router* router = router_.get();
+  redis::Endpoint stats = stats_endpoint_;
   heart::Heart* heart = heart_.get();
   pacemaker::Pacemaker* pacemaker = pacemaker_.get();
   NodeJobs* jobs = jobs_.get();
   std::lock_guard<std::mutex> reporter_lock(reporter_mutex_);
   reporter_ = std::make_unique<Reporter>(
       config_, node_token_, [this, heart] { return ExtraReport(heart); },
-      [pacemaker, jobs](const std::string& uuid) {
+      [pacemaker, jobs, router, stats](const std::string& uuid) {
         if (pacemaker) pacemaker->SetNodeUuid(uuid);
+        if (router) {
+          Status reading = router->StartStats(uuid, stats);
+          if (!reading.ok()) PM_LOG_ERROR("router stats: {}", reading.ToString());
+        }
         Status started = jobs->StartManager(uuid);
         if (!started.ok()) PM_LOG_ERROR("job manager: {}", started.ToString());
       });

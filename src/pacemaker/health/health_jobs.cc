@@ -180,9 +180,10 @@ class AdjustInstancesJob : public HealthJob {
     for (const auto& row : rows) {
       PM_ASSIGN_OR_RETURN(auto version, ctx.apps.FindVersion(row.GetString("id")));
       if (!version || version->state != kVersionRunning) continue;
-      PM_ASSIGN_OR_RETURN(bool busy, VersionBusy(ctx, version->id));
+      PM_ASSIGN_OR_RETURN(bool busy, ApplicationBusy(ctx, version->application_id));
       if (busy) {
-        c.log().Info(fmt::format("version {} has a tree under way: left alone this time", version->id));
+        c.log().Info(fmt::format("version {}: its application has a tree under way: left alone this time",
+                                 version->id));
         continue;
       }
       PM_ASSIGN_OR_RETURN(auto types, ctx.apps.ListInstanceTypes(version->id));
@@ -227,10 +228,12 @@ class AdjustInstancesJob : public HealthJob {
   }
 
  private:
-  // A lifecycle tree of the version (a deploy, a quantity change, or one of
-  // ours) is unfinished: acting now would race it, e.g. place twice.
-  static Result<bool> VersionBusy(PacemakerContext& ctx, const std::string& version_id) {
-    PM_ASSIGN_OR_RETURN(auto page, ctx.job_store.ListRootsByTag("application_version:" + version_id, 0, 10));
+  // A lifecycle tree of the application (a deploy, a quantity change, a
+  // make-current of another version — which stops this one's exclusive
+  // instances — or one of ours) is unfinished: acting now would race it,
+  // e.g. place twice or restart what it just stopped.
+  static Result<bool> ApplicationBusy(PacemakerContext& ctx, const std::string& application_id) {
+    PM_ASSIGN_OR_RETURN(auto page, ctx.job_store.ListRootsByTag("application:" + application_id, 0, 10));
     for (const auto& root : page.root_ids) {
       auto job = ctx.job_store.Get(root);
       if (job.ok() && !jobs::IsFinished(job->state)) return true;
