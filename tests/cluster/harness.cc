@@ -109,7 +109,7 @@ void ClusterNode::WriteConfig() {
     yaml += "  stats: {port: " + std::to_string(mp.stats) + "}\n";
     yaml += "  jobs: {port: " + std::to_string(mp.jobs) + "}\n";
   }
-  yaml += std::string("pacemaker: {enabled: ") + enabled("pacemaker") + "}\n";
+  yaml += std::string("pacemaker: {enabled: ") + enabled("pacemaker") + extra_pacemaker_yaml + "}\n";
   yaml += std::string("heart: {enabled: ") + enabled("heart") + "}\n";
   yaml += std::string("router: {enabled: ") + enabled("router") + ", nginx: {port_direct: " +
           std::to_string(ports_.router_direct == 0 ? Port() : ports_.router_direct) +

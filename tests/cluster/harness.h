@@ -62,6 +62,9 @@ class ClusterNode {
 
   // Extra YAML appended to the generated config (e.g. managed: false stores).
   std::string extra_yaml;
+  // Extra keys inside the generated `pacemaker: {...}` mapping, each with a
+  // leading comma, e.g. ", node_down_timeout: 3".
+  std::string extra_pacemaker_yaml;
   // Replaces sections of the generated config when set.
   std::string redis_yaml_override;
 
