@@ -1,6 +1,7 @@
-// `paasmaker router table`: the routing table the routers serve from —
+// `paasmaker router table|stats`: the routing table the routers serve from —
 // which backends (ip:port of RUNNING instances) each hostname goes to.
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "cli/command_context.h"
@@ -61,10 +62,57 @@ Status RouterTable(CommandContext& context) {
   return Status::Ok();
 }
 
+// "90", "90s", "30m", "1h", "2d" → seconds; 0 for anything else.
+int64_t ParseDuration(const std::string& text) {
+  if (text.empty()) return 0;
+  char* end = nullptr;
+  int64_t value = std::strtoll(text.c_str(), &end, 10);
+  std::string unit(end);
+  if (unit.empty() || unit == "s") return value;
+  if (unit == "m") return value * 60;
+  if (unit == "h") return value * 3600;
+  if (unit == "d") return value * 86400;
+  return 0;
+}
+
+struct StatsArgs {
+  std::string kind, id, history;
+};
+
+Status RouterStats(CommandContext& context, const StatsArgs& args) {
+  std::string path = "/api/v1/router/stats/" + args.kind + "/" + args.id;
+  if (!args.history.empty()) {
+    int64_t seconds = ParseDuration(args.history);
+    if (seconds <= 0) return InvalidArgument("--history: '" + args.history + "' is not a duration like 90s, 30m, 1h");
+    path += "?history=" + std::to_string(seconds);
+  }
+  PM_ASSIGN_OR_RETURN(ApiClient api, context.Api());
+  PM_ASSIGN_OR_RETURN(json data, api.Get(path));
+  if (context.json()) {
+    PrintJson(context.out(), data);
+    return Status::Ok();
+  }
+  const json& t = Child(data, "totals");
+  context.out() << "Traffic of " << args.kind << " " << args.id << "\n";
+  context.out() << "  requests " << Text(t, "requests", "0") << ", bytes " << Text(t, "bytes", "0") << "\n";
+  for (const char* status_class : {"1xx", "2xx", "3xx", "4xx", "5xx"}) {
+    context.out() << "  " << status_class << " " << Text(t, status_class, "0") << " ("
+                  << Text(Child(t, "percent"), status_class, "0") << " %)\n";
+  }
+  context.out() << "  average upstream " << Text(Child(t, "average"), "upstream_ms", "0") << " ms, nginx "
+                << Text(Child(t, "average"), "nginx_ms", "0") << " ms\n";
+  if (data.contains("history")) {
+    for (const json& point : Child(Child(data, "history"), "points")) {
+      context.out() << "  " << point[0].dump() << "  " << point[1].dump() << "\n";
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterRouterCommands(CLI::App& app, CommandContext& context) {
-  CLI::App* group = AddGroup(app, "router", "Look at the routing table");
+  CLI::App* group = AddGroup(app, "router", "Look at the routing table and traffic statistics");
   CLI::App* table = AddCommand(
       *group, "table",
       {.summary = "Show the routing table",
@@ -73,6 +121,20 @@ void RegisterRouterCommands(CLI::App& app, CommandContext& context) {
                   "its last report (lag = changes it has not seen yet). --json prints the server's data as is.",
        .example = "paasmaker router table"});
   OnRun(table, context, RouterTable);
+
+  auto args = std::make_shared<StatsArgs>();
+  CLI::App* stats = AddCommand(
+      *group, "stats",
+      {.summary = "Show traffic statistics",
+       .details = "Totals counted by the routers (requests, bytes, status classes with percentages, average "
+                  "upstream and nginx times) for a workspace, application, version, version type (vt; "
+                  "`vt null` is traffic no route matched) or node. --history adds requests per second "
+                  "over that long (90s, 30m, 1h, 2d).",
+       .example = "paasmaker router stats version 7c1d…  --history 1h"});
+  stats->add_option("kind", args->kind, "workspace, application, version, vt or node")->required();
+  stats->add_option("id", args->id, "its id")->required();
+  stats->add_option("--history", args->history, "per-second requests over this long (e.g. 1h)");
+  OnRun(stats, context, [args](CommandContext& c) { return RouterStats(c, *args); });
 }
 
 }  // namespace paasmaker::cli

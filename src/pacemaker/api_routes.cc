@@ -52,6 +52,7 @@ const std::vector<ApiRoute>& ApiRoutes() {
       {"POST",   "/api/v1/instance-types/([0-9a-f-]+)/quantity", Access::kUser, "",               ep::ChangeQuantity},
       {"GET",    "/api/v1/instances/([0-9a-f-]+)",         Access::kUser,       "",               ep::ShowInstance},
       {"GET",    "/api/v1/instances/([0-9a-f-]+)/log",     Access::kUser,       "",               ep::InstanceLog},
+      {"GET",    "/api/v1/router/stats/([a-z]+)/([0-9a-z-]+)", Access::kUser,   "",               ep::RouterStats},
       {"GET",    "/api/v1/router/table",                   Access::kPermission, "SYSTEM_OVERVIEW", ep::RouterTable},
 
       {"GET",    "/api/v1/users",                          Access::kPermission, "USER_LIST",      ep::ListUsers},

@@ -43,7 +43,8 @@ struct PacemakerContext {
         job_archive(&job_store, config.DataDir() + "/jobs/archive"),
         job_tree(&job_store, &job_archive),
         table_redis({config.redis.table.host, config.redis.table.port, config.redis.table.password}),
-        routing(&table_redis) {}
+        routing(&table_redis),
+        stats_redis({config.redis.stats.host, config.redis.stats.port, config.redis.stats.password}) {}
 
   const config::NodeConfig& config;
   std::unique_ptr<sql::Database> db;
@@ -59,6 +60,7 @@ struct PacemakerContext {
   jobs::JobTree job_tree;
   redis::Client table_redis;  // the routing table master
   lifecycle::RoutingTable routing;
+  redis::Client stats_redis;  // routers' traffic counters (SPEC §3)
   const jobs::JobRegistry* job_registry = nullptr;  // validates trees before they are added
   // Managed service daemons (paasmaker.service.managedredis); owned by Pacemaker.
   services::ServiceDaemons* service_daemons = nullptr;

@@ -3,6 +3,8 @@
 // the router table dump shows how far each replica has got.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "app_helpers.h"
 #include "harness.h"
 #include "temp_dir.h"
@@ -37,6 +39,66 @@ TEST(RoutersTest, TwoRoutersServeTheAppAndReportTheirReplicaSerial) {
       seconds(15)))
       << table.dump(1);
   EXPECT_GT(table.value("serial", 0), 0);
+}
+
+// The routers' stats readers count every request exactly once: N requests
+// through two routers show up as exactly N more in the version's totals
+// (and the unrouted ones under vt null), and the count then stays put.
+TEST(RoutersTest, TrafficThroughTwoRoutersIsCountedExactlyOnce) {
+  Cluster cluster;
+  cluster.AddStandardNodes(1, 2);
+  ASSERT_TRUE(cluster.StartAll());
+  ASSERT_TRUE(cluster.WaitForRegistration());
+  DeployResult v1 = Deploy(cluster, ExamplesDir() + "/python-hello", {"--start", "--current"});
+  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
+  for (const char* name : {"router-1", "router-2"}) {
+    ASSERT_TRUE(WaitForRoutedBody(cluster.node(name), "hello.example.com", "Hello from Paasmaker")) << name;
+  }
+  auto totals = [&](const std::string& kind, const std::string& id) {
+    json data = cluster.GetData("/api/v1/router/stats/" + kind + "/" + id);
+    return data.contains("totals") ? data["totals"] : json::object();
+  };
+  // Counts settle once both readers caught up with what the waits above sent.
+  auto settled = [&](const std::string& kind, const std::string& id) {
+    json last = totals(kind, id);
+    WaitFor(
+        [&] {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1600));  // > nginx flush (1 s) + reader interval
+          json now = totals(kind, id);
+          bool same = now == last;
+          last = now;
+          return same;
+        },
+        seconds(30));
+    return last;
+  };
+  json before = settled("version", v1.version_id());
+  json unrouted_before = settled("vt", "null");
+
+  const int per_router[] = {30, 20};
+  int index = 0;
+  for (const char* name : {"router-1", "router-2"}) {
+    for (int i = 0; i < per_router[index]; ++i) {
+      ASSERT_EQ(RouterGet(cluster.node(name), "hello.example.com").status, 200);
+    }
+    ++index;
+  }
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(RouterGet(cluster.node("router-1"), "nobody.example.com").status, 404);
+
+  int64_t expected = before.value("requests", int64_t{0}) + 50;
+  EXPECT_TRUE(WaitFor([&] { return totals("version", v1.version_id()).value("requests", int64_t{0}) >= expected; },
+                      seconds(20)));
+  json after = settled("version", v1.version_id());
+  EXPECT_EQ(after.value("requests", int64_t{0}), expected) << after.dump();
+  EXPECT_EQ(after.value("2xx", int64_t{0}), before.value("2xx", int64_t{0}) + 50) << after.dump();
+  EXPECT_GT(after.value("bytes", int64_t{0}), before.value("bytes", int64_t{0}));
+  json unrouted = settled("vt", "null");
+  EXPECT_EQ(unrouted.value("requests", int64_t{0}), unrouted_before.value("requests", int64_t{0}) + 5) << unrouted.dump();
+  EXPECT_EQ(unrouted.value("4xx", int64_t{0}), unrouted_before.value("4xx", int64_t{0}) + 5);
+
+  auto cli = RunClient(cluster, {"router", "stats", "version", v1.version_id(), "--history", "10m"});
+  EXPECT_EQ(cli.exit_code, 0) << cli.output;
+  EXPECT_NE(cli.output.find("requests " + std::to_string(expected)), std::string::npos) << cli.output;
 }
 
 }  // namespace

@@ -51,6 +51,8 @@ PM_ENDPOINT(ChangeQuantity);
 PM_ENDPOINT(ShowInstance);
 PM_ENDPOINT(InstanceLog);
 PM_ENDPOINT(RouterTable);
+// router_stats.cc
+PM_ENDPOINT(RouterStats);
 
 #undef PM_ENDPOINT
 

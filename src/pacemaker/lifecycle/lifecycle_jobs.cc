@@ -13,6 +13,7 @@
 #include "pacemaker/lifecycle/placement.h"
 #include "pacemaker/lifecycle/trees.h"
 #include "pacemaker/pacemaker_context.h"
+#include "pacemaker/stats/traffic_stats.h"
 
 namespace paasmaker::pacemaker::lifecycle {
 
@@ -20,6 +21,15 @@ using nlohmann::json;
 namespace t = job_types;
 
 namespace {
+
+// The stats API sums version types per workspace, application and version;
+// the routing writer is what knows which belong where. Best effort: a
+// missing set entry only hides traffic from a sum, it never loses any.
+void RecordForStats(PacemakerContext& ctx, const InstanceView& view, jobs::JobContext& c) {
+  Status recorded = stats::RecordVersionType(ctx.stats_redis, view.workspace.id, view.application.id,
+                                             view.version.id, view.type.id);
+  if (!recorded.ok()) c.log().Warning("stats sets not updated: " + recorded.ToString());
+}
 
 Status RequireString(const json& p, const char* key) {
   if (!p.is_object() || !p.contains(key) || !p[key].is_string() || p[key].get<std::string>().empty()) {
@@ -175,6 +185,7 @@ class RoutingUpdateJob : public PacemakerJob {
         std::string entry = RouteEntry(view.node->route, view.instance.port, view.type.id, view.node->uuid, id);
         PM_ASSIGN_OR_RETURN(int64_t serial, ctx.routing.Add(hostnames, entry, id));
         c.log().Info(fmt::format("added {} to {} (serial {})", entry, json(hostnames).dump(), serial));
+        RecordForStats(ctx, view, c);
         if (!current) PM_RETURN_IF_ERROR(ctx.apps.SetInstanceState(id, kInstanceRunning));
       } else {
         PM_ASSIGN_OR_RETURN(int64_t serial, ctx.routing.Remove(hostnames, id));
