@@ -4,6 +4,7 @@ GET /     an HTML page: "Hello from Paasmaker", the app's name and version
           (from PM_METADATA), the content of the file VERSION if there is
           one, and the raw PM_PORT, PM_SERVICES and PM_METADATA.
 GET /env  JSON {"PM_PORT", "PM_SERVICES", "PM_METADATA"} (the last two parsed).
+GET /headers  JSON of the request headers (lower-cased names), e.g. X-Forwarded-*.
 
 Usage: python3 app.py PORT  (binds 127.0.0.1; Paasmaker passes the port).
 Standard library only.
@@ -59,6 +60,10 @@ class Handler(BaseHTTPRequestHandler):
         }
         if path == "/env":
             self.send(200, "application/json", json.dumps(env, indent=2, sort_keys=True) + "\n")
+            return
+        if path == "/headers":  # what the router told the app about the request
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            self.send(200, "application/json", json.dumps(headers, indent=2, sort_keys=True) + "\n")
             return
         if path != "/":
             self.send(404, "text/plain; charset=utf-8", "not found\n")

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "app_helpers.h"
+#include "core/http.h"
 #include "harness.h"
 #include "temp_dir.h"
 
@@ -99,6 +100,36 @@ TEST(RoutersTest, TrafficThroughTwoRoutersIsCountedExactlyOnce) {
   auto cli = RunClient(cluster, {"router", "stats", "version", v1.version_id(), "--history", "10m"});
   EXPECT_EQ(cli.exit_code, 0) << cli.output;
   EXPECT_NE(cli.output.find("requests " + std::to_string(expected)), std::string::npos) << cli.output;
+}
+
+// Each router port tells the app how the client came in (SPEC §4): the
+// direct port as itself, the "port 80" port as 80, the TLS port as https/443.
+TEST(RoutersTest, ForwardedHeadersTellTheAppHowTheClientCameIn) {
+  Cluster cluster;
+  cluster.AddStandardNodes(1, 1);
+  ASSERT_TRUE(cluster.StartAll());
+  ASSERT_TRUE(cluster.WaitForRegistration());
+  DeployResult v1 = Deploy(cluster, ExamplesDir() + "/python-hello", {"--start", "--current"});
+  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
+  ClusterNode& router = cluster.node("router-1");
+  ASSERT_TRUE(WaitForRoutedBody(router, "hello.example.com", "Hello from Paasmaker"));
+  auto headers_via = [&](int port) {
+    http::Client client("http://127.0.0.1:" + std::to_string(port), seconds(5));
+    auto response = client.Get("/headers", {{"Host", "hello.example.com"}, {"X-Forwarded-For", "203.0.113.7"}});
+    EXPECT_TRUE(response.ok() && response->status == 200);
+    return response.ok() ? json::parse(response->body, nullptr, false) : json();
+  };
+  json direct = headers_via(router.ports().router_direct);
+  EXPECT_EQ(direct.value("x-forwarded-port", ""), std::to_string(router.ports().router_direct)) << direct.dump();
+  EXPECT_EQ(direct.value("x-forwarded-proto", ""), "http");
+  EXPECT_EQ(direct.value("x-forwarded-for", ""), "203.0.113.7, 127.0.0.1");  // the client's chain, then the router's peer
+  json port_80 = headers_via(router.ports().router_80);
+  EXPECT_EQ(port_80.value("x-forwarded-port", ""), "80") << port_80.dump();
+  EXPECT_EQ(port_80.value("x-forwarded-proto", ""), "http");
+  json tls = headers_via(router.ports().router_443);
+  EXPECT_EQ(tls.value("x-forwarded-port", ""), "443") << tls.dump();
+  EXPECT_EQ(tls.value("x-forwarded-proto", ""), "https");
+  EXPECT_EQ(tls.value("host", ""), "hello.example.com");
 }
 
 }  // namespace
