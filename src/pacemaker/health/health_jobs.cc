@@ -12,6 +12,7 @@
 #include "jobs/job_store.h"
 #include "pacemaker/health/health_decisions.h"
 #include "pacemaker/lifecycle/instance_view.h"
+#include "pacemaker/lifecycle/pacemaker_job.h"
 #include "pacemaker/lifecycle/trees.h"
 #include "pacemaker/pacemaker_context.h"
 #include "pacemaker/store/schema.h"
@@ -30,26 +31,8 @@ Status OptionalNumber(const json& p, const char* key) {
   return Status::Ok();
 }
 
-// Shared shape: refuses to run off the pacemaker; an error Status → FAILED.
-class HealthJob : public jobs::JobPlugin {
- public:
-  HealthJob(std::string name, PacemakerContext* ctx) : name_(std::move(name)), ctx_(ctx) {}
-  std::string name() const override { return name_; }
-  void Start(jobs::JobContext& c) const override {
-    if (!ctx_) return c.Failed("this node is not the pacemaker; " + name_ + " runs only there");
-    Result<std::string> summary = Run(*ctx_, c);
-    if (summary.ok()) return c.Succeeded(*summary);
-    c.log().Error(summary.status().ToString());
-    c.Failed(summary.status().message());
-  }
-
- protected:
-  virtual Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const = 0;
-
- private:
-  std::string name_;
-  PacemakerContext* ctx_;
-};
+// Every health check is a pacemaker job (refuses to run elsewhere).
+using HealthJob = PacemakerJob;
 
 // Removes every route of an instance (all its possible hostnames).
 Result<bool> Unroute(PacemakerContext& ctx, const std::string& instance_id, jobs::JobContext& c) {
