@@ -122,6 +122,34 @@ bool WaitForRoutedBody(ClusterNode& router, const std::string& host, const std::
       timeout);
 }
 
+RequestPoller::RequestPoller(ClusterNode& router, std::string host) : router_(router), host_(std::move(host)) {
+  thread_ = std::thread([this] {
+    while (!stop_) {
+      auto response = RouterGet(router_, host_);
+      ++total_;
+      if (response.status != 200) {
+        ++failed_;
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (statuses_.size() < 20) statuses_.push_back(response.status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+}
+
+RequestPoller::~RequestPoller() { Stop(); }
+
+void RequestPoller::Stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+std::string RequestPoller::Describe() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::to_string(failed_) + " of " + std::to_string(total_) + " requests not 200; first statuses: " +
+         json(statuses_).dump();
+}
+
 std::vector<pid_t> ProcessesUnder(const std::string& dir) {
   std::vector<pid_t> found;
   std::error_code ec;

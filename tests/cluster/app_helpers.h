@@ -8,7 +8,10 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <string>
 #include <vector>
@@ -60,6 +63,28 @@ RoutedResponse RouterGet(ClusterNode& router, const std::string& host, const std
 // Until a request for `host` answers 200 with `needle` in the body.
 bool WaitForRoutedBody(ClusterNode& router, const std::string& host, const std::string& needle,
                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// GETs `host` through the router in a loop (every 20 ms) until stopped;
+// counts what is not a 200 (0 = no connection), for "no request failed"
+// checks during deploys and failures.
+class RequestPoller {
+ public:
+  RequestPoller(ClusterNode& router, std::string host);
+  ~RequestPoller();
+  void Stop();
+  int total() const { return total_; }
+  int failed() const { return failed_; }
+  std::string Describe();  // "N of M requests not 200; first statuses: [...]"
+
+ private:
+  ClusterNode& router_;
+  std::string host_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> total_{0}, failed_{0};
+  std::mutex mutex_;
+  std::vector<int> statuses_;
+  std::thread thread_;
+};
 
 // Processes whose working directory is below `dir` (instances of a heart).
 std::vector<pid_t> ProcessesUnder(const std::string& dir);

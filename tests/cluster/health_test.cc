@@ -23,61 +23,6 @@ namespace {
 using nlohmann::json;
 using std::chrono::seconds;
 
-// GETs the app through the router in a loop; counts what is not a 200.
-class RequestPoller {
- public:
-  RequestPoller(ClusterNode& router, std::string host) : router_(router), host_(std::move(host)) {
-    thread_ = std::thread([this] {
-      while (!stop_) {
-        auto response = RouterGet(router_, host_);
-        ++total_;
-        if (response.status != 200) {
-          ++failed_;
-          std::lock_guard<std::mutex> lock(mutex_);
-          if (statuses_.size() < 20) statuses_.push_back(response.status);
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
-    });
-  }
-  ~RequestPoller() { Stop(); }
-  void Stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  int total() const { return total_; }
-  int failed() const { return failed_; }
-  std::string Describe() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return std::to_string(failed_) + " of " + std::to_string(total_) + " requests not 200; first statuses: " +
-           json(statuses_).dump();
-  }
-
- private:
-  ClusterNode& router_;
-  std::string host_;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> total_{0}, failed_{0};
-  std::mutex mutex_;
-  std::vector<int> statuses_;
-  std::thread thread_;
-};
-
-// Processes whose working directory is inside `dir` (a heart's instances).
-std::vector<pid_t> ProcessesUnder(const std::string& dir) {
-  std::vector<pid_t> pids;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
-    std::string name = entry.path().filename();
-    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
-    std::error_code link_error;
-    auto cwd = std::filesystem::read_symlink(entry.path() / "cwd", link_error);
-    if (link_error) continue;
-    if (cwd.string().rfind(dir, 0) == 0) pids.push_back(std::stoi(name));
-  }
-  return pids;
-}
-
 class HealthTest : public ::testing::Test {
  protected:
   void SetUp() override {
