@@ -6,6 +6,8 @@
 
 #include <signal.h>
 
+#include <memory>
+#include <set>
 #include <thread>
 
 #include "app_helpers.h"
@@ -142,6 +144,39 @@ TEST_F(TrafficTest, RouterRoleKilledMidStreamLosesAndDoublesNothing) {
   send(20);
   EXPECT_TRUE(WaitFor([&] { return Requests(v1.version_id()) >= before + sent; }, seconds(20)));
   EXPECT_EQ(SettledRequests(v1.version_id()), before + sent);
+}
+
+// The pacemaker killed -9 under load (issue 6): routers go on routing from
+// their replicas and hearts go on running; when it is back every node is
+// ACTIVE again, no instance was replaced, and the stats count every request.
+TEST_F(TrafficTest, PacemakerKilledUnderLoadFailsNoRequestAndConverges) {
+  DeployResult v1 = Deploy(cluster_, ExamplesDir() + "/python-hello", {"--start", "--current"});
+  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
+  ASSERT_TRUE(WaitForRoutedBody(router(), kHost, "Hello from Paasmaker"));
+  std::set<std::string> instances_before;
+  for (const auto& i : VersionInstances(cluster_, v1.version_id())) instances_before.insert(i.value("instance_id", ""));
+  int64_t before = SettledRequests(v1.version_id());
+
+  auto start = std::chrono::steady_clock::now();
+  auto poller = std::make_unique<RequestPoller>(router(), kHost);
+  cluster_.pacemaker().Kill();
+  HoldLoadUntil(start, seconds(15));
+  ASSERT_TRUE(cluster_.pacemaker().Start());
+  for (const char* name : {"heart-1", "heart-2", "router-1"}) {
+    EXPECT_TRUE(cluster_.WaitForNodeState(name, "ACTIVE", seconds(30))) << name;
+  }
+  HoldLoadUntil(start, seconds(25));
+  poller->Stop();
+  EXPECT_GT(poller->total(), 200);
+  EXPECT_EQ(poller->failed(), 0) << poller->Describe();
+
+  std::set<std::string> instances_after;
+  for (const auto& i : VersionInstances(cluster_, v1.version_id())) {
+    EXPECT_EQ(i.value("state", ""), "RUNNING") << i.dump();
+    instances_after.insert(i.value("instance_id", ""));
+  }
+  EXPECT_EQ(instances_after, instances_before);
+  EXPECT_EQ(SettledRequests(v1.version_id()), before + poller->total());
 }
 
 }  // namespace
