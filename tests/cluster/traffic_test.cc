@@ -179,5 +179,33 @@ TEST_F(TrafficTest, PacemakerKilledUnderLoadFailsNoRequestAndConverges) {
   EXPECT_EQ(SettledRequests(v1.version_id()), before + poller->total());
 }
 
+// The routing table master unreachable for 10 s (SIGSTOP) under load:
+// routers go on serving from their replicas; once it is back, a route change
+// (a new version made current) reaches the replica and is served.
+TEST_F(TrafficTest, TableMasterAwayRoutersKeepServingAndResyncOnReturn) {
+  DeployResult v1 = Deploy(cluster_, ExamplesDir() + "/python-hello", {"--start", "--current"});
+  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
+  ASSERT_TRUE(WaitForRoutedBody(router(), kHost, "Hello from Paasmaker"));
+  auto pid_text = files::ReadFile(cluster_.pacemaker().data_dir() + "/redis/table/redis.pid");
+  ASSERT_TRUE(pid_text.ok());
+  pid_t table_pid = std::stoi(*pid_text);
+
+  auto start = std::chrono::steady_clock::now();
+  RequestPoller poller(router(), kHost);
+  ASSERT_EQ(::kill(table_pid, SIGSTOP), 0);
+  HoldLoadUntil(start, seconds(10));
+  ::kill(table_pid, SIGCONT);
+  poller.Stop();
+  EXPECT_GT(poller.total(), 100);
+  EXPECT_EQ(poller.failed(), 0) << poller.Describe();
+
+  TempDir work("pm-table");
+  std::string copy = CopyExample("python-hello", work.path());
+  ASSERT_TRUE(files::WriteFileAtomically(copy + "/VERSION", "after the outage").ok());
+  DeployResult v2 = Deploy(cluster_, copy, {"--start", "--current"});
+  ASSERT_EQ(v2.command.exit_code, 0) << v2.command.output;
+  EXPECT_TRUE(WaitForRoutedBody(router(), kHost, "VERSION: after the outage"));
+}
+
 }  // namespace
 }  // namespace paasmaker::testing
