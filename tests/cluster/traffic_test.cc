@@ -207,5 +207,39 @@ TEST_F(TrafficTest, TableMasterAwayRoutersKeepServingAndResyncOnReturn) {
   EXPECT_TRUE(WaitForRoutedBody(router(), kHost, "VERSION: after the outage"));
 }
 
+// The jobs Redis killed -9 while a start tree runs (its startup command
+// takes a few seconds): the managed Redis comes back with its data and the
+// tree completes; the app is served.
+TEST_F(TrafficTest, JobsRedisKilledDuringAStartTreeTheTreeCompletes) {
+  TempDir work("pm-jobs-redis");
+  std::string copy = CopyExample("python-hello", work.path());
+  auto manifest = files::ReadFile(copy + "/manifest.yml");
+  ASSERT_TRUE(manifest.ok());
+  std::string slow = *manifest;
+  slow.replace(slow.find("    hostnames:"), 0,
+               "    startup:\n      - plugin: paasmaker.startup.shell\n"
+               "        parameters: {commands: [\"sleep 4\"]}\n");
+  ASSERT_TRUE(files::WriteFileAtomically(copy + "/manifest.yml", slow).ok());
+  DeployResult v1 = Deploy(cluster_, copy);
+  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
+
+  std::string start = VersionAction(cluster_, v1.version_id(), "start");
+  ASSERT_FALSE(start.empty());
+  // Once the startup command runs, kill the jobs Redis under the tree.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        for (const auto& job : FlattenJobs(JobTree(cluster_, start)["job"])) {
+          if (job.value("type", "") == "paasmaker.job.heart.startup" && job.value("state", "") == "RUNNING") return true;
+        }
+        return false;
+      },
+      seconds(30)));
+  auto pid_text = files::ReadFile(cluster_.pacemaker().data_dir() + "/redis/jobs/redis.pid");
+  ASSERT_TRUE(pid_text.ok());
+  ASSERT_EQ(::kill(std::stoi(*pid_text), SIGKILL), 0);
+  EXPECT_EQ(WaitForTree(cluster_, start, seconds(60)), "SUCCESS");
+  EXPECT_TRUE(WaitForInstances(cluster_, v1.version_id(), 1, "RUNNING"));
+}
+
 }  // namespace
 }  // namespace paasmaker::testing
