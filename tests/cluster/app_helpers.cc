@@ -166,4 +166,42 @@ std::string VersionHost(int number, const std::string& type, const std::string& 
   return std::to_string(number) + "." + type + "." + app + "." + stub + ".local.paasmaker.net";
 }
 
+void ClusterTest::StartCluster(int hearts, int routers) {
+  cluster_.AddStandardNodes(hearts, routers);
+  ASSERT_TRUE(cluster_.StartAll());
+  ASSERT_TRUE(cluster_.WaitForRegistration());
+}
+
+std::map<std::string, std::string> ClusterTest::NodeNames() {
+  std::map<std::string, std::string> names;
+  for (const auto& [name, node] : cluster_.ListedNodes()) names[node.value("uuid", "")] = name;
+  return names;
+}
+
+DeployResult ClusterTest::DeployServed(const std::string& path, const std::string& host, const std::string& needle) {
+  DeployResult result = Deploy(cluster_, path, {"--start", "--current"});
+  EXPECT_EQ(result.command.exit_code, 0) << result.command.output;
+  if (result.command.exit_code == 0) EXPECT_TRUE(WaitForRoutedBody(router(), host, needle)) << host;
+  return result;
+}
+
+json ClusterTest::Totals(const std::string& kind, const std::string& id) {
+  json data = cluster_.GetData("/api/v1/router/stats/" + kind + "/" + id);
+  return data.contains("totals") ? data["totals"] : json::object();
+}
+
+int64_t ClusterTest::Settled(const std::string& kind, const std::string& id, const std::string& field) {
+  int64_t last = Totals(kind, id).value(field, int64_t{0});
+  WaitFor(
+      [&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1600));
+        int64_t now = Totals(kind, id).value(field, int64_t{0});
+        bool same = now == last;
+        last = now;
+        return same;
+      },
+      std::chrono::seconds(30));
+  return last;
+}
+
 }  // namespace paasmaker::testing

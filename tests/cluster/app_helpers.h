@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "harness.h"
 
 namespace paasmaker::testing {
@@ -91,5 +93,25 @@ std::vector<pid_t> ProcessesUnder(const std::string& dir);
 
 // The version hostname <number>.<type>.<app>.<stub>.local.paasmaker.net.
 std::string VersionHost(int number, const std::string& type, const std::string& app, const std::string& stub = "default");
+
+// A fixture with a running cluster of a pacemaker, `hearts` hearts and
+// `routers` routers (StartCluster in SetUp or the test), and the reads most
+// lifecycle and traffic tests share.
+class ClusterTest : public ::testing::Test {
+ protected:
+  // Adds the standard nodes, starts them, waits until all are registered.
+  void StartCluster(int hearts = 2, int routers = 1);
+  ClusterNode& router(int n = 1) { return cluster_.node("router-" + std::to_string(n)); }
+  // Node uuid → name.
+  std::map<std::string, std::string> NodeNames();
+  // Deploys `example` with --start --current and waits until a router serves `needle` on `host`.
+  DeployResult DeployServed(const std::string& path, const std::string& host, const std::string& needle);
+  // Traffic totals of /api/v1/router/stats/<kind>/<id> ({} on failure).
+  nlohmann::json Totals(const std::string& kind, const std::string& id);
+  // A totals field once the routers' readers caught up (unchanged across nginx's 1 s flush + a tick).
+  int64_t Settled(const std::string& kind, const std::string& id, const std::string& field = "requests");
+
+  Cluster cluster_;
+};
 
 }  // namespace paasmaker::testing

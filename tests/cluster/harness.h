@@ -69,6 +69,10 @@ class ClusterNode {
   std::string redis_yaml_override;
 
   void WriteConfig();
+  // Picks fresh free ports (all of them).
+  void AssignPorts();
+  // Its output says a port it wanted was taken.
+  bool LostAPortRace() const;
   bool Start();          // launches; true once its HTTP port answers
   bool Stop();           // SIGTERM; true if it exited within 15 s
   void Kill();           // SIGKILL the node process only (its children live on)
@@ -98,6 +102,8 @@ class Cluster {
   // The usual shape: pacemaker, heart-1, heart-2, router-1.
   void AddStandardNodes(int hearts = 2, int routers = 1);
   bool StartAll();
+  // Starts one node; retries with new ports when it lost a port race.
+  bool StartNode(ClusterNode& node);
   void StopAll();
 
   ClusterNode& node(const std::string& name);

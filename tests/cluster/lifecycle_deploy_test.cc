@@ -18,21 +18,9 @@ namespace {
 using nlohmann::json;
 using std::chrono::seconds;
 
-class LifecycleDeployTest : public ::testing::Test {
+class LifecycleDeployTest : public ClusterTest {
  protected:
-  void SetUp() override {
-    cluster_.AddStandardNodes(2, 1);
-    ASSERT_TRUE(cluster_.StartAll());
-    ASSERT_TRUE(cluster_.WaitForRegistration());
-  }
-  ClusterNode& router() { return cluster_.node("router-1"); }
-
-  // Node uuid → name, for placement checks.
-  std::map<std::string, std::string> NodeNames() {
-    std::map<std::string, std::string> names;
-    for (const auto& [name, node] : cluster_.ListedNodes()) names[node.value("uuid", "")] = name;
-    return names;
-  }
+  void SetUp() override { StartCluster(2, 1); }
 
   std::map<std::string, int> RunningPerNode(const std::string& version_id) {
     std::map<std::string, int> per_node;
@@ -64,8 +52,6 @@ class LifecycleDeployTest : public ::testing::Test {
     ASSERT_EQ(response->status, 202) << response->body;
     EXPECT_EQ(WaitForTree(cluster_, body["data"]["job_id"]), "SUCCESS");
   }
-
-  Cluster cluster_;
 };
 
 TEST_F(LifecycleDeployTest, DeployStartCurrentServesBothHostnamesWithServices) {
@@ -182,9 +168,8 @@ TEST_F(LifecycleDeployTest, QuantitySpreadsOverHeartsAndVersionTwoTakesOver) {
 // A clean node stop suspends its instances (no process left behind); at the
 // node's return they run and serve again.
 TEST_F(LifecycleDeployTest, HeartStopSuspendsInstancesAndItsReturnResumesThem) {
-  DeployResult v1 = Deploy(cluster_, ExamplesDir() + "/python-hello", {"--start", "--current"});
-  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
-  ASSERT_TRUE(WaitForRoutedBody(router(), "hello.example.com", "Hello from Paasmaker"));
+  DeployResult v1 = DeployServed(ExamplesDir() + "/python-hello", "hello.example.com", "Hello from Paasmaker");
+  ASSERT_EQ(v1.command.exit_code, 0);
   json instances = VersionInstances(cluster_, v1.version_id());
   ASSERT_EQ(instances.size(), 1u);
   std::string heart_name = NodeNames()[instances[0].value("node", "")];
@@ -202,9 +187,8 @@ TEST_F(LifecycleDeployTest, HeartStopSuspendsInstancesAndItsReturnResumesThem) {
 // kill -9 of the heart process alone: its instances keep serving, and the
 // restarted heart re-adopts the same processes instead of starting new ones.
 TEST_F(LifecycleDeployTest, KilledHeartProcessLeavesInstancesServingAndReadoptsThem) {
-  DeployResult v1 = Deploy(cluster_, ExamplesDir() + "/python-hello", {"--start", "--current"});
-  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
-  ASSERT_TRUE(WaitForRoutedBody(router(), "hello.example.com", "Hello from Paasmaker"));
+  DeployResult v1 = DeployServed(ExamplesDir() + "/python-hello", "hello.example.com", "Hello from Paasmaker");
+  ASSERT_EQ(v1.command.exit_code, 0);
   json instances = VersionInstances(cluster_, v1.version_id());
   ASSERT_EQ(instances.size(), 1u);
   ClusterNode& heart = cluster_.node(NodeNames()[instances[0].value("node", "")]);

@@ -15,14 +15,9 @@ namespace {
 using nlohmann::json;
 using std::chrono::seconds;
 
-class LifecycleWorkersTest : public ::testing::Test {
+class LifecycleWorkersTest : public ClusterTest {
  protected:
-  void SetUp() override {
-    cluster_.AddStandardNodes(2, 1);
-    ASSERT_TRUE(cluster_.StartAll());
-    ASSERT_TRUE(cluster_.WaitForRegistration());
-  }
-  ClusterNode& router() { return cluster_.node("router-1"); }
+  void SetUp() override { StartCluster(2, 1); }
 
   // Instances of the version's type `type` (from GET /versions/<id>).
   json InstancesOfType(const std::string& version_id, const std::string& type) {
@@ -36,8 +31,6 @@ class LifecycleWorkersTest : public ::testing::Test {
     json instances = InstancesOfType(version_id, type);
     return instances.size() == 1 ? instances[0].value("state", "") : "(" + std::to_string(instances.size()) + ")";
   }
-
-  Cluster cluster_;
 };
 
 // The job of `type` in the tree whose parameters mention `instance_id`.

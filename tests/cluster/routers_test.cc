@@ -21,16 +21,14 @@ namespace {
 using nlohmann::json;
 using std::chrono::seconds;
 
-TEST(RoutersTest, TwoRoutersServeTheAppAndReportTheirReplicaSerial) {
-  Cluster cluster;
-  cluster.AddStandardNodes(1, 2);
-  ASSERT_TRUE(cluster.StartAll());
-  ASSERT_TRUE(cluster.WaitForRegistration());
-  DeployResult v1 = Deploy(cluster, ExamplesDir() + "/python-hello", {"--start", "--current"});
-  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
-  for (const char* name : {"router-1", "router-2"}) {
-    EXPECT_TRUE(WaitForRoutedBody(cluster.node(name), "hello.example.com", "Hello from Paasmaker")) << name;
-  }
+using RoutersTest = ClusterTest;
+
+TEST_F(RoutersTest, TwoRoutersServeTheAppAndReportTheirReplicaSerial) {
+  StartCluster(1, 2);
+  Cluster& cluster = cluster_;
+  DeployResult v1 = DeployServed(ExamplesDir() + "/python-hello", "hello.example.com", "Hello from Paasmaker");
+  ASSERT_EQ(v1.command.exit_code, 0);
+  EXPECT_TRUE(WaitForRoutedBody(router(2), "hello.example.com", "Hello from Paasmaker"));
   // Each router reports the serial its replica reached; both catch up with the master.
   json table;
   EXPECT_TRUE(WaitFor(
@@ -50,33 +48,17 @@ TEST(RoutersTest, TwoRoutersServeTheAppAndReportTheirReplicaSerial) {
 // The routers' stats readers count every request exactly once: N requests
 // through two routers show up as exactly N more in the version's totals
 // (and the unrouted ones under vt null), and the count then stays put.
-TEST(RoutersTest, TrafficThroughTwoRoutersIsCountedExactlyOnce) {
-  Cluster cluster;
-  cluster.AddStandardNodes(1, 2);
-  ASSERT_TRUE(cluster.StartAll());
-  ASSERT_TRUE(cluster.WaitForRegistration());
-  DeployResult v1 = Deploy(cluster, ExamplesDir() + "/python-hello", {"--start", "--current"});
-  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
-  for (const char* name : {"router-1", "router-2"}) {
-    ASSERT_TRUE(WaitForRoutedBody(cluster.node(name), "hello.example.com", "Hello from Paasmaker")) << name;
-  }
-  auto totals = [&](const std::string& kind, const std::string& id) {
-    json data = cluster.GetData("/api/v1/router/stats/" + kind + "/" + id);
-    return data.contains("totals") ? data["totals"] : json::object();
-  };
+TEST_F(RoutersTest, TrafficThroughTwoRoutersIsCountedExactlyOnce) {
+  StartCluster(1, 2);
+  Cluster& cluster = cluster_;
+  DeployResult v1 = DeployServed(ExamplesDir() + "/python-hello", "hello.example.com", "Hello from Paasmaker");
+  ASSERT_EQ(v1.command.exit_code, 0);
+  ASSERT_TRUE(WaitForRoutedBody(router(2), "hello.example.com", "Hello from Paasmaker"));
+  auto totals = [&](const std::string& kind, const std::string& id) { return Totals(kind, id); };
   // Counts settle once both readers caught up with what the waits above sent.
   auto settled = [&](const std::string& kind, const std::string& id) {
-    json last = totals(kind, id);
-    WaitFor(
-        [&] {
-          std::this_thread::sleep_for(std::chrono::milliseconds(1600));  // > nginx flush (1 s) + reader interval
-          json now = totals(kind, id);
-          bool same = now == last;
-          last = now;
-          return same;
-        },
-        seconds(30));
-    return last;
+    Settled(kind, id);
+    return totals(kind, id);
   };
   json before = settled("version", v1.version_id());
   json unrouted_before = settled("vt", "null");
@@ -109,15 +91,11 @@ TEST(RoutersTest, TrafficThroughTwoRoutersIsCountedExactlyOnce) {
 
 // Each router port tells the app how the client came in (SPEC §4): the
 // direct port as itself, the "port 80" port as 80, the TLS port as https/443.
-TEST(RoutersTest, ForwardedHeadersTellTheAppHowTheClientCameIn) {
-  Cluster cluster;
-  cluster.AddStandardNodes(1, 1);
-  ASSERT_TRUE(cluster.StartAll());
-  ASSERT_TRUE(cluster.WaitForRegistration());
-  DeployResult v1 = Deploy(cluster, ExamplesDir() + "/python-hello", {"--start", "--current"});
-  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
-  ClusterNode& router = cluster.node("router-1");
-  ASSERT_TRUE(WaitForRoutedBody(router, "hello.example.com", "Hello from Paasmaker"));
+TEST_F(RoutersTest, ForwardedHeadersTellTheAppHowTheClientCameIn) {
+  StartCluster(1, 1);
+  DeployResult v1 = DeployServed(ExamplesDir() + "/python-hello", "hello.example.com", "Hello from Paasmaker");
+  ASSERT_EQ(v1.command.exit_code, 0);
+  ClusterNode& router = this->router();
   auto headers_via = [&](int port) {
     http::Client client("http://127.0.0.1:" + std::to_string(port), seconds(5));
     auto response = client.Get("/headers", {{"Host", "hello.example.com"}, {"X-Forwarded-For", "203.0.113.7"}});
@@ -181,15 +159,11 @@ std::string WebsocketEcho(int port, const std::string& host, const std::string& 
   return "";
 }
 
-TEST(RoutersTest, WebsocketEchoThroughTheRouter) {
-  Cluster cluster;
-  cluster.AddStandardNodes(1, 1);
-  ASSERT_TRUE(cluster.StartAll());
-  ASSERT_TRUE(cluster.WaitForRegistration());
-  DeployResult v1 = Deploy(cluster, ExamplesDir() + "/websocket-echo", {"--start", "--current"});
-  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
-  ClusterNode& router = cluster.node("router-1");
-  ASSERT_TRUE(WaitForRoutedBody(router, "echo.example.com", "websocket echo"));
+TEST_F(RoutersTest, WebsocketEchoThroughTheRouter) {
+  StartCluster(1, 1);
+  DeployResult v1 = DeployServed(ExamplesDir() + "/websocket-echo", "echo.example.com", "websocket echo");
+  ASSERT_EQ(v1.command.exit_code, 0);
+  ClusterNode& router = this->router();
   EXPECT_EQ(WebsocketEcho(router.ports().router_direct, "echo.example.com", "hello through the router"), "");
   // Plain requests on the same route still use the keep-alive upstream path.
   EXPECT_EQ(RouterGet(router, "echo.example.com").status, 200);

@@ -23,48 +23,22 @@ using std::chrono::seconds;
 
 constexpr const char* kHost = "hello.example.com";
 
-class TrafficTest : public ::testing::Test {
+class TrafficTest : public ClusterTest {
  protected:
-  void SetUp() override {
-    cluster_.AddStandardNodes(2, 1);
-    ASSERT_TRUE(cluster_.StartAll());
-    ASSERT_TRUE(cluster_.WaitForRegistration());
-  }
-  ClusterNode& router() { return cluster_.node("router-1"); }
+  void SetUp() override { StartCluster(2, 1); }
 
   // Keeps the load running for `duration` in total since `start` (the load
   // window the acceptance asks for, not a wait for a state).
   static void HoldLoadUntil(std::chrono::steady_clock::time_point start, std::chrono::seconds duration) {
     std::this_thread::sleep_until(start + duration);
   }
-
-  json Totals(const std::string& kind, const std::string& id) {
-    json data = cluster_.GetData("/api/v1/router/stats/" + kind + "/" + id);
-    return data.contains("totals") ? data["totals"] : json::object();
-  }
   int64_t Requests(const std::string& version_id) { return Totals("version", version_id).value("requests", int64_t{0}); }
-  // The count once the reader has caught up (unchanged across > nginx's 1 s flush + the reader's tick).
-  int64_t SettledRequests(const std::string& version_id) {
-    int64_t last = Requests(version_id);
-    WaitFor(
-        [&] {
-          std::this_thread::sleep_for(std::chrono::milliseconds(1600));
-          int64_t now = Requests(version_id);
-          bool same = now == last;
-          last = now;
-          return same;
-        },
-        seconds(30));
-    return last;
-  }
-
-  Cluster cluster_;
+  int64_t SettledRequests(const std::string& version_id) { return Settled("version", version_id); }
 };
 
 TEST_F(TrafficTest, MakeCurrentUnderLoadFailsNoRequest) {
-  DeployResult v1 = Deploy(cluster_, ExamplesDir() + "/python-hello", {"--start", "--current"});
-  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
-  ASSERT_TRUE(WaitForRoutedBody(router(), kHost, "Hello from Paasmaker"));
+  DeployResult v1 = DeployServed(ExamplesDir() + "/python-hello", kHost, "Hello from Paasmaker");
+  ASSERT_EQ(v1.command.exit_code, 0);
 
   auto start = std::chrono::steady_clock::now();
   RequestPoller poller(router(), kHost);
@@ -108,9 +82,8 @@ TEST_F(TrafficTest, KilledInstanceUnderLoadFailsNoRequest) {
 // the role is back, its reader resumes from the position in the stats
 // Redis, so the totals equal exactly what was sent.
 TEST_F(TrafficTest, RouterRoleKilledMidStreamLosesAndDoublesNothing) {
-  DeployResult v1 = Deploy(cluster_, ExamplesDir() + "/python-hello", {"--start", "--current"});
-  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
-  ASSERT_TRUE(WaitForRoutedBody(router(), kHost, "Hello from Paasmaker"));
+  DeployResult v1 = DeployServed(ExamplesDir() + "/python-hello", kHost, "Hello from Paasmaker");
+  ASSERT_EQ(v1.command.exit_code, 0);
   int64_t before = SettledRequests(v1.version_id());
 
   int sent = 0;
@@ -150,9 +123,8 @@ TEST_F(TrafficTest, RouterRoleKilledMidStreamLosesAndDoublesNothing) {
 // their replicas and hearts go on running; when it is back every node is
 // ACTIVE again, no instance was replaced, and the stats count every request.
 TEST_F(TrafficTest, PacemakerKilledUnderLoadFailsNoRequestAndConverges) {
-  DeployResult v1 = Deploy(cluster_, ExamplesDir() + "/python-hello", {"--start", "--current"});
-  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
-  ASSERT_TRUE(WaitForRoutedBody(router(), kHost, "Hello from Paasmaker"));
+  DeployResult v1 = DeployServed(ExamplesDir() + "/python-hello", kHost, "Hello from Paasmaker");
+  ASSERT_EQ(v1.command.exit_code, 0);
   std::set<std::string> instances_before;
   for (const auto& i : VersionInstances(cluster_, v1.version_id())) instances_before.insert(i.value("instance_id", ""));
   int64_t before = SettledRequests(v1.version_id());
@@ -183,9 +155,8 @@ TEST_F(TrafficTest, PacemakerKilledUnderLoadFailsNoRequestAndConverges) {
 // routers go on serving from their replicas; once it is back, a route change
 // (a new version made current) reaches the replica and is served.
 TEST_F(TrafficTest, TableMasterAwayRoutersKeepServingAndResyncOnReturn) {
-  DeployResult v1 = Deploy(cluster_, ExamplesDir() + "/python-hello", {"--start", "--current"});
-  ASSERT_EQ(v1.command.exit_code, 0) << v1.command.output;
-  ASSERT_TRUE(WaitForRoutedBody(router(), kHost, "Hello from Paasmaker"));
+  DeployResult v1 = DeployServed(ExamplesDir() + "/python-hello", kHost, "Hello from Paasmaker");
+  ASSERT_EQ(v1.command.exit_code, 0);
   auto pid_text = files::ReadFile(cluster_.pacemaker().data_dir() + "/redis/table/redis.pid");
   ASSERT_TRUE(pid_text.ok());
   pid_t table_pid = std::stoi(*pid_text);

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <mutex>
+#include <set>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -39,10 +41,18 @@ bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds t
 }
 
 Result<int> FreeTestPort() {
-  for (int attempt = 0; attempt < 100; ++attempt) {
+  // A port is free only until someone binds it: never hand the same one out
+  // twice in this process (bind(0) may well return it again while the node
+  // it was given to has not bound it yet).
+  static std::mutex mutex;
+  static std::set<int> handed_out;
+  std::lock_guard<std::mutex> lock(mutex);
+  for (int attempt = 0; attempt < 200; ++attempt) {
     auto port = net::FreePort();
     if (!port.ok()) return port;
-    if (*port < 42500 || *port > 42799) return port;
+    if (*port >= 42500 && *port <= 42799) continue;
+    if (!handed_out.insert(*port).second) continue;
+    return port;
   }
   return Unavailable("no free port outside 42500-42799");
 }
