@@ -229,7 +229,8 @@ class ServicesJob : public PrepareJob {
     if (wanted.empty()) return c.Succeeded("No services.");
     services::ServiceContext context = services::MakeServiceContext(ctx, daemons());
     std::vector<Status> results(wanted.size());
-    std::vector<bool> created(wanted.size(), false);
+    // char, not bool: threads write neighbouring elements, and vector<bool> packs them into shared words.
+    std::vector<char> created(wanted.size(), 0);
     std::vector<std::thread> threads;
     // In parallel: a managed server's start-up should not wait for another's.
     for (size_t i = 0; i < wanted.size(); ++i) {
