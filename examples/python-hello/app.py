@@ -42,6 +42,10 @@ def version_note():
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Buffered: headers and body leave in one write, flushed when the request
+    # is done. Unbuffered, an instance killed between the two writes has sent
+    # its headers alone, and no router can retry a response it began to relay.
+    wbufsize = 64 * 1024
 
     def send(self, status, content_type, body):
         data = body.encode("utf-8")

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <filesystem>
+#include <fstream>
 
 #include "core/http.h"
 #include "temp_dir.h"
@@ -108,8 +110,8 @@ bool WaitForInstances(Cluster& cluster, const std::string& version_id, size_t co
 RoutedResponse RouterGet(ClusterNode& router, const std::string& host, const std::string& path) {
   http::Client client("http://127.0.0.1:" + std::to_string(router.ports().router_direct), std::chrono::seconds(5));
   auto response = client.Get(path, {{"Host", host}});
-  if (!response.ok()) return {};
-  return {response->status, response->body};
+  if (!response.ok()) return {0, "", response.status().message()};
+  return {response->status, response->body, ""};
 }
 
 bool WaitForRoutedBody(ClusterNode& router, const std::string& host, const std::string& needle,
@@ -124,13 +126,21 @@ bool WaitForRoutedBody(ClusterNode& router, const std::string& host, const std::
 
 RequestPoller::RequestPoller(ClusterNode& router, std::string host) : router_(router), host_(std::move(host)) {
   thread_ = std::thread([this] {
+    auto started = std::chrono::steady_clock::now();
     while (!stop_) {
+      auto sent = std::chrono::steady_clock::now();
       auto response = RouterGet(router_, host_);
       ++total_;
       if (response.status != 200) {
         ++failed_;
+        auto ms = [&](auto t) { return std::chrono::duration_cast<std::chrono::milliseconds>(t).count(); };
         std::lock_guard<std::mutex> lock(mutex_);
         if (statuses_.size() < 20) statuses_.push_back(response.status);
+        if (failures_.size() < 5) {
+          failures_.push_back(std::to_string(response.status) + " at +" + std::to_string(ms(sent - started)) +
+                              " ms after " + std::to_string(ms(std::chrono::steady_clock::now() - sent)) + " ms" +
+                              (response.error.empty() ? "" : ": " + response.error));
+        }
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
@@ -147,7 +157,24 @@ void RequestPoller::Stop() {
 std::string RequestPoller::Describe() {
   std::lock_guard<std::mutex> lock(mutex_);
   return std::to_string(failed_) + " of " + std::to_string(total_) + " requests not 200; first statuses: " +
-         json(statuses_).dump();
+         json(statuses_).dump() + (failures_.empty() ? "" : "; first failures: " + json(failures_).dump());
+}
+
+std::string RouterErrors(ClusterNode& router, size_t max_lines) {
+  std::deque<std::string> lines;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(router.data_dir(), ec)) {
+    if (entry.path().filename() != "error.log") continue;
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line);) {
+      if (line.find("upstream") == std::string::npos && line.find("paasmaker router") == std::string::npos) continue;
+      lines.push_back(line);
+      if (lines.size() > max_lines) lines.pop_front();
+    }
+  }
+  std::string out;
+  for (const auto& line : lines) out += line + "\n";
+  return out;
 }
 
 std::vector<pid_t> ProcessesUnder(const std::string& dir) {

@@ -59,12 +59,17 @@ bool WaitForInstances(Cluster& cluster, const std::string& version_id, size_t co
 struct RoutedResponse {
   int status = 0;  // 0: no connection
   std::string body;
+  std::string error;  // why there was no response
 };
 // GET http://127.0.0.1:<router direct port><path> with `Host: host`.
 RoutedResponse RouterGet(ClusterNode& router, const std::string& host, const std::string& path = "/");
 // Until a request for `host` answers 200 with `needle` in the body.
 bool WaitForRoutedBody(ClusterNode& router, const std::string& host, const std::string& needle,
                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// The router's nginx error log lines about upstreams and the route script
+// (last `max_lines`), to explain a failed request.
+std::string RouterErrors(ClusterNode& router, size_t max_lines = 30);
 
 // GETs `host` through the router in a loop (every 20 ms) until stopped;
 // counts what is not a 200 (0 = no connection), for "no request failed"
@@ -85,6 +90,7 @@ class RequestPoller {
   std::atomic<int> total_{0}, failed_{0};
   std::mutex mutex_;
   std::vector<int> statuses_;
+  std::vector<std::string> failures_;  // status, when, how long, why
   std::thread thread_;
 };
 

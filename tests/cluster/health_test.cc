@@ -126,7 +126,7 @@ TEST_F(HealthTest, KilledHeartIsReplacedWithoutFailedRequests) {
   RecordProperty("failed_requests", poller.failed());
   RecordProperty("total_requests", poller.total());
   EXPECT_GT(poller.total(), 50);
-  EXPECT_EQ(poller.failed(), 0) << poller.Describe();
+  EXPECT_EQ(poller.failed(), 0) << poller.Describe() << "\n" << RouterErrors(router());
 }
 
 TEST_F(HealthTest, FrozenHeartIsReplacedAndItsSurplusTrimmedWhenItReturns) {
@@ -156,7 +156,7 @@ TEST_F(HealthTest, FrozenHeartIsReplacedAndItsSurplusTrimmedWhenItReturns) {
   poller.Stop();
   std::cout << "[health] frozen heart: " << poller.Describe() << std::endl;
   RecordProperty("failed_requests", poller.failed());
-  EXPECT_EQ(poller.failed(), 0) << poller.Describe();
+  EXPECT_EQ(poller.failed(), 0) << poller.Describe() << "\n" << RouterErrors(router());
   // The checks ran as trees tagged `health`.
   EXPECT_FALSE(HealthTrees().empty());
 }

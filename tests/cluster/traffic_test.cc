@@ -51,7 +51,7 @@ TEST_F(TrafficTest, MakeCurrentUnderLoadFailsNoRequest) {
   HoldLoadUntil(start, seconds(20));
   poller.Stop();
   EXPECT_GT(poller.total(), 100);
-  EXPECT_EQ(poller.failed(), 0) << poller.Describe();
+  EXPECT_EQ(poller.failed(), 0) << poller.Describe() << "\n" << RouterErrors(router());
 }
 
 TEST_F(TrafficTest, KilledInstanceUnderLoadFailsNoRequest) {
@@ -73,7 +73,7 @@ TEST_F(TrafficTest, KilledInstanceUnderLoadFailsNoRequest) {
   HoldLoadUntil(start, seconds(6));
   poller.Stop();
   EXPECT_GT(poller.total(), 50);
-  EXPECT_EQ(poller.failed(), 0) << poller.Describe();
+  EXPECT_EQ(poller.failed(), 0) << poller.Describe() << "\n" << RouterErrors(router());
   // Its heart restarted it (a new process).
   EXPECT_TRUE(WaitForInstances(cluster_, v1.version_id(), 2, "RUNNING"));
 }
@@ -168,7 +168,7 @@ TEST_F(TrafficTest, TableMasterAwayRoutersKeepServingAndResyncOnReturn) {
   ::kill(table_pid, SIGCONT);
   poller.Stop();
   EXPECT_GT(poller.total(), 100);
-  EXPECT_EQ(poller.failed(), 0) << poller.Describe();
+  EXPECT_EQ(poller.failed(), 0) << poller.Describe() << "\n" << RouterErrors(router());
 
   TempDir work("pm-table");
   std::string copy = CopyExample("python-hello", work.path());
