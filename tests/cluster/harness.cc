@@ -120,11 +120,11 @@ void ClusterNode::WriteConfig() {
     yaml += "  jobs: {port: " + std::to_string(mp.jobs) + "}\n";
   }
   yaml += std::string("pacemaker: {enabled: ") + enabled("pacemaker") + extra_pacemaker_yaml + "}\n";
-  yaml += std::string("heart: {enabled: ") + enabled("heart") + "}\n";
+  yaml += std::string("heart: {enabled: ") + enabled("heart") + extra_heart_yaml + "}\n";
   yaml += std::string("router: {enabled: ") + enabled("router") + ", nginx: {port_direct: " +
           std::to_string(ports_.router_direct == 0 ? Port() : ports_.router_direct) +
           ", port_80: " + std::to_string(ports_.router_80 == 0 ? Port() : ports_.router_80) +
-          ", port_443: " + std::to_string(ports_.router_443 == 0 ? Port() : ports_.router_443) + "}}\n";
+          ", port_443: " + std::to_string(ports_.router_443 == 0 ? Port() : ports_.router_443) + "}" + extra_router_yaml + "}\n";
   if (ports_.pool != 0) {
     // One private pool per node: instance ports (heart), then service ports (pacemaker).
     auto range = [](int first) {

@@ -65,6 +65,9 @@ class ClusterNode {
   // Extra keys inside the generated `pacemaker: {...}` mapping, each with a
   // leading comma, e.g. ", node_down_timeout: 3".
   std::string extra_pacemaker_yaml;
+  // The same for the `heart: {...}` and `router: {...}` mappings.
+  std::string extra_heart_yaml;
+  std::string extra_router_yaml;
   // Replaces sections of the generated config when set.
   std::string redis_yaml_override;
 
