@@ -87,5 +87,6 @@ void RegisterVersionCommands(CLI::App& app, CommandContext& context);
 void RegisterInstanceTypeCommands(CLI::App& app, CommandContext& context);
 void RegisterLogsCommand(CLI::App& app, CommandContext& context);
 void RegisterRouterCommands(CLI::App& app, CommandContext& context);
+void RegisterHealthCommands(CLI::App& app, CommandContext& context);
 
 }  // namespace paasmaker::cli

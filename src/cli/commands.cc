@@ -41,6 +41,7 @@ std::shared_ptr<CommandContext> RegisterClientCommands(CLI::App& app, CliIo io) 
   RegisterInstanceTypeCommands(app, *context);  // instance-type quantity
   RegisterLogsCommand(app, *context);        // logs TARGET
   RegisterRouterCommands(app, *context);     // router table
+  RegisterHealthCommands(app, *context);     // health history
   return context;
 }
 

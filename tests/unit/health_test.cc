@@ -80,11 +80,11 @@ TEST(HealthRoutes, UnrouteOnlyUnknownOrLongNotRunning) {
   EXPECT_TRUE(health::ShouldUnroute(&down, 100, 5));
 }
 
-TEST(HealthQuantity, StatesOnTheirWayCount) {
-  for (const char* s : {kInstanceRunning, kInstanceStarting, kInstanceRegistered, kInstanceAllocated}) {
+TEST(HealthQuantity, StatesOnTheirWayAndErrorCount) {
+  for (const char* s : {kInstanceRunning, kInstanceStarting, kInstanceRegistered, kInstanceAllocated, kInstanceError}) {
     EXPECT_TRUE(health::CountsTowardsQuantity(s)) << s;
   }
-  for (const char* s : {kInstanceDown, kInstanceError, kInstanceStopped, kInstanceDeregistered}) {
+  for (const char* s : {kInstanceDown, kInstanceStopped, kInstanceDeregistered}) {
     EXPECT_FALSE(health::CountsTowardsQuantity(s)) << s;
   }
 }

@@ -1,5 +1,7 @@
 #include "pacemaker/health/health_decisions.h"
 
+#include "pacemaker/lifecycle/routing_table.h"
+
 namespace paasmaker::pacemaker::health {
 
 std::vector<model::Node> SilentNodes(const std::vector<model::Node>& nodes, double now, double timeout,
@@ -27,7 +29,7 @@ std::map<std::string, std::vector<std::string>> RoutedInstances(const nlohmann::
     for (const auto& entry : entries) {
       if (!entry.is_string()) continue;
       std::string id = RouteEntryInstance(entry.get<std::string>());
-      if (id.empty()) continue;
+      if (id.empty() || id == lifecycle::kPacemakerRouteId) continue;  // not an instance
       auto& hostnames = routed[id];
       if (hostnames.empty() || hostnames.back() != hostname) hostnames.push_back(hostname);
     }
@@ -43,7 +45,7 @@ bool ShouldUnroute(const Instance* instance, double now, double grace) {
 
 bool CountsTowardsQuantity(const std::string& state) {
   return state == kInstanceRunning || state == kInstanceStarting || state == kInstanceRegistered ||
-         state == kInstanceAllocated;
+         state == kInstanceAllocated || state == kInstanceError;
 }
 
 }  // namespace paasmaker::pacemaker::health

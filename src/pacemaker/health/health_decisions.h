@@ -33,7 +33,12 @@ std::map<std::string, std::vector<std::string>> RoutedInstances(const nlohmann::
 bool ShouldUnroute(const Instance* instance, double now, double grace);
 
 // States that count towards a type's quantity when looking for missing
-// instances: those running or on their way (a start may be under way).
+// instances: those running or on their way (a start may be under way), and
+// ERROR: an instance that failed to start or crash-looped past its heart's
+// restart policy would fail the same way anywhere, so it is not replaced
+// elsewhere; it stays ERROR for the user to look at (logs, restarts,
+// last_exit) and to start again (version start) once fixed. Instances lost
+// with their node are DOWN, not ERROR, and are replaced.
 bool CountsTowardsQuantity(const std::string& state);
 
 }  // namespace paasmaker::pacemaker::health

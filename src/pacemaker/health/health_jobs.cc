@@ -31,7 +31,10 @@ Status OptionalNumber(const json& p, const char* key) {
   return Status::Ok();
 }
 
-// Every health check is a pacemaker job (refuses to run elsewhere).
+// Every health check is a pacemaker job (refuses to run elsewhere). A check
+// that changed nothing returns an empty summary (what it looked at goes to
+// its log), so a run's non-empty summaries are exactly its corrective actions
+// (GET /api/v1/health/history).
 using HealthJob = PacemakerJob;
 
 // Removes every route of an instance (all its possible hostnames).
@@ -57,7 +60,8 @@ class DownNodesJob : public HealthJob {
     double not_before = c.parameters().value("not_before", 0.0);
     double now = NowSeconds();
     if (now < not_before) {
-      return fmt::format("pacemaker recently started: nodes have {:.1f} s more to report in", not_before - now);
+      c.log().Info(fmt::format("pacemaker recently started: nodes have {:.1f} s more to report in", not_before - now));
+      return std::string();
     }
     PM_ASSIGN_OR_RETURN(auto nodes, ctx.nodes.List());
     std::vector<std::string> lines;
@@ -81,7 +85,10 @@ class DownNodesJob : public HealthJob {
       c.log().Warning(line);
       lines.push_back(line);
     }
-    if (lines.empty()) return std::string("every node reported in time");
+    if (lines.empty()) {
+      c.log().Info("every node reported in time");
+      return std::string();
+    }
     std::string summary;
     for (const auto& line : lines) summary += (summary.empty() ? "" : "; ") + line;
     return summary;
@@ -113,8 +120,11 @@ class StuckJobsJob : public HealthJob {
     for (const auto& root : roots) {
       PM_RETURN_IF_ERROR(ctx.job_store.AbortTree(root, "its node is DOWN (health check)"));
     }
-    return roots.empty() ? std::string("no job waits on a DOWN node")
-                         : fmt::format("aborted {} job tree(s) waiting on DOWN nodes", roots.size());
+    if (roots.empty()) {
+      c.log().Info("no job waits on a DOWN node");
+      return std::string();
+    }
+    return fmt::format("aborted {} job tree(s) waiting on DOWN nodes", roots.size());
   }
 };
 
@@ -139,7 +149,9 @@ class RouterDownInstancesJob : public HealthJob {
                                   instance ? instance->state : std::string("unknown"), json(hostnames).dump(), serial));
       ++removed;
     }
-    return fmt::format("{} routed instance(s) checked, {} removed", routed.size(), removed);
+    std::string result = fmt::format("{} routed instance(s) checked, {} removed", routed.size(), removed);
+    c.log().Info(result);
+    return removed == 0 ? std::string() : result;
   }
 };
 
@@ -204,7 +216,10 @@ class AdjustInstancesJob : public HealthJob {
       }
     }
     for (const auto& action : actions) c.log().Info(action);
-    if (actions.empty()) return fmt::format("{} instance type(s) at their quantity", checked);
+    if (actions.empty()) {
+      c.log().Info(fmt::format("{} instance type(s) at their quantity", checked));
+      return std::string();
+    }
     std::string summary;
     for (const auto& action : actions) summary += (summary.empty() ? "" : "; ") + action;
     return summary;

@@ -4,9 +4,10 @@
 //   paasmaker.health.downnodes            silent ACTIVE nodes → DOWN, their instances DOWN, routes removed
 //   paasmaker.health.stuckjobs            abort trees with WAITING/RUNNING jobs on DOWN nodes
 //   paasmaker.health.routerdowninstances  routed instances not RUNNING (past a grace) → unrouted
-//   paasmaker.health.adjustinstances      per RUNNING version and type: start what is missing,
+//   paasmaker.health.adjustinstances      per RUNNING version and type: start what is missing
+//                                         (ERROR instances count: never replaced elsewhere),
 //                                         stop the surplus (unrouted, then worst score first)
-//   paasmaker.health.stage                runs the next order of checks (see health_manager.h)
+//   paasmaker.health.stage                runs the next order of checks (see health_group_tree.h)
 //
 // Every node registers them (a tree is validated wherever it is built);
 // with `ctx` null (not the pacemaker) they fail saying so.
