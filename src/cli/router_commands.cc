@@ -1,11 +1,15 @@
 // `paasmaker router table|stats`: the routing table the routers serve from —
-// which backends (ip:port of RUNNING instances) each hostname goes to.
+// which backends (ip:port of RUNNING instances) each hostname goes to — and
+// the traffic the routers counted (totals, history, or live with --follow).
 #include <algorithm>
+#include <cstdio>
+#include <ctime>
 #include <memory>
 #include <vector>
 
 #include "cli/command_context.h"
 #include "cli/output.h"
+#include "cli/sse_parser.h"
 
 namespace paasmaker::cli {
 
@@ -77,9 +81,65 @@ int64_t ParseDuration(const std::string& text) {
 
 struct StatsArgs {
   std::string kind, id, history;
+  bool follow = false;
+  double interval = 1;
 };
 
+// One line per stream event, e.g.
+//   18:02:11  requests 1520 (+12.0/s)  bytes 40960 (+320.0/s)  2xx +12  4xx +0  5xx +0
+std::string DescribeStreamEvent(const json& event) {
+  char clock[16] = "";
+  std::time_t at = static_cast<std::time_t>(event.value("time", 0.0));
+  std::tm local{};
+  if (localtime_r(&at, &local) != nullptr) std::strftime(clock, sizeof(clock), "%H:%M:%S", &local);
+  if (event.contains("error")) return std::string(clock) + "  (no statistics: " + Text(event, "error") + ")";
+  const json& totals = Child(event, "totals");
+  const json& delta = Child(event, "delta");
+  const json& per_second = Child(event, "per_second");
+  auto rate = [&](const char* field) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%+.1f/s", per_second.value(field, 0.0));
+    return std::string(text);
+  };
+  std::string line = std::string(clock) + "  requests " + Text(totals, "requests", "0") + " (" + rate("requests") +
+                     ")  bytes " + Text(totals, "bytes", "0") + " (" + rate("bytes") + ")";
+  for (const char* status_class : {"2xx", "3xx", "4xx", "5xx"}) {
+    line += std::string("  ") + status_class + " +" + Text(delta, status_class, "0");
+  }
+  return line;
+}
+
+// Prints the live stream until it ends (pacemaker shutdown: an error, so a
+// script notices) or the user interrupts.
+Status FollowRouterStats(CommandContext& context, const StatsArgs& args) {
+  if (!(args.interval >= 0.2 && args.interval <= 60)) return InvalidArgument("--interval: between 0.2 and 60 seconds");
+  PM_ASSIGN_OR_RETURN(ApiClient api, context.Api());
+  std::string path = "/api/v1/router/stats/" + http::UrlEncode(args.kind) + "/" + http::UrlEncode(args.id) +
+                     "/stream?interval=" + std::to_string(args.interval);
+  SseParser parser;
+  std::ostream& out = context.out();
+  if (!context.json()) out << "Traffic of " << args.kind << " " << args.id << " (Ctrl-C to stop)\n" << std::flush;
+  PM_RETURN_IF_ERROR(api.Stream(path, [&](const std::string& chunk) {
+    for (const std::string& data : parser.Feed(chunk)) {
+      json event = json::parse(data, nullptr, /*allow_exceptions=*/false);
+      if (!event.is_object()) continue;
+      if (context.json()) {
+        out << event.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+      } else {
+        out << DescribeStreamEvent(event) << "\n";
+      }
+      out.flush();
+    }
+    return true;
+  }));
+  return Unavailable("the statistics stream from " + api.remote() + " ended");
+}
+
 Status RouterStats(CommandContext& context, const StatsArgs& args) {
+  if (args.follow) {
+    if (!args.history.empty()) return InvalidArgument("--history and --follow: choose one");
+    return FollowRouterStats(context, args);
+  }
   std::string path = "/api/v1/router/stats/" + args.kind + "/" + args.id;
   if (!args.history.empty()) {
     int64_t seconds = ParseDuration(args.history);
@@ -103,7 +163,9 @@ Status RouterStats(CommandContext& context, const StatsArgs& args) {
                 << Text(Child(t, "average"), "nginx_ms", "0") << " ms\n";
   if (data.contains("history")) {
     for (const json& point : Child(Child(data, "history"), "points")) {
-      context.out() << "  " << point[0].dump() << "  " << point[1].dump() << "\n";
+      // [start, value, resolution]: per-minute points come from archived history.
+      bool minute = point.size() > 2 && point[2] == 60;
+      context.out() << "  " << point[0].dump() << "  " << point[1].dump() << (minute ? "  (minute)" : "") << "\n";
     }
   }
   return Status::Ok();
@@ -129,11 +191,15 @@ void RegisterRouterCommands(CLI::App& app, CommandContext& context) {
        .details = "Totals counted by the routers (requests, bytes, status classes with percentages, average "
                   "upstream and nginx times) for a workspace, application, version, version type (vt; "
                   "`vt null` is traffic no route matched) or node. --history adds requests per second "
-                  "over that long (90s, 30m, 1h, 2d).",
+                  "over that long (90s, 30m, 1h, 2d; per minute where the per-second history was archived). --follow "
+                  "prints the totals and the requests and bytes per second every --interval seconds until "
+                  "interrupted (--json: each event as one JSON line).",
        .example = "paasmaker router stats version 7c1d…  --history 1h"});
   stats->add_option("kind", args->kind, "workspace, application, version, vt or node")->required();
   stats->add_option("id", args->id, "its id")->required();
   stats->add_option("--history", args->history, "per-second requests over this long (e.g. 1h)");
+  stats->add_flag("--follow,-f", args->follow, "print the traffic live until interrupted");
+  stats->add_option("--interval", args->interval, "seconds between --follow lines (0.2-60, default 1)");
   OnRun(stats, context, [args](CommandContext& c) { return RouterStats(c, *args); });
 }
 

@@ -1,8 +1,12 @@
 // Traffic statistics (SPEC §3, §9): GET /api/v1/router/stats/<kind>/<id>
-// [?history=SECONDS&metric=requests]. Reading an application's, version's or
+// [?history=SECONDS&metric=requests], and the same totals live as
+// server-sent events from GET …/<kind>/<id>/stream[?interval=SECONDS]. Reading an application's, version's or
 // version type's traffic needs WORKSPACE_VIEW on its workspace; a node's or
 // the unrouted traffic (vt "null") needs SYSTEM_OVERVIEW.
+#include <algorithm>
+#include <chrono>
 #include <ctime>
+#include <thread>
 
 #include "core/api_response.h"
 #include "pacemaker/endpoints/endpoints.h"
@@ -19,7 +23,8 @@ namespace {
 Result<std::string> WorkspaceOf(PacemakerContext& ctx, const std::string& kind, const std::string& id) {
   std::string version_id;
   if (kind == "workspace") return id;
-  if (kind == "node" || (kind == "vt" && id == "null")) return std::string();
+  // vt "null": unrouted requests; vt "pacemaker": the pacemaker's own traffic.
+  if (kind == "node" || (kind == "vt" && (id == "null" || id == "pacemaker"))) return std::string();
   if (kind == "vt") {
     PM_ASSIGN_OR_RETURN(auto type, ctx.apps.FindInstanceType(id));
     if (!type) return NotFound("no instance type " + id);
@@ -38,15 +43,40 @@ Result<std::string> WorkspaceOf(PacemakerContext& ctx, const std::string& kind, 
   return app->workspace_id;
 }
 
+// Who may read kind/id: the same rule for the totals and the stream. An
+// unknown kind or id is an error here, before a stream starts.
+Status CheckAccess(PacemakerContext& ctx, const std::string& kind, const std::string& id, const Principal& who) {
+  PM_ASSIGN_OR_RETURN(std::string workspace, WorkspaceOf(ctx, kind, id));
+  bool allowed = workspace.empty() ? who.Allows("SYSTEM_OVERVIEW") : who.Allows("WORKSPACE_VIEW", workspace);
+  if (!allowed) return PermissionDenied("not allowed to read these statistics");
+  return Status::Ok();
+}
+
+std::string SseEvent(int64_t id, const json& data) {
+  return "id: " + std::to_string(id) + "\ndata: " + data.dump(-1, ' ', false, json::error_handler_t::replace) +
+         "\n\n";
+}
+
+// Sleeps until `deadline` in short steps, so a client that went away or a
+// pacemaker shutting down (ctx.stopping, set before the HTTP server stops)
+// ends the stream within 100 ms even with a 60 s interval. False: stop.
+bool WaitUntil(PacemakerContext& ctx, http::StreamWriter& out, std::chrono::steady_clock::time_point deadline) {
+  constexpr auto kStep = std::chrono::milliseconds(100);
+  while (true) {
+    if (ctx.stopping || !out.client_connected()) return false;
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return true;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(kStep, deadline - now));
+  }
+}
+
 }  // namespace
 
 void RouterStats(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
   const std::string& kind = req.params[0];
   const std::string& id = req.params[1];
-  auto workspace = WorkspaceOf(ctx, kind, id);
-  if (!workspace.ok()) return api::RespondError(res, workspace.status());
-  bool allowed = workspace->empty() ? who.Allows("SYSTEM_OVERVIEW") : who.Allows("WORKSPACE_VIEW", *workspace);
-  if (!allowed) return api::RespondError(res, PermissionDenied("not allowed to read these statistics"));
+  Status access = CheckAccess(ctx, kind, id, who);
+  if (!access.ok()) return api::RespondError(res, access);
   auto totals = stats::Totals(ctx.stats_redis, kind, id);
   if (!totals.ok()) return api::RespondError(res, totals.status());
   json data = {{"kind", kind}, {"id", id}, {"totals", *totals}};
@@ -59,6 +89,55 @@ void RouterStats(PacemakerContext& ctx, const http::Request& req, http::Response
     data["history"] = *points;
   }
   api::RespondData(res, data);
+}
+
+// Every `interval` (default 1 s, clamped to 0.2–60 s; the first at once):
+//   id: <n, from 1>
+//   data: {"kind", "id", "time" (unix s), "totals": <as GET>, "delta": {requests, bytes, 1xx..5xx},
+//          "per_second": {same}, "elapsed"}   (changes since the previous event; none in the first)
+// or, while the stats Redis cannot be read, {"kind", "id", "time", "error"} (the stream goes on).
+// Polling, like the job stream: no pub/sub message to lose, and the cost is
+// one read of the totals per interval per client.
+void RouterStatsStream(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+  const std::string kind = req.params[0];
+  const std::string id = req.params[1];
+  Status access = CheckAccess(ctx, kind, id, who);
+  if (!access.ok()) return api::RespondError(res, access);
+  std::string interval_text = req.Query("interval", "1");
+  char* end = nullptr;
+  double interval_seconds = std::strtod(interval_text.c_str(), &end);
+  if (end == interval_text.c_str() || *end != '\0' || !(interval_seconds > 0)) {
+    return api::RespondError(res, InvalidArgument("interval: '" + interval_text + "' is not a number of seconds"));
+  }
+  interval_seconds = std::clamp(interval_seconds, 0.2, 60.0);
+  res.content_type = "text/event-stream";
+  res.headers["Cache-Control"] = "no-cache";
+  res.stream = [&ctx, kind, id, interval_seconds](http::StreamWriter& out) {
+    const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(interval_seconds));
+    json previous;  // null until the first successful read
+    std::chrono::steady_clock::time_point previous_at;
+    auto next = std::chrono::steady_clock::now();
+    for (int64_t event_id = 1;; ++event_id) {
+      auto read_at = std::chrono::steady_clock::now();
+      auto totals = stats::Totals(ctx.stats_redis, kind, id);
+      json data = {{"kind", kind}, {"id", id}, {"time", static_cast<double>(std::time(nullptr))}};
+      if (totals.ok()) {
+        double elapsed = previous.is_null() ? 0.0 : std::chrono::duration<double>(read_at - previous_at).count();
+        data.update(stats::ChangeSince(*totals, previous, elapsed));
+        data["totals"] = *totals;
+        previous = std::move(*totals);
+        previous_at = read_at;
+      } else {
+        data["error"] = totals.status().message();
+      }
+      if (!out.Write(SseEvent(event_id, data))) return;
+      // Fixed steps from the start, so the events do not drift by the read time.
+      next += interval;
+      if (next < std::chrono::steady_clock::now()) next = std::chrono::steady_clock::now();
+      if (!WaitUntil(ctx, out, next)) return;
+    }
+  };
 }
 
 }  // namespace paasmaker::pacemaker::endpoints

@@ -1,5 +1,5 @@
 // TrafficStats: reads the routers' traffic statistics from the stats Redis
-// (SPEC §3) for the API: totals and per-second history of a workspace,
+// (SPEC §3) for the API: totals, changes between two totals, and history of a workspace,
 // application, version, version type (instance type of a version), node, or
 // unrouted traffic (`null`), with percentages and averages.
 //
@@ -27,9 +27,17 @@ Status RecordVersionType(redis::Client& stats, const std::string& workspace_id, 
 //          "percent": {"2xx": …}, "average": {"upstream_ms", "nginx_ms", "bytes"}, "version_types": [...]}
 Result<nlohmann::json> Totals(redis::Client& stats, const std::string& kind, const std::string& id);
 
-// Per-second sums of `metric` over the last `seconds` (up to now): {"metric", "from", "to",
-// "points": [[unix second, value]...]} with only the seconds that have data.
+// Sums of `metric` over the last `seconds` (up to now): {"metric", "from", "to",
+// "points": [[start, value, resolution]...]} with only the buckets that have
+// data, oldest first. resolution 1: a second, from the per-second history;
+// 60: a minute, from the per-minute history the archiver (history_archiver.h)
+// made of hours older than stats_history_archive_after.
 Result<nlohmann::json> History(redis::Client& stats, const std::string& kind, const std::string& id,
                                const std::string& metric, int64_t seconds, int64_t now);
+
+// What changed between two Totals taken `elapsed_seconds` apart (for the live
+// stream): {"delta": {requests, bytes, 1xx..5xx}, "per_second": {same},
+// "elapsed"}. A null `previous` (the first event) is no change.
+nlohmann::json ChangeSince(const nlohmann::json& totals, const nlohmann::json& previous, double elapsed_seconds);
 
 }  // namespace paasmaker::pacemaker::stats

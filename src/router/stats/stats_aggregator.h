@@ -6,6 +6,11 @@
 //   history_vt:<vt>:<hour start>:<metric>    HASH <unix second> → sum
 //   history_node:<id>:<hour start>:<metric>  (metrics: the totals without the
 //                                             exact status codes)
+//   history_minute_vt:<vt>:<day start>:<metric>    HASH <minute start> → sum
+//   history_minute_node:<id>:<day start>:<metric>  (written by the pacemaker's
+//       HistoryArchiver, src/pacemaker/stats/history_archiver.h, from per-second
+//       hours older than pacemaker.stats_history_archive_after; the routers
+//       never write them)
 //
 // Summing first is what makes the reader cheap: a batch of thousands of
 // lines becomes a few HINCRBYs per version type, node and second.
