@@ -43,11 +43,19 @@ void ReadPacemaker(yaml::YamlSection s, NodeConfig* c) {
   s.Bool("run_crons", &p.run_crons);
   auto health = s.Section("health");
   health.Bool("enabled", &p.health_enabled);
-  health.Raw("groups");  // health-check groups: read by the health manager
+  health.Bool("use_default_group", &p.health_use_default_group);
+  ReadHealthGroups(health, "groups", &p.health_groups);
   health.Finish();
   s.Double("node_down_timeout", &p.node_down_timeout, 1, 86400);
   s.Double("job_max_age", &p.job_max_age, 60, 10 * 365 * 86400.0);
   s.Double("job_archive_after", &p.job_archive_after, 1, 10 * 365 * 86400.0);
+  s.Double("stats_history_archive_after", &p.stats_history_archive_after, 60, 10 * 365 * 86400.0);
+  s.Double("stats_history_max_age", &p.stats_history_max_age, 60, 10 * 365 * 86400.0);
+  if (p.stats_history_max_age < p.stats_history_archive_after) {
+    // Per-minute buckets are made from per-second data past archive_after; a
+    // shorter max age would delete them as they are made.
+    s.AddProblem("stats_history_max_age", "must not be below pacemaker.stats_history_archive_after");
+  }
   double max_upload = static_cast<double>(p.max_upload_size);
   s.Double("max_upload_size", &max_upload, 1, 1e13);
   p.max_upload_size = static_cast<int64_t>(max_upload);

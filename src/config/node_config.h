@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "config/health_groups.h"
 #include "core/result.h"
 
 namespace paasmaker::config {
@@ -76,10 +77,16 @@ struct NodeConfig {
     bool allow_supertoken = false;
     bool run_crons = true;
     bool health_enabled = true;
+    bool health_use_default_group = true;  // the built-in `default` group (health_groups.h)
+    std::vector<HealthGroupConfig> health_groups;
     double node_down_timeout = 10.0;
     int64_t max_upload_size = 1024LL * 1024 * 1024;
     double job_max_age = 7 * 24 * 3600;  // finished job trees are deleted after this (seconds)
     double job_archive_after = 3600;     // ... and moved out of Redis after this
+    // Per-second traffic history is rolled up into per-minute buckets after
+    // this, and the per-minute buckets are deleted after stats_history_max_age.
+    double stats_history_archive_after = 24 * 3600;
+    double stats_history_max_age = 30 * 24 * 3600;
   } pacemaker;
 
   struct {

@@ -20,6 +20,16 @@ std::string CommandLine(pid_t pid) {
   return cmdline;
 }
 
+// Alive and not a zombie: an adopted process that dies is reaped by init,
+// which in a container may never happen.
+bool AliveNotZombie(pid_t pid) {
+  if (!process::PidAlive(pid)) return false;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto close = stat.rfind(')');
+  return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z';
+}
+
 }  // namespace
 
 ManagedDaemon::ManagedDaemon(Options options) : options_(std::move(options)) {}
@@ -28,19 +38,24 @@ ManagedDaemon::~ManagedDaemon() { Stop(false); }
 
 pid_t ManagedDaemon::pid() const {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (adopted_ != 0) return adopted_;
   return process_ ? process_->pid() : 0;
 }
 
-void ManagedDaemon::KillStale() {
+pid_t ManagedDaemon::FindStale() const {
   auto text = files::ReadFile(options_.pid_file);
-  if (!text.ok()) return;
+  if (!text.ok()) return 0;
   pid_t pid = static_cast<pid_t>(std::atol(text->c_str()));
-  if (pid <= 0 || !process::PidAlive(pid)) return;
-  // Only kill what is recognisably ours: same program and same config path.
+  if (pid <= 0 || !AliveNotZombie(pid)) return 0;
+  // Only what is recognisably ours: the same program.
   std::string cmdline = CommandLine(pid);
   const auto& argv = options_.launch.argv;
   std::string program = argv[0].substr(argv[0].find_last_of('/') + 1);
-  if (cmdline.find(program) == std::string::npos) return;
+  return cmdline.find(program) == std::string::npos ? 0 : pid;
+}
+
+void ManagedDaemon::KillStale(pid_t pid) {
+  if (pid == 0) return;
   PM_LOG_WARN("{}: stopping pid {} left running by an earlier run of this node", options_.name, pid);
   ::kill(pid, SIGTERM);
   for (int i = 0; i < 100 && process::PidAlive(pid); ++i) {
@@ -80,14 +95,47 @@ Status ManagedDaemon::LaunchOnce() {
 }
 
 Status ManagedDaemon::Start() {
-  KillStale();
-  PM_RETURN_IF_ERROR(LaunchOnce());
-  PM_LOG_INFO("{} started (pid {})", options_.name, pid());
+  pid_t stale = FindStale();
+  if (stale != 0 && options_.adopt && options_.adopt(stale)) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      adopted_ = stale;
+      exited_ = false;
+    }
+    PM_LOG_INFO("{} adopted (pid {}, left running by an earlier run of this node)", options_.name, stale);
+  } else {
+    KillStale(stale);
+    PM_RETURN_IF_ERROR(LaunchOnce());
+    PM_LOG_INFO("{} started (pid {})", options_.name, pid());
+  }
   supervisor_ = std::thread([this] { Supervise(); });
   return Status::Ok();
 }
 
+void ManagedDaemon::WatchAdopted() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_ && AliveNotZombie(adopted_)) cv_.wait_for(lock, std::chrono::milliseconds(200));
+  if (stopping_) return;
+  adopted_ = 0;
+  exited_ = true;
+}
+
+void ManagedDaemon::StopAdopted() {
+  pid_t pid;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pid = adopted_;
+  }
+  if (pid == 0 || !AliveNotZombie(pid)) return;
+  ::kill(pid, SIGTERM);
+  for (int i = 0; i < 100 && AliveNotZombie(pid); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (AliveNotZombie(pid)) ::kill(pid, SIGKILL);
+  PM_LOG_INFO("{} stopped (adopted pid {})", options_.name, pid);
+  ::unlink(options_.pid_file.c_str());
+}
+
 void ManagedDaemon::Supervise() {
+  if (adopted_ != 0) WatchAdopted();
   auto backoff = std::chrono::milliseconds(100);
   while (true) {
     {
@@ -123,6 +171,7 @@ void ManagedDaemon::Stop(bool kill_process) {
   }
   cv_.notify_all();
   if (supervisor_.joinable()) supervisor_.join();
+  if (kill_process) StopAdopted();
   if (kill_process && process && process->running()) {
     auto info = process->Stop(std::chrono::seconds(5));
     PM_LOG_INFO("{} stopped ({})", options_.name, info.Describe());

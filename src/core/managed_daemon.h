@@ -1,8 +1,10 @@
 // ManagedDaemon: a helper server process (redis-server, nginx) that a node
 // starts, keeps alive and stops.
 //
-// Start() kills a stale copy left by an earlier life of this node (found by
-// its pid file, recognised by its command line), launches the program, and
+// Start() deals with a copy left running by an earlier life of this node
+// (found by its pid file, recognised by its command line): when the owner's
+// `adopt` hook accepts it, that process is kept and supervised as is (no
+// restart, so no gap in service); otherwise it is stopped. Then it launches the program and
 // waits until `ready` says it serves. If it dies later it is restarted after
 // a short backoff (doubling up to 10 s) from the supervisor thread. Stop()
 // ends supervision and (when asked) stops the process: SIGTERM, then SIGKILL.
@@ -31,6 +33,9 @@ class ManagedDaemon {
     std::string pid_file;  // where this node records the daemon's pid
     std::function<bool()> ready;  // true once the daemon serves
     std::chrono::milliseconds ready_timeout = std::chrono::seconds(20);
+    // Given a live earlier copy's pid: true to keep it (e.g. nginx reloaded
+    // with the new config and answering). Unset: earlier copies are stopped.
+    std::function<bool(pid_t)> adopt;
   };
 
   explicit ManagedDaemon(Options options);
@@ -45,13 +50,19 @@ class ManagedDaemon {
 
  private:
   Status LaunchOnce();
-  void KillStale();
+  // The live earlier copy named by the pid file, if it is recognisably ours.
+  pid_t FindStale() const;
+  void KillStale(pid_t pid);
+  // An adopted process is not our child: it is watched by polling.
+  void WatchAdopted();
+  void StopAdopted();
   void Supervise();
 
   Options options_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::shared_ptr<process::Process> process_;
+  pid_t adopted_ = 0;  // an earlier copy kept running instead of process_
   bool exited_ = false;
   bool stopping_ = false;
   std::atomic<int> restarts_{0};

@@ -53,7 +53,9 @@ const std::vector<ApiRoute>& ApiRoutes() {
       {"GET",    "/api/v1/instances/([0-9a-f-]+)",         Access::kUser,       "",               ep::ShowInstance},
       {"GET",    "/api/v1/instances/([0-9a-f-]+)/log",     Access::kUser,       "",               ep::InstanceLog},
       {"GET",    "/api/v1/router/stats/([a-z]+)/([0-9a-z-]+)", Access::kUser,   "",               ep::RouterStats},
+      {"GET",    "/api/v1/router/stats/([a-z]+)/([0-9a-z-]+)/stream", Access::kUser, "",          ep::RouterStatsStream},
       {"GET",    "/api/v1/router/table",                   Access::kPermission, "SYSTEM_OVERVIEW", ep::RouterTable},
+      {"GET",    "/api/v1/health/history",                 Access::kPermission, "SYSTEM_OVERVIEW", ep::HealthHistory},
 
       {"GET",    "/api/v1/users",                          Access::kPermission, "USER_LIST",      ep::ListUsers},
       {"POST",   "/api/v1/users",                          Access::kPermission, "USER_EDIT",      ep::CreateUser},

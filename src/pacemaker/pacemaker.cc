@@ -4,9 +4,11 @@
 #include "core/log.h"
 #include "pacemaker/api_routes.h"
 #include "pacemaker/health/health_manager.h"
+#include "pacemaker/lifecycle/routing_table.h"
 #include "pacemaker/pacemaker_context.h"
 #include "pacemaker/services/application_services.h"
 #include "pacemaker/services/service_daemons.h"
+#include "pacemaker/stats/history_archiver.h"
 #include "pacemaker/store/schema.h"
 
 namespace paasmaker::pacemaker {
@@ -36,6 +38,11 @@ Status Pacemaker::Start(http::Server& server) {
   housekeeping_ = std::thread([this] { HousekeepingLoop(); });
   health_ = std::make_unique<health::HealthManager>(*context_);
   health_->Start();
+  stats_history_ = std::make_unique<stats::HistoryArchiver>(
+      context_->stats_redis.endpoint(),
+      stats::HistoryArchiveOptions{static_cast<int64_t>(config_.pacemaker.stats_history_archive_after),
+                                   static_cast<int64_t>(config_.pacemaker.stats_history_max_age)});
+  stats_history_->Start();
   return Status::Ok();
 }
 
@@ -48,6 +55,7 @@ void Pacemaker::HousekeepingLoop() {
     auto archived = context_->job_archive.Archive(archive_after);
     if (!archived.ok()) PM_LOG_WARN("job archiving: {}", archived.status().ToString());
     else if (*archived > 0) PM_LOG_INFO("archived {} finished job trees", *archived);
+    PublishOwnRoute();
     auto purged = context_->job_archive.Purge(max_age);
     if (!purged.ok()) PM_LOG_WARN("job purge: {}", purged.status().ToString());
     else if (*purged > 0) PM_LOG_INFO("deleted {} job trees older than {} s", *purged, max_age.count());
@@ -68,13 +76,28 @@ void Pacemaker::Stop() {
   if (housekeeping_.joinable()) housekeeping_.join();
   if (health_) health_->Stop();
   health_.reset();
+  if (stats_history_) stats_history_->Stop();
+  stats_history_.reset();
   if (service_daemons_) service_daemons_->StopAll();
   context_.reset();
   service_daemons_.reset();
 }
 
 void Pacemaker::SetNodeUuid(const std::string& uuid) {
-  if (context_) context_->node_uuid = uuid;
+  if (!context_) return;
+  context_->node_uuid = uuid;
+  PublishOwnRoute();
+}
+
+// pacemaker.<cluster_hostname> through the routers (SPEC §4). Re-published by
+// housekeeping too, so a table Redis that restarted empty gets it back.
+void Pacemaker::PublishOwnRoute() {
+  if (!context_ || context_->node_uuid.empty()) return;
+  const std::string hostname = "pacemaker." + config_.pacemaker.cluster_hostname;
+  auto entry = lifecycle::RouteEntry(config_.my_route, config_.http_port, lifecycle::kPacemakerRouteId,
+                                     context_->node_uuid, lifecycle::kPacemakerRouteId);
+  auto serial = context_->routing.Publish(hostname, entry, lifecycle::kPacemakerRouteId);
+  if (!serial.ok()) PM_LOG_WARN("routing {}: {}", hostname, serial.status().ToString());
 }
 
 }  // namespace paasmaker::pacemaker

@@ -26,6 +26,9 @@ class ServiceDaemons;
 namespace health {
 class HealthManager;
 }
+namespace stats {
+class HistoryArchiver;
+}
 
 class Pacemaker {
  public:
@@ -48,9 +51,11 @@ class Pacemaker {
   std::unique_ptr<PacemakerContext> context_;
   std::unique_ptr<services::ServiceDaemons> service_daemons_;
   std::unique_ptr<health::HealthManager> health_;
+  std::unique_ptr<stats::HistoryArchiver> stats_history_;
   BootstrapResult bootstrap_;
   // Job housekeeping: archive finished trees, purge old archives.
   void HousekeepingLoop();
+  void PublishOwnRoute();
   std::mutex housekeeping_mutex_;
   std::condition_variable housekeeping_cv_;
   bool stopping_ = false;

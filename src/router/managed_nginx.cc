@@ -178,6 +178,20 @@ bool ManagedNginx::Ready() {
   return Answers(current);
 }
 
+bool ManagedNginx::Adopt(pid_t master) {
+  // Whatever happens, a later start knows whose orphans to clear.
+  last_master_ = master;
+  if (ReadProcFile(master, "cmdline").find(settings_.prefix) == std::string::npos) return false;
+  if (::kill(master, SIGHUP) != 0) return false;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (Answers(master)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  PM_LOG_WARN("router nginx: the nginx left running (pid {}) does not answer: replacing it", master);
+  return false;
+}
+
 Status ManagedNginx::Start() {
   if (daemon_) return FailedPrecondition("router nginx is already started");
   if (!files::Exists(binary_)) {
@@ -185,16 +199,17 @@ Status ManagedNginx::Start() {
   }
   PM_RETURN_IF_ERROR(WriteNginxFiles(settings_));
 
-  // An earlier life of this node may have left nginx running (node crashed)
-  // or orphaned workers (nginx master killed).
-  if (auto text = files::ReadFile(settings_.PidFile()); text.ok()) {
-    KillLeftovers(static_cast<pid_t>(std::atol(text->c_str())), settings_.prefix);
-  }
+  // An earlier life of this node may have left nginx running (node crashed:
+  // adopted below) or orphaned workers (nginx master killed: cleared).
+  pid_t earlier = 0;
+  if (auto text = files::ReadFile(settings_.PidFile()); text.ok()) earlier = static_cast<pid_t>(std::atol(text->c_str()));
+  bool adoptable = earlier > 0 && Running(earlier) && ReadProcFile(earlier, "cmdline").find(settings_.prefix) != std::string::npos;
+  if (!adoptable) KillLeftovers(earlier, settings_.prefix);
   const std::pair<const char*, int> ports[] = {{"router.nginx.port_direct", settings_.port_direct},
                                                {"router.nginx.port_80", settings_.port_80},
                                                {"router.nginx.port_443", settings_.port_443}};
   for (const auto& [key, port] : ports) {
-    if (!net::PortIsFree("0.0.0.0", port)) {
+    if (!adoptable && !net::PortIsFree("0.0.0.0", port)) {
       return FailedPrecondition(std::string(key) + " " + std::to_string(port) +
                                 " is already in use by another program (ports in Linux's ephemeral range can be "
                                 "kept free with net.ipv4.ip_local_reserved_ports)");
@@ -209,6 +224,7 @@ Status ManagedNginx::Start() {
   options.launch.output_file = settings_.ErrorLog();
   options.pid_file = settings_.PidFile();
   options.ready = [this] { return Ready(); };
+  options.adopt = [this](pid_t master) { return Adopt(master); };
   options.ready_timeout = std::chrono::seconds(15);
   daemon_ = std::make_unique<ManagedDaemon>(std::move(options));
   Status started = daemon_->Start();

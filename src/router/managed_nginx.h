@@ -1,8 +1,10 @@
 // ManagedNginx: a router node's own nginx (Debian's binary with the NDK and
 // Lua modules), run and supervised through ManagedDaemon.
 //
-// Start() writes nginx.conf and the embedded Lua under the prefix, clears
-// anything a crashed earlier run left (the master by its pid file, orphaned
+// Start() writes nginx.conf and the embedded Lua under the prefix. An nginx
+// master left serving by an earlier run of the node (the router role was
+// killed) is adopted: reloaded with the new files and supervised, so traffic
+// never stops. Otherwise it clears what a crashed earlier run left (orphaned
 // workers by their process group), checks that the ports are free, launches
 //   nginx -p <prefix> -c <prefix>/nginx.conf -e <prefix>/error.log -g 'daemon off;'
 // and waits until a request to the direct port is answered by our Lua code
@@ -61,6 +63,10 @@ class ManagedNginx {
 
  private:
   bool Ready();
+  // Keeps an nginx an earlier run of this node left serving: reloads it with
+  // the config just written (SIGHUP: graceful, no request lost) instead of
+  // replacing it, which would leave the ports closed for a moment.
+  bool Adopt(pid_t master);
 
   NginxSettings settings_;
   std::string binary_;

@@ -208,7 +208,9 @@ std::map<std::string, std::string> ClusterTest::NodeNames() {
 DeployResult ClusterTest::DeployServed(const std::string& path, const std::string& host, const std::string& needle) {
   DeployResult result = Deploy(cluster_, path, {"--start", "--current"});
   EXPECT_EQ(result.command.exit_code, 0) << result.command.output;
-  if (result.command.exit_code == 0) EXPECT_TRUE(WaitForRoutedBody(router(), host, needle)) << host;
+  if (result.command.exit_code == 0) {
+    EXPECT_TRUE(WaitForRoutedBody(router(), host, needle)) << host;
+  }
   return result;
 }
 

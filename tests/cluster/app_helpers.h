@@ -116,6 +116,11 @@ class ClusterTest : public ::testing::Test {
   nlohmann::json Totals(const std::string& kind, const std::string& id);
   // A totals field once the routers' readers caught up (unchanged across nginx's 1 s flush + a tick).
   int64_t Settled(const std::string& kind, const std::string& id, const std::string& field = "requests");
+  // Keeps the test (and its load) going until `duration` has passed since
+  // `start`: the load window an acceptance asks for, not a wait for a state.
+  static void HoldLoadUntil(std::chrono::steady_clock::time_point start, std::chrono::seconds duration) {
+    std::this_thread::sleep_until(start + duration);
+  }
 
   Cluster cluster_;
 };

@@ -195,15 +195,20 @@ TEST_F(LifecycleDeployTest, KilledHeartProcessLeavesInstancesServingAndReadoptsT
   std::vector<pid_t> before = ProcessesUnder(heart.data_dir() + "/instances");
   ASSERT_FALSE(before.empty());
 
+  // Under load from before the kill until after the heart is back.
+  RequestPoller poller(router(), "hello.example.com");
   heart.Kill();
-  for (int i = 0; i < 20; ++i) EXPECT_EQ(RouterGet(router(), "hello.example.com").status, 200);
+  EXPECT_TRUE(WaitFor([&] { return poller.total() >= 20; }, seconds(20)));
   EXPECT_EQ(ProcessesUnder(heart.data_dir() + "/instances"), before);
 
   ASSERT_TRUE(heart.Start());
   ASSERT_TRUE(cluster_.WaitForNodeState(heart.name(), "ACTIVE", seconds(15)));
   EXPECT_TRUE(WaitForInstances(cluster_, v1.version_id(), 1, "RUNNING", seconds(15)));
   EXPECT_EQ(ProcessesUnder(heart.data_dir() + "/instances"), before);
-  EXPECT_EQ(RouterGet(router(), "hello.example.com").status, 200);
+  int after_restart = poller.total();
+  EXPECT_TRUE(WaitFor([&] { return poller.total() >= after_restart + 20; }, seconds(20)));
+  poller.Stop();
+  EXPECT_EQ(poller.failed(), 0) << poller.Describe() << "\n" << RouterErrors(router());
 }
 
 }  // namespace

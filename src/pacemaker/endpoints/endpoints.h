@@ -53,6 +53,9 @@ PM_ENDPOINT(InstanceLog);
 PM_ENDPOINT(RouterTable);
 // router_stats.cc
 PM_ENDPOINT(RouterStats);
+// health.cc
+PM_ENDPOINT(HealthHistory);
+PM_ENDPOINT(RouterStatsStream);
 
 #undef PM_ENDPOINT
 

@@ -34,6 +34,18 @@ end
 return redis.call('INCR', 'serial')
 )lua";
 
+// KEYS[1] hostname; ARGV[1] entry, ARGV[2] instance id. Makes the entry the
+// hostname's only one; an unchanged hostname keeps its serial.
+constexpr const char* kPublishScript = R"lua(
+local key = 'instances:' .. KEYS[1]
+local members = redis.call('SMEMBERS', key)
+if #members == 1 and members[1] == ARGV[1] then return tonumber(redis.call('GET', 'serial') or '0') end
+redis.call('DEL', key, 'instance_ids:' .. KEYS[1])
+redis.call('SADD', key, ARGV[1])
+redis.call('SADD', 'instance_ids:' .. KEYS[1], ARGV[2])
+return redis.call('INCR', 'serial')
+)lua";
+
 Result<int64_t> RunScript(redis::Client* client, const char* script, const std::vector<std::string>& hostnames,
                           const std::vector<std::string>& args) {
   std::vector<std::string> command = {"EVAL", script, std::to_string(hostnames.size())};
@@ -65,6 +77,11 @@ Result<int64_t> RoutingTable::Add(const std::vector<std::string>& hostnames, con
 
 Result<int64_t> RoutingTable::Remove(const std::vector<std::string>& hostnames, const std::string& instance_id) {
   return RunScript(client_, kRemoveScript, hostnames, {instance_id});
+}
+
+Result<int64_t> RoutingTable::Publish(const std::string& hostname, const std::string& entry,
+                                      const std::string& instance_id) {
+  return RunScript(client_, kPublishScript, {hostname}, {entry, instance_id});
 }
 
 Result<nlohmann::json> RoutingTable::Dump() {

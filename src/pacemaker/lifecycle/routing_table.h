@@ -20,6 +20,11 @@
 
 namespace paasmaker::pacemaker::lifecycle {
 
+// The pacemaker routes itself as pacemaker.<cluster_hostname> (SPEC §4): its
+// entry carries this as version type and instance id, so its traffic is
+// counted as stat_vt:pacemaker and the health checks leave it alone.
+inline constexpr const char* kPacemakerRouteId = "pacemaker";
+
 std::string RouteEntry(const std::string& address, int64_t port, const std::string& version_type_id,
                        const std::string& node_uuid, const std::string& instance_id);
 
@@ -45,6 +50,8 @@ class RoutingTable {
                       const std::string& instance_id);
   // Removes every entry of `instance_id` from the hostnames; returns the new serial.
   Result<int64_t> Remove(const std::vector<std::string>& hostnames, const std::string& instance_id);
+  // Makes `entry` the only one of `hostname` (no new serial when it already is).
+  Result<int64_t> Publish(const std::string& hostname, const std::string& entry, const std::string& instance_id);
   // {"serial": N, "routes": {hostname: [entries]}}
   Result<nlohmann::json> Dump();
 
