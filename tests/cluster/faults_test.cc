@@ -60,9 +60,9 @@ TEST_F(FaultsTest, PacemakerKilledUnderLoadFailsNoRequestAndConverges) {
   EXPECT_EQ(SettledRequests(v1.version_id()), before + poller->total());
 }
 
-// The routing table master unreachable for 10 s (SIGSTOP) under load:
-// routers go on serving from their replicas; once it is back, a route change
-// (a new version made current) reaches the replica and is served.
+// The routing table master unreachable for 10 s (SIGSTOP) under load, then
+// killed -9: routers go on serving from their replicas; once it is back, a
+// route change (a new version made current) reaches the replica and is served.
 TEST_F(FaultsTest, TableMasterAwayRoutersKeepServingAndResyncOnReturn) {
   DeployResult v1 = DeployServed(ExamplesDir() + "/python-hello", kHost, "Hello from Paasmaker");
   ASSERT_EQ(v1.command.exit_code, 0);
@@ -85,6 +85,25 @@ TEST_F(FaultsTest, TableMasterAwayRoutersKeepServingAndResyncOnReturn) {
   DeployResult v2 = Deploy(cluster_, copy, {"--start", "--current"});
   ASSERT_EQ(v2.command.exit_code, 0) << v2.command.output;
   EXPECT_TRUE(WaitForRoutedBody(router(), kHost, "VERSION: after the outage"));
+
+  // Now killed -9: its node restarts it from its append-only file; routers
+  // serve throughout, and a change made once it is back reaches them.
+  const std::string pid_file = cluster_.pacemaker().data_dir() + "/redis/table/redis.pid";
+  RequestPoller during_kill(router(), kHost);
+  ASSERT_EQ(::kill(table_pid, SIGKILL), 0);  // the same process as before: SIGSTOP/SIGCONT kept it
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto text = files::ReadFile(pid_file);
+        return text.ok() && std::atoi(text->c_str()) > 0 && std::atoi(text->c_str()) != table_pid;
+      },
+      seconds(30)));
+  ASSERT_TRUE(files::WriteFileAtomically(copy + "/VERSION", "after the kill").ok());
+  DeployResult v3 = Deploy(cluster_, copy, {"--start", "--current"});
+  ASSERT_EQ(v3.command.exit_code, 0) << v3.command.output;
+  EXPECT_TRUE(WaitForRoutedBody(router(), kHost, "VERSION: after the kill"));
+  during_kill.Stop();
+  EXPECT_GT(during_kill.total(), 20);
+  EXPECT_EQ(during_kill.failed(), 0) << during_kill.Describe() << "\n" << RouterErrors(router());
 }
 
 // The jobs Redis killed -9 while a start tree runs (its startup command

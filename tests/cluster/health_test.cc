@@ -133,12 +133,15 @@ TEST_F(HealthTest, FrozenHeartIsReplacedAndItsSurplusTrimmedWhenItReturns) {
   std::string frozen_instance = InstancesOn("heart-2", "RUNNING").at(0);
   RequestPoller poller(router(), kHost);
   ClusterNode& heart2 = cluster_.node("heart-2");
+  auto stopped = std::chrono::steady_clock::now();
   heart2.Signal(SIGSTOP);
   ASSERT_TRUE(cluster_.WaitForNodeState("heart-2", "DOWN", seconds(20)));
   EXPECT_TRUE(WaitFor([&] { return !Routed(frozen_instance); }, seconds(10)));
   EXPECT_TRUE(WaitFor([&] { return RunningPerNode() == std::map<std::string, int>{{"heart-1", 2}}; }, seconds(60)))
       << VersionInstances(cluster_, version_id_).dump();
 
+  // Silent for 20 s in all (issue 6), long after its replacement took over.
+  std::this_thread::sleep_until(stopped + seconds(20));
   heart2.Signal(SIGCONT);
   ASSERT_TRUE(cluster_.WaitForNodeState("heart-2", "ACTIVE", seconds(20)));
   // Back to quantity: 2 RUNNING in all, the returning (unrouted) one gone.
