@@ -114,6 +114,9 @@ void ReadRouter(yaml::YamlSection s, NodeConfig* c) {
   nginx.Finish();
   s.Double("stats_interval", &r.stats_interval, 0.01, 3600);
   s.Double("dead_backend_ttl", &r.dead_backend_ttl, 0, 86400);
+  s.Double("upstream_connect_timeout", &r.upstream_connect_timeout, 0.001, 3600);
+  s.Double("upstream_timeout", &r.upstream_timeout, 0.001, 86400);
+  s.Double("request_timeout", &r.request_timeout, 0.001, 86400);
   s.Finish();
 }
 

@@ -114,6 +114,11 @@ struct NodeConfig {
     std::string nginx_binary = "/usr/sbin/nginx";
     double stats_interval = 0.5;
     double dead_backend_ttl = 30.0;
+    // Seconds. Connecting to an instance (a refusal is immediate; this is
+    // for one that does not answer, before the request is retried elsewhere).
+    double upstream_connect_timeout = 5.0;
+    double upstream_timeout = 60.0;  // between two reads or writes to the instance
+    double request_timeout = 60.0;   // between two reads or writes to the client
   } router;
 
   std::vector<PluginConfig> plugins;

@@ -68,6 +68,12 @@ std::string Server(const NginxSettings& s, const std::string& comment, int port,
   return out;
 }
 
+// nginx time: whole milliseconds ("1500ms"), at least 1.
+std::string Millis(double seconds) {
+  long long ms = static_cast<long long>(seconds * 1000 + 0.5);
+  return std::to_string(ms < 1 ? 1 : ms) + "ms";
+}
+
 std::string Number(double value) {
   char buffer[64];
   std::snprintf(buffer, sizeof(buffer), "%.3f", value);
@@ -137,9 +143,13 @@ Result<std::string> RenderNginxConfig(const NginxSettings& s) {
   c += "  proxy_max_temp_file_size 0;\n";
   c += "  proxy_http_version 1.1;\n";
   c += "  proxy_redirect off;\n";
-  c += "  proxy_connect_timeout 5s;\n";
-  c += "  proxy_send_timeout 60s;\n";
-  c += "  proxy_read_timeout 60s;\n";
+  // router.upstream_connect_timeout, upstream_timeout, request_timeout.
+  c += "  proxy_connect_timeout " + Millis(s.upstream_connect_timeout_seconds) + ";\n";
+  c += "  proxy_send_timeout " + Millis(s.upstream_timeout_seconds) + ";\n";
+  c += "  proxy_read_timeout " + Millis(s.upstream_timeout_seconds) + ";\n";
+  c += "  client_header_timeout " + Millis(s.request_timeout_seconds) + ";\n";
+  c += "  client_body_timeout " + Millis(s.request_timeout_seconds) + ";\n";
+  c += "  send_timeout " + Millis(s.request_timeout_seconds) + ";\n";
   c += "  proxy_next_upstream error timeout;\n\n";
 
   // Must end with ";;" (the default path, where resty.core lives) or nginx

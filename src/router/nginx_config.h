@@ -37,6 +37,9 @@ struct NginxSettings {
 
   redis::Endpoint table;   // the node's local routing-table Redis
   double dead_backend_ttl_seconds = 30;
+  double upstream_connect_timeout_seconds = 5;
+  double upstream_timeout_seconds = 60;
+  double request_timeout_seconds = 60;
   int serial_check_ms = 50;  // how often each worker polls `serial`
   int redis_timeout_ms = 500;
 

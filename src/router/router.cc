@@ -45,6 +45,9 @@ Result<NginxSettings> Router::Settings() const {
   s.port_443 = config_.router.port_443;
   s.table = table_;
   s.dead_backend_ttl_seconds = config_.router.dead_backend_ttl;
+  s.upstream_connect_timeout_seconds = config_.router.upstream_connect_timeout;
+  s.upstream_timeout_seconds = config_.router.upstream_timeout;
+  s.request_timeout_seconds = config_.router.request_timeout;
   return s;
 }
 

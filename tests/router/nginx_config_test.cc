@@ -123,6 +123,21 @@ TEST(NginxConfigTest, StatsLogIsJsonWithRouteFields) {
   }
 }
 
+// router.upstream_connect_timeout / upstream_timeout / request_timeout.
+TEST(NginxConfigTest, TimeoutsComeFromTheSettings) {
+  NginxSettings s = Sample();
+  s.upstream_connect_timeout_seconds = 1.5;
+  s.upstream_timeout_seconds = 120;
+  s.request_timeout_seconds = 30;
+  std::string text = Render(s);
+  Find(text, "proxy_connect_timeout 1500ms;");
+  Find(text, "proxy_send_timeout 120000ms;");
+  Find(text, "proxy_read_timeout 120000ms;");
+  Find(text, "client_header_timeout 30000ms;");
+  Find(text, "client_body_timeout 30000ms;");
+  Find(text, "send_timeout 30000ms;");
+}
+
 TEST(NginxConfigTest, RedisSettingsAreLuaStrings) {
   auto text = Render(Sample());
   Find(text, "redis_port = 42510,");

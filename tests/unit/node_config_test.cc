@@ -31,6 +31,9 @@ TEST(NodeConfigTest, EmptyConfigHasSpecDefaults) {
   EXPECT_EQ(c->router.port_443, 42532);
   EXPECT_DOUBLE_EQ(c->router.stats_interval, 0.5);
   EXPECT_DOUBLE_EQ(c->router.dead_backend_ttl, 30.0);
+  EXPECT_DOUBLE_EQ(c->router.upstream_connect_timeout, 5.0);
+  EXPECT_DOUBLE_EQ(c->router.upstream_timeout, 60.0);
+  EXPECT_DOUBLE_EQ(c->router.request_timeout, 60.0);
   EXPECT_EQ(c->Roles(), (std::vector<std::string>{"pacemaker", "heart", "router"}));
   EXPECT_EQ(c->MasterUrl(), "http://127.0.0.1:42500");
   EXPECT_EQ(c->heart.runtimes.count("paasmaker.runtime.shell"), 1u);
@@ -45,7 +48,8 @@ master: {host: 127.0.0.2, port: 42500}
 redis:
   table: {port: 43010, managed: false, shutdown: false, replica_of: {host: 127.0.0.1, port: 42510}}
 pacemaker: {enabled: false}
-router: {enabled: false, nginx: {port_direct: 43030}}
+router: {enabled: false, nginx: {port_direct: 43030}, upstream_connect_timeout: 1.5, upstream_timeout: 120,
+         request_timeout: 30}
 heart:
   runtimes: {paasmaker.runtime.shell: ["1"]}
   restart_policy: {immediate_restarts: 5}
@@ -59,6 +63,9 @@ heart:
   EXPECT_EQ(c->redis.table.replica_of_port, 42510);
   EXPECT_EQ(c->Roles(), std::vector<std::string>{"heart"});
   EXPECT_EQ(c->router.port_direct, 43030);
+  EXPECT_DOUBLE_EQ(c->router.upstream_connect_timeout, 1.5);
+  EXPECT_DOUBLE_EQ(c->router.upstream_timeout, 120);
+  EXPECT_DOUBLE_EQ(c->router.request_timeout, 30);
   EXPECT_EQ(c->heart.restart_policy.immediate_restarts, 5);
 }
 
