@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -55,6 +56,22 @@ bool PortAcceptsConnections(const std::string& host, int port, std::chrono::mill
   }
   ::close(fd);
   return connected;
+}
+
+Result<int> Connect(const std::string& host, int port, std::chrono::milliseconds receive_timeout) {
+  sockaddr_in addr;
+  if (!FillAddress(host, port, &addr)) return InvalidArgument("not an IPv4 address: " + host);
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return ErrnoStatus("socket", errno);
+  timeval timeout{static_cast<time_t>(receive_timeout.count() / 1000),
+                  static_cast<suseconds_t>((receive_timeout.count() % 1000) * 1000)};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    int err = errno;
+    ::close(fd);
+    return ErrnoStatus("connect " + host + ":" + std::to_string(port), err);
+  }
+  return fd;
 }
 
 bool PortIsFree(const std::string& host, int port) {

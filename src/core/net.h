@@ -17,6 +17,10 @@ Result<int> FreePort();
 bool PortAcceptsConnections(const std::string& host, int port,
                             std::chrono::milliseconds timeout = std::chrono::milliseconds(200));
 
+// A blocking TCP connection to host:port whose reads give up after
+// `receive_timeout`; the caller owns (and closes) the descriptor.
+Result<int> Connect(const std::string& host, int port, std::chrono::milliseconds receive_timeout);
+
 // True if host:port can be bound right now (nothing listens there).
 bool PortIsFree(const std::string& host, int port);
 

@@ -3,8 +3,6 @@
 // the router table dump shows how far each replica has got.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,6 +16,7 @@
 #include "app_helpers.h"
 #include "core/files.h"
 #include "core/http.h"
+#include "core/net.h"
 #include "core/process.h"
 #include "harness.h"
 #include "temp_dir.h"
@@ -281,19 +280,14 @@ TEST_F(RoutersTest, ForwardedHeadersTellTheAppHowTheClientCameIn) {
 // A minimal websocket client: handshake through the router, one masked text
 // frame out, its echo back. Returns what went wrong, or "" on success.
 std::string WebsocketEcho(int port, const std::string& host, const std::string& message) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  timeval timeout{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  auto connected = net::Connect("127.0.0.1", port, std::chrono::seconds(5));
+  if (!connected.ok()) return "connect failed";
+  int fd = *connected;
   std::string error;
   auto fail = [&](std::string why) {
     ::close(fd);
     return why;
   };
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) return fail("connect failed");
   std::string handshake = "GET /echo HTTP/1.1\r\nHost: " + host +
                           "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
