@@ -20,16 +20,6 @@ std::string CommandLine(pid_t pid) {
   return cmdline;
 }
 
-// Alive and not a zombie: an adopted process that dies is reaped by init,
-// which in a container may never happen.
-bool AliveNotZombie(pid_t pid) {
-  if (!process::PidAlive(pid)) return false;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto close = stat.rfind(')');
-  return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z';
-}
-
 }  // namespace
 
 ManagedDaemon::ManagedDaemon(Options options) : options_(std::move(options)) {}
@@ -46,7 +36,7 @@ pid_t ManagedDaemon::FindStale() const {
   auto text = files::ReadFile(options_.pid_file);
   if (!text.ok()) return 0;
   pid_t pid = static_cast<pid_t>(std::atol(text->c_str()));
-  if (pid <= 0 || !AliveNotZombie(pid)) return 0;
+  if (pid <= 0 || !process::PidAlive(pid)) return 0;
   // Only what is recognisably ours: the same program.
   std::string cmdline = CommandLine(pid);
   const auto& argv = options_.launch.argv;
@@ -114,7 +104,7 @@ Status ManagedDaemon::Start() {
 
 void ManagedDaemon::WatchAdopted() {
   std::unique_lock<std::mutex> lock(mutex_);
-  while (!stopping_ && AliveNotZombie(adopted_)) cv_.wait_for(lock, std::chrono::milliseconds(200));
+  while (!stopping_ && process::PidAlive(adopted_)) cv_.wait_for(lock, std::chrono::milliseconds(200));
   if (stopping_) return;
   adopted_ = 0;
   exited_ = true;
@@ -126,10 +116,10 @@ void ManagedDaemon::StopAdopted() {
     std::lock_guard<std::mutex> lock(mutex_);
     pid = adopted_;
   }
-  if (pid == 0 || !AliveNotZombie(pid)) return;
+  if (pid == 0 || !process::PidAlive(pid)) return;
   ::kill(pid, SIGTERM);
-  for (int i = 0; i < 100 && AliveNotZombie(pid); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  if (AliveNotZombie(pid)) ::kill(pid, SIGKILL);
+  for (int i = 0; i < 100 && process::PidAlive(pid); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (process::PidAlive(pid)) ::kill(pid, SIGKILL);
   PM_LOG_INFO("{} stopped (adopted pid {})", options_.name, pid);
   ::unlink(options_.pid_file.c_str());
 }

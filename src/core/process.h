@@ -74,7 +74,8 @@ struct RunResult {
 };
 Result<RunResult> Run(const LaunchOptions& options, std::chrono::milliseconds timeout);
 
-// True if a process with this pid exists (kill(pid, 0)).
+// True if a process with this pid exists (kill(pid, 0)) and is not a zombie
+// (exited, not yet reaped: orphans in a container may never be).
 bool PidAlive(pid_t pid);
 
 }  // namespace paasmaker::process

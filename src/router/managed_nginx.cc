@@ -74,19 +74,11 @@ std::vector<pid_t> Leftovers(pid_t master, const std::string& prefix) {
   return out;
 }
 
-// Alive and not a zombie: orphans we kill are reaped by init, which in a
-// container may never happen.
-bool Running(pid_t pid) {
-  std::string stat = ReadProcFile(pid, "stat");
-  auto close = stat.rfind(')');
-  return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z';
-}
-
 bool WaitGone(const std::vector<pid_t>& pids, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     bool any = false;
-    for (pid_t pid : pids) any = any || Running(pid);
+    for (pid_t pid : pids) any = any || process::PidAlive(pid);
     if (!any) return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -100,7 +92,7 @@ void KillLeftovers(pid_t master, const std::string& prefix) {
   if (pids.empty()) return;
   PM_LOG_WARN("router nginx: stopping {} process(es) left by an earlier nginx (master pid {})", pids.size(),
               master);
-  if (Running(master) && std::find(pids.begin(), pids.end(), master) != pids.end()) {
+  if (process::PidAlive(master) && std::find(pids.begin(), pids.end(), master) != pids.end()) {
     ::kill(master, SIGTERM);
     if (WaitGone({master}, std::chrono::seconds(5))) pids = Leftovers(master, prefix);
   }
@@ -203,7 +195,7 @@ Status ManagedNginx::Start() {
   // adopted below) or orphaned workers (nginx master killed: cleared).
   pid_t earlier = 0;
   if (auto text = files::ReadFile(settings_.PidFile()); text.ok()) earlier = static_cast<pid_t>(std::atol(text->c_str()));
-  bool adoptable = earlier > 0 && Running(earlier) && ReadProcFile(earlier, "cmdline").find(settings_.prefix) != std::string::npos;
+  bool adoptable = earlier > 0 && process::PidAlive(earlier) && ReadProcFile(earlier, "cmdline").find(settings_.prefix) != std::string::npos;
   if (!adoptable) KillLeftovers(earlier, settings_.prefix);
   const std::pair<const char*, int> ports[] = {{"router.nginx.port_direct", settings_.port_direct},
                                                {"router.nginx.port_80", settings_.port_80},
