@@ -85,17 +85,19 @@ void Pacemaker::Stop() {
 
 void Pacemaker::SetNodeUuid(const std::string& uuid) {
   if (!context_) return;
-  context_->node_uuid = uuid;
+  context_->node_uuid.Set(uuid);
   PublishOwnRoute();
 }
 
 // pacemaker.<cluster_hostname> through the routers (SPEC §4). Re-published by
 // housekeeping too, so a table Redis that restarted empty gets it back.
 void Pacemaker::PublishOwnRoute() {
-  if (!context_ || context_->node_uuid.empty()) return;
+  if (!context_) return;
+  const std::string uuid = context_->node_uuid.Get();
+  if (uuid.empty()) return;
   const std::string hostname = "pacemaker." + config_.pacemaker.cluster_hostname;
   auto entry = lifecycle::RouteEntry(config_.my_route, config_.http_port, lifecycle::kPacemakerRouteId,
-                                     context_->node_uuid, lifecycle::kPacemakerRouteId);
+                                     uuid, lifecycle::kPacemakerRouteId);
   auto serial = context_->routing.Publish(hostname, entry, lifecycle::kPacemakerRouteId);
   if (!serial.ok()) PM_LOG_WARN("routing {}: {}", hostname, serial.status().ToString());
 }

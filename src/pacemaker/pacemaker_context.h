@@ -6,6 +6,8 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <string>
 
 #include "config/node_config.h"
 #include "core/redis_client.h"
@@ -26,6 +28,24 @@ namespace paasmaker::pacemaker {
 namespace services {
 class ServiceDaemons;
 }
+
+// This node's uuid once registered: set from the node's reporter thread,
+// read by API, job, health and housekeeping threads. "" until then.
+class NodeUuid {
+ public:
+  std::string Get() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return uuid_;
+  }
+  void Set(const std::string& uuid) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    uuid_ = uuid;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::string uuid_;
+};
 
 struct PacemakerContext {
   PacemakerContext(const config::NodeConfig& config, std::unique_ptr<sql::Database> database,
@@ -66,7 +86,7 @@ struct PacemakerContext {
   services::ServiceDaemons* service_daemons = nullptr;
   // Removes an application's services (src/pacemaker/services), for its deletion.
   std::function<Status(PacemakerContext&, const std::string& application_id)> remove_services;
-  std::string node_uuid;  // this node, once registered (for information)
+  NodeUuid node_uuid;
   // Set before the HTTP server stops, so long-lived streams end.
   std::atomic<bool> stopping{false};
 };

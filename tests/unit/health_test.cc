@@ -54,6 +54,18 @@ TEST(HealthSilentNodes, NothingBeforeTheStartupWait) {
   EXPECT_EQ(health::SilentNodes(nodes, 106, 10, 105, "").size(), 1u);
 }
 
+TEST(HealthSilentNodes, NextDeadlineIsTheEarliestWatchedNodeSilence) {
+  std::vector<model::Node> nodes = {MakeNode("recent", model::kNodeActive, 95), MakeNode("older", model::kNodeActive, 91),
+                                    MakeNode("down", model::kNodeDown, 10), MakeNode("self", model::kNodeActive, 0)};
+  auto deadline = health::NextSilenceDeadline(nodes, 10, "self");
+  ASSERT_TRUE(deadline.has_value());
+  EXPECT_DOUBLE_EQ(*deadline, 101);
+  // At the deadline SilentNodes does not list it yet; just after, it does.
+  EXPECT_TRUE(health::SilentNodes(nodes, *deadline, 10, 0, "self").empty());
+  EXPECT_EQ(health::SilentNodes(nodes, *deadline + 0.01, 10, 0, "self").size(), 1u);
+  EXPECT_FALSE(health::NextSilenceDeadline({MakeNode("down", model::kNodeDown, 10)}, 10, "").has_value());
+}
+
 TEST(HealthRoutes, EntriesNameTheirInstance) {
   EXPECT_EQ(health::RouteEntryInstance("127.0.0.1:4000#type#node#inst-1"), "inst-1");
   EXPECT_EQ(health::RouteEntryInstance("garbage"), "");

@@ -102,7 +102,7 @@ class PrepareTest : public ::testing::Test {
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     ASSERT_TRUE(sql::Migrate(**db, SchemaMigrations()).ok());
     ctx_ = std::make_unique<PacemakerContext>(config_, std::move(*db), "node-token");
-    ctx_->node_uuid = ids::NewUuid();
+    ctx_->node_uuid.Set(ids::NewUuid());
     auto ws = ctx_->workspaces.Create("Test", "test", {{"tier", "dev"}});
     ASSERT_TRUE(ws.ok()) << ws.status().ToString();
     workspace_id_ = ws->id;
@@ -120,7 +120,7 @@ class PrepareTest : public ::testing::Test {
   void StartJobs() {
     ASSERT_TRUE(RegisterPrepareJobs(registry_, ctx_.get(), &daemons_).ok());
     jobs::JobManagerOptions options;
-    options.node_uuid = ctx_->node_uuid;
+    options.node_uuid = ctx_->node_uuid.Get();
     options.redis = redis_.endpoint();
     options.log_dir = dir_ / "joblogs";
     options.registry = &registry_;
@@ -508,7 +508,7 @@ TEST_F(PrepareTest, DeployValidatesItsRequest) {
   ASSERT_TRUE(upload.ok());
   res = deploy(super_, workspace_id_, {{"scm", {{"plugin", "paasmaker.scm.tarball"}, {"parameters", {{"upload_id", upload->id}}}}}});
   EXPECT_EQ(res.status, 403) << res.body;
-  ctx_->node_uuid.clear();
+  ctx_->node_uuid.Set("");
   EXPECT_EQ(deploy(super_, workspace_id_, good).status, 503);
 }
 

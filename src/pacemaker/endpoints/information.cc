@@ -11,7 +11,7 @@ void Information(PacemakerContext& ctx, const http::Request&, http::Response& re
                    : who.kind == Principal::Kind::kSuper ? "super"
                                                          : "user";
   json data = {{"name", ctx.config.my_name},
-               {"uuid", ctx.node_uuid},
+               {"uuid", ctx.node_uuid.Get()},
                {"version", PAASMAKER_VERSION},
                {"roles", ctx.config.Roles()},
                {"cluster_hostname", ctx.config.pacemaker.cluster_hostname},

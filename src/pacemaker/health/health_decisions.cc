@@ -15,6 +15,17 @@ std::vector<model::Node> SilentNodes(const std::vector<model::Node>& nodes, doub
   return silent;
 }
 
+std::optional<double> NextSilenceDeadline(const std::vector<model::Node>& nodes, double timeout,
+                                          const std::string& self) {
+  std::optional<double> deadline;
+  for (const auto& node : nodes) {
+    if (node.uuid == self || node.state != model::kNodeActive) continue;
+    double silent_at = node.last_heard + timeout;
+    if (!deadline || silent_at < *deadline) deadline = silent_at;
+  }
+  return deadline;
+}
+
 std::string RouteEntryInstance(const std::string& entry) {
   size_t hash = entry.rfind('#');
   if (hash == std::string::npos || hash + 1 >= entry.size()) return "";

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,6 +21,12 @@ namespace paasmaker::pacemaker::health {
 // report in, since last_heard is as old as the pacemaker's outage.
 std::vector<model::Node> SilentNodes(const std::vector<model::Node>& nodes, double now, double timeout,
                                      double not_before, const std::string& self);
+
+// When the first ACTIVE node except `self` will have been silent for
+// `timeout` seconds (its last_heard + timeout), so the check can run then
+// rather than up to a period later; nullopt when there is no such node.
+std::optional<double> NextSilenceDeadline(const std::vector<model::Node>& nodes, double timeout,
+                                          const std::string& self);
 
 // The instance id of a routing entry "<ip>:<port>#<type id>#<node>#<instance id>" ("" if malformed).
 std::string RouteEntryInstance(const std::string& entry);

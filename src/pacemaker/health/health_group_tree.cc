@@ -52,6 +52,14 @@ std::vector<config::HealthGroupConfig> EffectiveHealthGroups(const config::NodeC
   return groups;
 }
 
+std::optional<double> DownNodesTimeout(const config::HealthGroupConfig& group, const RunParameters& run) {
+  for (const auto& check : group.checks) {
+    if (check.plugin != job_types::kDownNodes) continue;
+    return CheckParameters(check, run).value("timeout", run.node_down_timeout);
+  }
+  return std::nullopt;
+}
+
 std::vector<std::vector<config::HealthCheckConfig>> ChecksByOrder(const config::HealthGroupConfig& group) {
   std::vector<config::HealthCheckConfig> sorted = group.checks;
   std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.order < b.order; });

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ struct RunParameters {
   double node_down_timeout = 10;  // downnodes' `timeout` unless the group sets one
   double not_before = 0;          // unix time before which downnodes marks nothing DOWN
 };
+
+// The silence timeout of the group's downnodes check (its `timeout`
+// parameter, else the run's node_down_timeout); nullopt without downnodes.
+std::optional<double> DownNodesTimeout(const config::HealthGroupConfig& group, const RunParameters& run);
 
 // One run of `group` as a tree assigned to `node`: root first.
 std::vector<jobs::JobSpec> BuildGroupTree(const config::HealthGroupConfig& group, const std::string& node,

@@ -65,7 +65,7 @@ class DownNodesJob : public HealthJob {
     }
     PM_ASSIGN_OR_RETURN(auto nodes, ctx.nodes.List());
     std::vector<std::string> lines;
-    for (const auto& node : SilentNodes(nodes, now, timeout, not_before, ctx.node_uuid)) {
+    for (const auto& node : SilentNodes(nodes, now, timeout, not_before, ctx.node_uuid.Get())) {
       // Conditional, so a report arriving meanwhile wins over this decision.
       PM_ASSIGN_OR_RETURN(int64_t changed,
                           ctx.db->Execute("UPDATE nodes SET state = ? WHERE uuid = ? AND state = ? AND last_heard < ?",

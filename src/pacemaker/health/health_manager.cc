@@ -7,6 +7,7 @@
 
 #include "core/ids.h"
 #include "core/log.h"
+#include "pacemaker/health/health_decisions.h"
 #include "pacemaker/health/health_group_tree.h"
 #include "pacemaker/pacemaker_context.h"
 #include "pacemaker/store/schema.h"
@@ -15,10 +16,19 @@ namespace paasmaker::pacemaker::health {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr double kPastDeadlineSeconds = 0.02;
+constexpr auto kEarlyRetry = std::chrono::milliseconds(200);
+
 struct HealthManager::Group {
   config::HealthGroupConfig config;
   Clock::time_point next_run;
   std::string last_root;  // the tree of its previous run
+  // With a downnodes check: its timeout, and the unix time up to which node
+  // silences are covered (the start of its last run), so a node's deadline
+  // brings a run forward once only.
+  std::optional<double> down_timeout;
+  double covered_until = 0;
+  Clock::time_point retry_after;  // an early run skipped (overlap) waits this long
 
   Clock::duration period() const {
     return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(config.period_seconds));
@@ -31,14 +41,15 @@ namespace {
 // root id, or nullopt when skipped.
 Result<std::optional<std::string>> RunGroup(PacemakerContext& ctx, const config::HealthGroupConfig& group,
                                             const RunParameters& run, std::string& last_root) {
-  if (ctx.node_uuid.empty()) return std::optional<std::string>();
+  const std::string self = ctx.node_uuid.Get();
+  if (self.empty()) return std::optional<std::string>();
   if (!last_root.empty()) {
     auto last = ctx.job_store.Get(last_root);
     // NotFound: archived, so finished long ago.
     if (last.ok() && !jobs::IsFinished(last->state)) return std::optional<std::string>();
     if (!last.ok() && last.status().code() != StatusCode::kNotFound) return last.status();
   }
-  auto tree = BuildGroupTree(group, ctx.node_uuid, run);
+  auto tree = BuildGroupTree(group, self, run);
   for (const auto& spec : tree) {
     if (ctx.job_registry) PM_RETURN_IF_ERROR(ctx.job_registry->Validate(spec).WithContext(spec.type));
   }
@@ -59,6 +70,23 @@ Status ValidateGroup(PacemakerContext& ctx, const config::HealthGroupConfig& gro
     }
   }
   return Status::Ok();
+}
+
+// When a group with downnodes should run early: just after the first
+// watched node's silence reaches the timeout, if that is after its last run
+// started (the periodic run covers the rest). Nodes report every few
+// seconds while the period is 2 s, so waiting for the next period would add
+// up to a period to every detection.
+std::optional<Clock::time_point> EarlyRun(const std::optional<double>& down_timeout, double covered_until,
+                                          Clock::time_point retry_after, const std::vector<model::Node>& nodes,
+                                          const std::string& self, const RunParameters& run) {
+  if (!down_timeout) return std::nullopt;
+  auto deadline = NextSilenceDeadline(nodes, *down_timeout, self);
+  if (!deadline || *deadline < covered_until) return std::nullopt;
+  // Past the deadline, since exactly at it the node is not yet silent.
+  double at = std::max(*deadline, run.not_before) + kPastDeadlineSeconds;
+  auto steady = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(at - NowSeconds()));
+  return std::max(steady, retry_after);
 }
 
 }  // namespace
@@ -83,6 +111,8 @@ void HealthManager::Start() {
     Group group;
     group.config = std::move(config);
     group.next_run = now + group.period();
+    group.down_timeout = DownNodesTimeout(group.config, RunParameters{.node_down_timeout =
+                                                                          ctx_.config.pacemaker.node_down_timeout});
     groups_.push_back(std::move(group));
   }
   if (groups_.empty()) return;
@@ -105,17 +135,35 @@ void HealthManager::Loop() {
                     .not_before = NowSeconds() + ctx_.config.pacemaker.node_down_timeout};
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
-    auto next = groups_.front().next_run;
-    for (const auto& group : groups_) next = std::min(next, group.next_run);
-    if (cv_.wait_until(lock, next, [this] { return stopping_; })) break;
+    lock.unlock();
+    std::vector<model::Node> nodes;
+    if (std::any_of(groups_.begin(), groups_.end(), [](const Group& g) { return g.down_timeout.has_value(); })) {
+      auto listed = ctx_.nodes.List();
+      if (listed.ok()) nodes = std::move(*listed);  // else periodic runs only, until the store answers
+    }
+    std::vector<Clock::time_point> due;
+    for (const auto& group : groups_) {
+      auto early = EarlyRun(group.down_timeout, group.covered_until, group.retry_after, nodes, ctx_.node_uuid.Get(), run);
+      due.push_back(early ? std::min(*early, group.next_run) : group.next_run);
+    }
+    lock.lock();
+    if (cv_.wait_until(lock, *std::min_element(due.begin(), due.end()), [this] { return stopping_; })) break;
     lock.unlock();
     auto now = Clock::now();
-    for (auto& group : groups_) {
-      if (now < group.next_run) continue;
+    for (size_t i = 0; i < groups_.size(); ++i) {
+      Group& group = groups_[i];
+      if (now < due[i]) continue;
+      double started_at = NowSeconds();
       auto started = RunGroup(ctx_, group.config, run, group.last_root);
       if (!started.ok()) PM_LOG_WARN("health group {}: {}", group.config.name, started.status().ToString());
-      // From now, not from the due time: a late run does not cause a burst.
-      group.next_run = now + group.period();
+      if (started.ok() && started->has_value()) {
+        group.covered_until = started_at;
+        // From now, not from the due time: a late run does not cause a burst.
+        group.next_run = now + group.period();
+      } else {
+        group.retry_after = now + kEarlyRetry;
+        if (now >= group.next_run) group.next_run = now + group.period();
+      }
     }
     lock.lock();
   }

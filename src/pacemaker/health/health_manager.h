@@ -7,7 +7,9 @@
 // `health` and `health:<group>`, assigned to this pacemaker; while a group's
 // previous tree is unfinished its run is skipped, so a group never overlaps
 // itself (different groups may run at the same time). Checks of the same
-// order run in parallel, lower orders first.
+// order run in parallel, lower orders first. A group with downnodes also
+// runs as soon as a node's silence reaches the timeout (from the nodes'
+// last_heard), so detection does not wait up to a period more.
 //
 // Start/Stop from the pacemaker's controlling thread; the loop runs on its
 // own thread. The context must outlive Stop().

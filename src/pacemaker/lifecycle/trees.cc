@@ -109,8 +109,9 @@ std::vector<Instance> ChooseSurplus(std::vector<Instance> live, int64_t quantity
 }
 
 Result<std::string> Lifecycle::Pacemaker() const {
-  if (ctx_.node_uuid.empty()) return Unavailable("the pacemaker has not registered itself yet; try again shortly");
-  return ctx_.node_uuid;
+  std::string uuid = ctx_.node_uuid.Get();
+  if (uuid.empty()) return Unavailable("the pacemaker has not registered itself yet; try again shortly");
+  return uuid;
 }
 
 Result<std::vector<std::string>> Lifecycle::TagsFor(const std::string& application_id, const std::string& version_id) {

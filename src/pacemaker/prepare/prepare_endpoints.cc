@@ -39,7 +39,7 @@ Status CheckUpload(PacemakerContext& ctx, const json& parameters, const Principa
 
 void DeployApplication(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
   const std::string& workspace_id = req.params[0];
-  if (ctx.node_uuid.empty()) return RespondErrorWith(res, 503, "pacemaker not registered yet; try again shortly");
+  if (ctx.node_uuid.Get().empty()) return RespondErrorWith(res, 503, "pacemaker not registered yet; try again shortly");
   auto workspace = ctx.workspaces.Find(workspace_id);
   if (!workspace.ok()) return api::RespondError(res, workspace.status());
   if (!workspace->has_value()) return api::RespondError(res, NotFound("no workspace " + workspace_id));

@@ -401,11 +401,11 @@ Status RegisterPrepareJobs(jobs::JobRegistry& registry, PacemakerContext* ctx, s
 
 Result<std::vector<jobs::JobSpec>> BuildPrepareTree(PacemakerContext& ctx, const std::string& workspace_id,
                                                     const json& scm, const std::string& manifest_path) {
-  if (ctx.node_uuid.empty()) return Unavailable("pacemaker not registered yet");
+  const std::string node = ctx.node_uuid.Get();
+  if (node.empty()) return Unavailable("pacemaker not registered yet");
   PM_RETURN_IF_ERROR(ValidateScmSpec(scm));
   PM_RETURN_IF_ERROR(CheckManifestPath(manifest_path));
   std::string work_dir = ctx.config.DataDir() + "/prepare/" + ids::NewUuid();
-  const std::string& node = ctx.node_uuid;
   std::string plugin = Str(scm, "plugin");
   jobs::TreeSpec tree;
   std::string root = tree.Add({.id = ids::NewUuid(), .type = kRootJob, .node = node,
