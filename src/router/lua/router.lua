@@ -4,6 +4,7 @@
 --   configure(conf)  init_by_lua, in the master, before the workers fork
 --   init_worker()    init_worker_by_lua: caches and the serial timer
 --   route()          access_by_lua, per request: Host -> route -> chosen instance
+--                    (a hit in the cache by raw Host header costs no string work)
 --   balance()        balancer_by_lua, per try: hands the chosen ip:port to nginx
 --
 -- Routes live in the node's table Redis as SETs `instances:<host>` whose members
@@ -51,6 +52,7 @@ local conf = {
 local NOT_FOUND = {}  -- cached "no route for this host"
 
 local routes        -- lrucache: host -> route {key, backends}
+local by_header     -- lrucache: raw Host header -> route, so a hit skips normalising the header
 local negatives     -- lrucache: host -> NOT_FOUND; apart so junk Host headers cannot evict real routes
 local generation = 0  -- bumped at every flush; a lookup that spans a flush is not cached
 local last_serial     -- nil: unknown, so the next successful read flushes
@@ -84,6 +86,7 @@ end
 local function flush()
   generation = generation + 1
   routes:flush_all()
+  by_header:flush_all()
   negatives:flush_all()
 end
 
@@ -114,6 +117,7 @@ end
 
 function _M.init_worker()
   routes = lrucache.new(conf.cache_size)
+  by_header = lrucache.new(conf.cache_size)
   negatives = lrucache.new(conf.negative_cache_size)
   dead = ngx.shared.paasmaker_dead_backends
   math.randomseed(ngx.now() * 1000 + ngx.worker.pid())
@@ -276,18 +280,27 @@ local function health()
   return ngx.exit(ngx.HTTP_OK)
 end
 
-function _M.route()
-  local raw = ngx.var.http_host
-  if not raw or raw == "" then return exit_page(400) end
+-- The route for a Host header that is not cached by header yet.
+local function route_of_header(raw)
   local host = normalise_host(raw)
   if host == "" then return exit_page(400) end
   if host == conf.health_host then return health() end
+  local started = generation
   local route, err = resolve(host)
   if not route then
     ngx.log(ngx.ERR, "paasmaker router: cannot look up ", host, ": ", tostring(err))
     return exit_page(503)
   end
   if route == NOT_FOUND then return exit_page(404, host) end
+  if generation == started then by_header:set(raw, route) end
+  return route
+end
+
+function _M.route()
+  local raw = ngx.var.http_host
+  if not raw or raw == "" then return exit_page(400) end
+  local route = by_header:get(raw) or route_of_header(raw)
+  if not route then return end  -- a page was sent
   local tried = {}
   local backend = choose(route.backends, tried)
   local ctx = ngx.ctx
