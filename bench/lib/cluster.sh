@@ -195,7 +195,7 @@ write_config() {  # name http_port table_port roles...
     echo "  jobs: {port: $PM_JOBS}"
     echo "pacemaker: {enabled: $on_pm}"
     echo "heart: {enabled: $on_heart}"
-    echo "router: {enabled: $on_router, nginx: {port_direct: $direct, port_80: $port_80, port_443: $port_443}}"
+    echo "router: {enabled: $on_router, nginx: {listen: 127.0.0.1, port_direct: $direct, port_80: $port_80, port_443: $port_443}}"
     [[ -z "$NODE_EXTRA_CONFIG" ]] || printf '%s\n' "$NODE_EXTRA_CONFIG"
   } >"$WORK/$name.yml"
 }

@@ -1,5 +1,6 @@
 #include "config/node_config.h"
 
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -110,6 +111,12 @@ void ReadRouter(yaml::YamlSection s, NodeConfig* c) {
   nginx.Int("port_direct", &r.port_direct, 1, 65535);
   nginx.Int("port_80", &r.port_80, 1, 65535);
   nginx.Int("port_443", &r.port_443, 1, 65535);
+  nginx.String("listen", &r.listen_address);
+  in_addr address;
+  if (!r.listen_address.empty() && ::inet_pton(AF_INET, r.listen_address.c_str(), &address) != 1) {
+    nginx.AddProblem("listen", "expected an IPv4 address such as 127.0.0.1 (or leave it out for every interface); got \"" +
+                                   r.listen_address + "\"");
+  }
   nginx.String("binary", &r.nginx_binary);
   nginx.Finish();
   s.Double("stats_interval", &r.stats_interval, 0.01, 3600);

@@ -111,6 +111,9 @@ struct NodeConfig {
     int port_direct = 42530;
     int port_80 = 42531;
     int port_443 = 42532;
+    // router.nginx.listen: the IPv4 address nginx listens on; "" listens on
+    // every interface (IPv4 and IPv6), as a router facing clients does.
+    std::string listen_address;
     std::string nginx_binary = "/usr/sbin/nginx";
     double stats_interval = 0.5;
     double dead_backend_ttl = 30.0;

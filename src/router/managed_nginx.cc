@@ -149,8 +149,9 @@ pid_t ManagedNginx::pid() const { return daemon_ ? daemon_->pid() : 0; }
 int ManagedNginx::restarts() const { return daemon_ ? daemon_->restarts() : 0; }
 
 bool ManagedNginx::Answers(pid_t expected_master) const {
-  if (!net::PortAcceptsConnections("127.0.0.1", settings_.port_direct)) return false;
-  http::Client client("http://127.0.0.1:" + std::to_string(settings_.port_direct), std::chrono::seconds(1));
+  const std::string address = settings_.ProbeAddress();
+  if (!net::PortAcceptsConnections(address, settings_.port_direct)) return false;
+  http::Client client("http://" + address + ":" + std::to_string(settings_.port_direct), std::chrono::seconds(1));
   auto response = client.Get("/", {{"Host", kHealthHost}});
   if (!response.ok() || response->status != 200) return false;
   // "paasmaker router ok; master pid N": a different N is another nginx
@@ -201,7 +202,7 @@ Status ManagedNginx::Start() {
                                                {"router.nginx.port_80", settings_.port_80},
                                                {"router.nginx.port_443", settings_.port_443}};
   for (const auto& [key, port] : ports) {
-    if (!adoptable && !net::PortIsFree("0.0.0.0", port)) {
+    if (!adoptable && !net::PortIsFree(settings_.listen_address.empty() ? "0.0.0.0" : settings_.listen_address, port)) {
       return FailedPrecondition(std::string(key) + " " + std::to_string(port) +
                                 " is already in use by another program (ports in Linux's ephemeral range can be "
                                 "kept free with net.ipv4.ip_local_reserved_ports)");

@@ -36,6 +36,7 @@ Status CheckPort(const std::string& what, int port) {
 std::string Quoted(const std::string& path) { return "\"" + path + "\""; }
 
 std::string Listen(const NginxSettings& s, int port) {
+  if (!s.listen_address.empty()) return "    listen " + s.listen_address + ":" + std::to_string(port) + ";\n";
   std::string out = "    listen " + std::to_string(port) + ";\n";
   if (s.ipv6) out += "    listen [::]:" + std::to_string(port) + " ipv6only=on;\n";
   return out;
@@ -107,6 +108,7 @@ Result<std::string> RenderNginxConfig(const NginxSettings& s) {
   PM_RETURN_IF_ERROR(CheckPath("lua module", s.lua_module));
   PM_RETURN_IF_ERROR(CheckWords("worker user", s.worker_user));
   PM_RETURN_IF_ERROR(CheckWords("table redis host", s.table.host));
+  PM_RETURN_IF_ERROR(CheckWords("router.nginx.listen", s.listen_address));
   PM_RETURN_IF_ERROR(CheckPort("router.nginx.port_direct", s.port_direct));
   PM_RETURN_IF_ERROR(CheckPort("router.nginx.port_80", s.port_80));
   PM_RETURN_IF_ERROR(CheckPort("router.nginx.port_443", s.port_443));

@@ -29,6 +29,8 @@ struct NginxSettings {
   std::string worker_user;
   int worker_connections = 4096;
   bool ipv6 = false;       // also listen on [::] (only if the host has IPv6)
+  // An IPv4 address to listen on; "" every interface (and [::] with ipv6).
+  std::string listen_address;
 
   // Listeners. X-Forwarded-Proto/Port tell the app how the client came in.
   int port_direct = 42530; // http, X-Forwarded-Port: the port itself
@@ -43,6 +45,8 @@ struct NginxSettings {
   int serial_check_ms = 50;  // how often each worker polls `serial`
   int redis_timeout_ms = 500;
 
+  // Where the node itself reaches nginx (its readiness check).
+  std::string ProbeAddress() const { return listen_address.empty() || listen_address == "0.0.0.0" ? "127.0.0.1" : listen_address; }
   std::string ConfigFile() const { return prefix + "/nginx.conf"; }
   std::string PidFile() const { return prefix + "/nginx.pid"; }
   std::string ErrorLog() const { return prefix + "/error.log"; }

@@ -40,6 +40,7 @@ Result<NginxSettings> Router::Settings() const {
   }
   s.worker_user = WorkerUser();
   s.ipv6 = files::Exists("/proc/net/if_inet6");
+  s.listen_address = config_.router.listen_address;
   s.port_direct = config_.router.port_direct;
   s.port_80 = config_.router.port_80;
   s.port_443 = config_.router.port_443;

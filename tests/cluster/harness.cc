@@ -121,7 +121,8 @@ void ClusterNode::WriteConfig() {
   }
   yaml += std::string("pacemaker: {enabled: ") + enabled("pacemaker") + extra_pacemaker_yaml + "}\n";
   yaml += std::string("heart: {enabled: ") + enabled("heart") + extra_heart_yaml + "}\n";
-  yaml += std::string("router: {enabled: ") + enabled("router") + ", nginx: {port_direct: " +
+  // Tests stay on the loopback: the router listens on 127.0.0.1 only.
+  yaml += std::string("router: {enabled: ") + enabled("router") + ", nginx: {listen: 127.0.0.1, port_direct: " +
           std::to_string(ports_.router_direct == 0 ? Port() : ports_.router_direct) +
           ", port_80: " + std::to_string(ports_.router_80 == 0 ? Port() : ports_.router_80) +
           ", port_443: " + std::to_string(ports_.router_443 == 0 ? Port() : ports_.router_443) + "}" + extra_router_yaml + "}\n";

@@ -111,6 +111,18 @@ TEST(NginxConfigTest, Ipv6ListenersWhenAvailable) {
   Find(Render(s), "listen [::]:1111 ipv6only=on;");
 }
 
+TEST(NginxConfigTest, ListenAddressBindsOnlyThere) {
+  auto s = Sample();
+  s.ipv6 = true;
+  s.listen_address = "127.0.0.1";
+  std::string text = Render(s);
+  for (int port : {1111, 2222, 3333}) Find(text, "listen 127.0.0.1:" + std::to_string(port) + ";");
+  EXPECT_EQ(text.find("[::]"), std::string::npos);
+  EXPECT_EQ(s.ProbeAddress(), "127.0.0.1");
+  s.listen_address = "127.0.0.1; evil";
+  EXPECT_FALSE(RenderNginxConfig(s).ok());
+}
+
 TEST(NginxConfigTest, StatsLogIsJsonWithRouteFields) {
   auto text = Render(Sample());
   Find(text, "log_format paasmaker_stats escape=json");

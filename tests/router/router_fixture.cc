@@ -72,6 +72,7 @@ void RouterFixture::SetUp() {
   dir_ = std::make_unique<TempDir>("pm-router");
   table_ = std::make_unique<redis::Client>(redis_->endpoint());
   config_.data_dir = dir_->path() + "/data";
+  config_.router.listen_address = "127.0.0.1";
   for (int* port : {&config_.router.port_direct, &config_.router.port_80, &config_.router.port_443}) {
     auto free = paasmaker::testing::FreeTestPort();
     ASSERT_TRUE(free.ok()) << free.status().ToString();

@@ -48,7 +48,7 @@ master: {host: 127.0.0.2, port: 42500}
 redis:
   table: {port: 43010, managed: false, shutdown: false, replica_of: {host: 127.0.0.1, port: 42510}}
 pacemaker: {enabled: false}
-router: {enabled: false, nginx: {port_direct: 43030}, upstream_connect_timeout: 1.5, upstream_timeout: 120,
+router: {enabled: false, nginx: {port_direct: 43030, listen: 127.0.0.3}, upstream_connect_timeout: 1.5, upstream_timeout: 120,
          request_timeout: 30}
 heart:
   runtimes: {paasmaker.runtime.shell: ["1"]}
@@ -63,10 +63,18 @@ heart:
   EXPECT_EQ(c->redis.table.replica_of_port, 42510);
   EXPECT_EQ(c->Roles(), std::vector<std::string>{"heart"});
   EXPECT_EQ(c->router.port_direct, 43030);
+  EXPECT_EQ(c->router.listen_address, "127.0.0.3");
   EXPECT_DOUBLE_EQ(c->router.upstream_connect_timeout, 1.5);
   EXPECT_DOUBLE_EQ(c->router.upstream_timeout, 120);
   EXPECT_DOUBLE_EQ(c->router.request_timeout, 30);
   EXPECT_EQ(c->heart.restart_policy.immediate_restarts, 5);
+}
+
+TEST(NodeConfigTest, RouterListenMustBeAnIpv4Address) {
+  auto c = config::ParseNodeConfig("my_name: x\nrouter:\n  nginx: {listen: router.example.com}\n", "bad.yml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("router.nginx.listen: expected an IPv4 address"), std::string::npos)
+      << c.status().message();
 }
 
 TEST(NodeConfigTest, UnknownKeyAndWrongTypeNameKeyAndLine) {
