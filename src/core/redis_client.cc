@@ -46,7 +46,12 @@ Reply Convert(const redisReply* r) {
 
 // Converts `args` for redisAppendCommandArgv (binary safe).
 struct ArgvBuffer {
-  explicit ArgvBuffer(const std::vector<std::string>& args) {
+  ArgvBuffer() = default;
+  explicit ArgvBuffer(const std::vector<std::string>& args) { Fill(args); }
+  // Refilled per command of a pipeline, keeping its capacity.
+  void Fill(const std::vector<std::string>& args) {
+    argv.clear();
+    lens.clear();
     for (const auto& a : args) {
       argv.push_back(a.data());
       lens.push_back(a.size());
@@ -154,26 +159,60 @@ static bool ConnectionClosedByPeer(redisContext* context) {
 
 Result<std::vector<Reply>> Client::Pipeline(const std::vector<std::vector<std::string>>& commands,
                                             bool transaction) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  PM_ASSIGN_OR_RETURN(Pending pending, Send(commands, transaction));
+  return pending.Receive();
+}
+
+Result<Client::Pending> Client::Send(const std::vector<std::vector<std::string>>& commands, bool transaction) {
+  std::unique_lock<std::mutex> lock(mutex_);
   // Commands are never resent once sent: a connection lost while waiting for
   // replies may already have run them (INCR twice is not INCR once). A
   // connection that died while idle is noticed and replaced before sending.
   if (context_ != nullptr && ConnectionClosedByPeer(context_)) DisconnectLocked();
   PM_RETURN_IF_ERROR(ConnectLocked());
-  std::vector<std::vector<std::string>> all;
-  if (transaction) all.push_back({"MULTI"});
-  all.insert(all.end(), commands.begin(), commands.end());
-  if (transaction) all.push_back({"EXEC"});
-  for (const auto& args : all) {
-    ArgvBuffer buffer(args);
+  // Appended in place: a stats batch is thousands of commands, not worth copying.
+  ArgvBuffer buffer;
+  auto append = [this, &buffer](const std::vector<std::string>& args) {
+    buffer.Fill(args);
     redisAppendCommandArgv(context_, static_cast<int>(args.size()), buffer.argv.data(), buffer.lens.data());
+  };
+  static const std::vector<std::string> kMulti = {"MULTI"}, kExec = {"EXEC"};
+  if (transaction) append(kMulti);
+  for (const auto& args : commands) append(args);
+  if (transaction) append(kExec);
+  // Written now, so Redis works while the caller does: hiredis would
+  // otherwise write only when the first reply is read.
+  for (int done = 0; !done;) {
+    if (redisBufferWrite(context_, &done) != REDIS_OK) {
+      std::string why = context_->errstr;
+      DisconnectLocked();
+      return Unavailable("redis " + endpoint_.ToString() + ": " + (why.empty() ? "connection lost" : why));
+    }
   }
+  return Pending(this, std::move(lock), commands.size() + (transaction ? 2 : 0), transaction);
+}
+
+Client::Pending::Pending(Client* client, std::unique_lock<std::mutex> lock, size_t expected, bool transaction)
+    : client_(client), lock_(std::move(lock)), expected_(expected), transaction_(transaction) {}
+
+Client::Pending::Pending(Pending&& other) noexcept
+    : client_(other.client_), lock_(std::move(other.lock_)), expected_(other.expected_),
+      transaction_(other.transaction_) {}
+
+Client::Pending::~Pending() {
+  if (lock_.owns_lock()) client_->DisconnectLocked();  // never received
+}
+
+Result<std::vector<Reply>> Client::Pending::Receive() {
+  if (!lock_.owns_lock()) return FailedPrecondition("redis pipeline replies already received");
+  std::unique_lock<std::mutex> lock = std::move(lock_);
   std::vector<Reply> replies;
+  replies.reserve(expected_);
   Status failure;
-  for (size_t i = 0; i < all.size(); ++i) {
-    auto reply = ReadReplyLocked();
+  for (size_t i = 0; i < expected_; ++i) {
+    auto reply = client_->ReadReplyLocked();
     if (!reply.ok()) {
-      if (reply.status().code() == StatusCode::kUnavailable && context_ == nullptr) return reply.status();
+      if (reply.status().code() == StatusCode::kUnavailable && client_->context_ == nullptr) return reply.status();
       if (failure.ok()) failure = reply.status();
       replies.emplace_back();
       continue;
@@ -181,7 +220,7 @@ Result<std::vector<Reply>> Client::Pipeline(const std::vector<std::vector<std::s
     replies.push_back(std::move(reply).value());
   }
   if (!failure.ok()) return failure;
-  if (transaction) {
+  if (transaction_) {
     Reply exec = std::move(replies.back());
     if (exec.is_nil()) return Aborted("redis transaction was discarded (WATCH)");
     return std::move(exec.elements);

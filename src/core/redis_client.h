@@ -65,6 +65,29 @@ class Client {
   Result<std::vector<Reply>> Pipeline(const std::vector<std::vector<std::string>>& commands,
                                       bool transaction = false);
 
+  // A pipeline sent and not yet answered, so the caller can work while Redis
+  // runs it. It keeps the connection to itself until Receive(); dropped
+  // unanswered, it closes the connection (its replies would confuse the next
+  // command).
+  class Pending {
+   public:
+    Pending(Pending&& other) noexcept;
+    Pending& operator=(Pending&&) = delete;
+    ~Pending();
+    // The replies, as Pipeline() returns them. Once only.
+    Result<std::vector<Reply>> Receive();
+
+   private:
+    friend class Client;
+    Pending(Client* client, std::unique_lock<std::mutex> lock, size_t expected, bool transaction);
+    Client* client_;
+    std::unique_lock<std::mutex> lock_;
+    size_t expected_;
+    bool transaction_;
+  };
+  // Pipeline() in two halves: sends now (writing every byte), replies later.
+  Result<Pending> Send(const std::vector<std::vector<std::string>>& commands, bool transaction = false);
+
   Status Ping();
 
  private:

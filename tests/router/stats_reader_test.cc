@@ -130,6 +130,28 @@ TEST_F(StatsReaderTest, BoundedBatches) {
   EXPECT_EQ(Requests(), 500);
 }
 
+TEST_F(StatsReaderTest, CatchUpOverManyBatchesCountsEveryLineOnceAndStartsOverAfterALoss) {
+  Append(0, 400);
+  size_t line_size = MakeLine(0).size();
+  auto reader = NewReader(line_size * 7 + 3);  // 58 batches, the last one short
+  auto all = reader->CatchUp();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all->lines, 400);
+  EXPECT_FALSE(all->more);
+  EXPECT_EQ(Requests(), 400);
+  EXPECT_EQ(Field("stat_router:router-1", "lines"), 400);
+  // Redis loses everything (restarted empty) between two catch-ups: the
+  // position check refuses the batch, and the next catch-up starts over
+  // from what Redis holds (nothing), so every line counts once.
+  Append(400, 500);
+  ASSERT_TRUE(client_->Command({"FLUSHALL"}).ok());
+  EXPECT_FALSE(reader->CatchUp().ok());
+  auto again = reader->CatchUp();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->lines, 500);
+  EXPECT_EQ(Requests(), 500);
+}
+
 TEST_F(StatsReaderTest, ReaderCrashResumesFromRedisPosition) {
   Append(0, 300);
   size_t line_size = MakeLine(0).size();

@@ -32,6 +32,33 @@ TEST(RedisClientTest, CommandsPipelineAndTransaction) {
   EXPECT_NE(error.status().message().find("WRONGTYPE"), std::string::npos);
 }
 
+TEST(RedisClientTest, SentPipelineRunsBeforeItsRepliesAreRead) {
+  TestRedisServer server;
+  ASSERT_TRUE(server.started());
+  redis::Client client(server.endpoint());
+  auto pending = client.Send({{"INCR", "n"}, {"INCR", "n"}}, /*transaction=*/true);
+  ASSERT_TRUE(pending.ok()) << pending.status().ToString();
+  // Written already: another connection sees the effect before Receive.
+  redis::Client other(server.endpoint());
+  ASSERT_TRUE(WaitFor([&] { return other.Command({"GET", "n"})->str == "2"; }, std::chrono::seconds(5)));
+  auto replies = pending->Receive();
+  ASSERT_TRUE(replies.ok()) << replies.status().ToString();
+  ASSERT_EQ(replies->size(), 2u);
+  EXPECT_EQ((*replies)[1].integer, 2);
+  EXPECT_FALSE(pending->Receive().ok());  // once only
+}
+
+TEST(RedisClientTest, PipelineDroppedUnansweredLeavesNoStaleReplies) {
+  TestRedisServer server;
+  ASSERT_TRUE(server.started());
+  redis::Client client(server.endpoint());
+  { auto dropped = client.Send({{"SET", "a", "1"}, {"SET", "b", "2"}}); ASSERT_TRUE(dropped.ok()); }
+  // The next command gets its own reply, not the dropped pipeline's "OK".
+  auto got = client.Command({"GET", "b"});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->str, "2");
+}
+
 TEST(RedisClientTest, ReconnectsAfterRestart) {
   TestRedisServer server;
   ASSERT_TRUE(server.started());

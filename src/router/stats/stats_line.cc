@@ -21,9 +21,12 @@ class Cursor {
 
   bool AtEnd() const { return p_ == end_; }
 
-  bool Literal(std::string_view s) {
-    if (static_cast<size_t>(end_ - p_) < s.size() || std::memcmp(p_, s.data(), s.size()) != 0) return false;
-    p_ += s.size();
+  // A literal of known length, so the compiler inlines the comparison.
+  template <size_t N>
+  bool Literal(const char (&s)[N]) {
+    constexpr size_t size = N - 1;
+    if (static_cast<size_t>(end_ - p_) < size || std::memcmp(p_, s, size) != 0) return false;
+    p_ += size;
     return true;
   }
 

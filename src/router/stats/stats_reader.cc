@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <optional>
 
 namespace paasmaker::router::stats {
 
@@ -109,12 +110,13 @@ Result<bool> StatsReader::FollowRename() {
   return true;
 }
 
-Result<StatsBatch> StatsReader::ReadBatch() {
+Result<StatsReader::Collected> StatsReader::Collect() {
   if (!position_loaded_) PM_RETURN_IF_ERROR(LoadPosition().WithContext("reading stats position"));
   if (fd_ < 0) PM_RETURN_IF_ERROR(OpenLog());
   aggregator_.Clear();  // nothing of a failed batch may leak into this one
-  StatsBatch batch;
-  if (fd_ < 0) return batch;
+  Collected collected;
+  StatsBatch& batch = collected.batch;
+  if (fd_ < 0) return collected;
   // At most twice: the second round reads the file a rename moved us to.
   for (int round = 0; round < 2; ++round) {
     struct stat st {};
@@ -163,12 +165,31 @@ Result<StatsBatch> StatsReader::ReadBatch() {
     }
     break;
   }
-  if (batch.bytes == 0 && offset_ == persisted_offset_ && inode_ == persisted_inode_) return batch;
-  PM_RETURN_IF_ERROR(Write(batch, offset_ + batch.bytes));
-  return batch;
+  // The cursor moves on now; a failed write makes the next Collect read the
+  // position back from Redis.
+  offset_ += batch.bytes;
+  collected.offset = offset_;
+  collected.inode = inode_;
+  collected.changes = batch.bytes > 0 || offset_ != persisted_offset_ || inode_ != persisted_inode_;
+  return collected;
 }
 
-Status StatsReader::Write(const StatsBatch& batch, uint64_t new_offset) {
+Result<StatsBatch> StatsReader::ReadBatch() {
+  PM_ASSIGN_OR_RETURN(Collected collected, Collect());
+  if (!collected.changes) return collected.batch;
+  PM_ASSIGN_OR_RETURN(redis::Client::Pending pending, StartWrite(collected));
+  PM_RETURN_IF_ERROR(FinishWrite(pending, collected));
+  return collected.batch;
+}
+
+Status StatsReader::Forget(Status failure) {
+  position_loaded_ = false;
+  CloseLog();
+  return failure;
+}
+
+Result<redis::Client::Pending> StatsReader::StartWrite(const Collected& collected) {
+  const StatsBatch& batch = collected.batch;
   commands_.clear();
   aggregator_.AppendCommands(&commands_);
   aggregator_.Clear();
@@ -176,8 +197,8 @@ Status StatsReader::Write(const StatsBatch& batch, uint64_t new_offset) {
   if (batch.malformed > 0) {
     commands_.push_back({"HINCRBY", router_key_, "malformed", std::to_string(batch.malformed)});
   }
-  commands_.push_back({"HSET", position_key_, "offset", std::to_string(new_offset), "inode",
-                       std::to_string(static_cast<uint64_t>(inode_))});
+  commands_.push_back({"HSET", position_key_, "offset", std::to_string(collected.offset), "inode",
+                       std::to_string(static_cast<uint64_t>(collected.inode))});
   // The transaction applies only if the position is still the one this
   // batch starts from: a stats Redis restarted empty, or another reader with
   // our uuid, must not receive increments on top of a position they never
@@ -191,33 +212,40 @@ Status StatsReader::Write(const StatsBatch& batch, uint64_t new_offset) {
   }
   if (!same) {
     if (watched.ok()) client_->Command({"UNWATCH"}).status().IgnoreError();
-    position_loaded_ = false;
-    CloseLog();
-    return watched.ok() ? Aborted("the stats position in redis moved; reading it again")
-                        : watched.status().WithContext("reading stats position");
+    return Forget(watched.ok() ? Aborted("the stats position in redis moved; reading it again")
+                               : watched.status().WithContext("reading stats position"));
   }
-  auto written = client_->Pipeline(commands_, /*transaction=*/true);
-  if (!written.ok()) {
-    // EXEC may have run even though we saw no reply: only Redis knows.
-    position_loaded_ = false;
-    CloseLog();
-    return written.status().WithContext("writing stats");
-  }
-  offset_ = new_offset;
-  persisted_offset_ = new_offset;
-  persisted_inode_ = inode_;
+  // One transaction: the increments and the new position together or not at all.
+  auto sent = client_->Send(commands_, /*transaction=*/true);
+  if (!sent.ok()) return Forget(sent.status().WithContext("writing stats"));
+  return sent;
+}
+
+Status StatsReader::FinishWrite(redis::Client::Pending& pending, const Collected& collected) {
+  auto written = pending.Receive();
+  // EXEC may have run even though we saw no reply: only Redis knows.
+  if (!written.ok()) return Forget(written.status().WithContext("writing stats"));
+  persisted_offset_ = collected.offset;
+  persisted_inode_ = collected.inode;
   return Status::Ok();
 }
 
 Result<StatsBatch> StatsReader::CatchUp(int max_batches) {
   StatsBatch total;
-  for (int i = 0; i < max_batches; ++i) {
-    PM_ASSIGN_OR_RETURN(StatsBatch batch, ReadBatch());
-    total.lines += batch.lines;
-    total.malformed += batch.malformed;
-    total.bytes += batch.bytes;
-    total.more = batch.more;
-    if (!batch.more) break;
+  PM_ASSIGN_OR_RETURN(Collected collected, Collect());
+  for (int i = 0; i < max_batches && collected.changes; ++i) {
+    PM_ASSIGN_OR_RETURN(redis::Client::Pending pending, StartWrite(collected));
+    // The next batch is read and summed while Redis applies this one.
+    std::optional<Result<Collected>> next;
+    if (collected.batch.more && i + 1 < max_batches) next.emplace(Collect());
+    PM_RETURN_IF_ERROR(FinishWrite(pending, collected));
+    total.lines += collected.batch.lines;
+    total.malformed += collected.batch.malformed;
+    total.bytes += collected.batch.bytes;
+    total.more = collected.batch.more;
+    if (!next) break;
+    if (!next->ok()) return Forget(next->status());
+    collected = std::move(*next).value();
   }
   return total;
 }

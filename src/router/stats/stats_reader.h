@@ -64,7 +64,8 @@ class StatsReader {
   // reached: nothing was counted, the next call retries from Redis's position.
   Result<StatsBatch> ReadBatch();
   // ReadBatch until the log is drained or `max_batches` were written; the
-  // sums of the batches.
+  // sums of the batches. Each batch is read and summed while Redis applies
+  // the one before (if that one fails, the read-ahead is dropped).
   Result<StatsBatch> CatchUp(int max_batches = 1 << 30);
 
   uint64_t offset() const { return offset_; }
@@ -77,7 +78,21 @@ class StatsReader {
   // True (and moves to the new file) when the log was renamed away and the
   // old file is drained.
   Result<bool> FollowRename();
-  Status Write(const StatsBatch& batch, uint64_t new_offset);
+  // A batch read and summed (in aggregator_), and the position after it.
+  struct Collected {
+    StatsBatch batch;
+    uint64_t offset = 0;
+    ino_t inode = 0;
+    bool changes = false;  // anything to write: lines, or a new position
+  };
+  // Reads and sums the next batch from the cursor, which moves past it.
+  Result<Collected> Collect();
+  // The batch's MULTI/EXEC, sent after checking (WATCH) that Redis still
+  // holds the position it starts from; FinishWrite reads the outcome.
+  Result<redis::Client::Pending> StartWrite(const Collected& collected);
+  Status FinishWrite(redis::Client::Pending& pending, const Collected& collected);
+  // After a failure: the position is read back from Redis before the next batch.
+  Status Forget(Status failure);
   void CloseLog();
 
   StatsReaderOptions options_;
