@@ -28,14 +28,19 @@ void StatsWorker::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+namespace {
+constexpr int kBatchesBetweenStopChecks = 4;
+}  // namespace
+
 void StatsWorker::Loop() {
   bool failing = false;
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
     lock.unlock();
-    // Batch by batch so Stop() is honoured between bounded transactions.
+    // A few bounded transactions at a time (each batch read while Redis
+    // applies the one before), so Stop() is honoured between them.
     for (;;) {
-      auto batch = reader_.ReadBatch();
+      auto batch = reader_.CatchUp(kBatchesBetweenStopChecks);
       if (!batch.ok()) {
         if (!failing) PM_LOG_WARN("router stats: {} (will retry every tick)", batch.status().ToString());
         failing = true;
