@@ -202,7 +202,7 @@ Status ManagedNginx::Start() {
                                                {"router.nginx.port_80", settings_.port_80},
                                                {"router.nginx.port_443", settings_.port_443}};
   for (const auto& [key, port] : ports) {
-    if (!adoptable && !net::PortIsFree(settings_.listen_address.empty() ? "0.0.0.0" : settings_.listen_address, port)) {
+    if (!adoptable && !net::PortIsFree(settings_.BindAddress(), port)) {
       return FailedPrecondition(std::string(key) + " " + std::to_string(port) +
                                 " is already in use by another program (ports in Linux's ephemeral range can be "
                                 "kept free with net.ipv4.ip_local_reserved_ports)");

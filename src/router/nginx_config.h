@@ -45,8 +45,10 @@ struct NginxSettings {
   int serial_check_ms = 50;  // how often each worker polls `serial`
   int redis_timeout_ms = 500;
 
-  // Where the node itself reaches nginx (its readiness check).
-  std::string ProbeAddress() const { return listen_address.empty() || listen_address == "0.0.0.0" ? "127.0.0.1" : listen_address; }
+  // Where nginx binds (the free-port check), and where the node itself
+  // reaches it (its readiness check).
+  std::string BindAddress() const { return listen_address.empty() ? "0.0.0.0" : listen_address; }
+  std::string ProbeAddress() const { return BindAddress() == "0.0.0.0" ? "127.0.0.1" : listen_address; }
   std::string ConfigFile() const { return prefix + "/nginx.conf"; }
   std::string PidFile() const { return prefix + "/nginx.pid"; }
   std::string ErrorLog() const { return prefix + "/error.log"; }
