@@ -9,13 +9,20 @@
 namespace paasmaker::testing {
 
 TestRedisServer::TestRedisServer() : dir_("pm-redis") {
-  auto port = paasmaker::testing::FreeTestPort();
-  if (!port.ok()) {
-    ADD_FAILURE() << port.status().ToString();
-    return;
+  // A free port stays free only until someone binds it: under parallel tests
+  // another process may take it first, so a failed start tries a fresh one.
+  constexpr int kAttempts = 3;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    auto port = paasmaker::testing::FreeTestPort();
+    if (!port.ok()) {
+      ADD_FAILURE() << port.status().ToString();
+      return;
+    }
+    port_ = *port;
+    if (Start()) return;
   }
-  port_ = *port;
-  if (!Start()) ADD_FAILURE() << "redis-server did not start on port " << port_;
+  ADD_FAILURE() << "redis-server did not start (last port tried " << port_ << "; see "
+                << dir_ / "redis.log" << ")";
 }
 
 TestRedisServer::~TestRedisServer() {
@@ -32,7 +39,10 @@ bool TestRedisServer::Start() {
   if (!launched.ok()) return false;
   process_ = *launched;
   redis::Client client(endpoint(), std::chrono::milliseconds(200));
-  bool up = WaitFor([&] { return client.Ping().ok(); }, std::chrono::seconds(10));
+  // A redis-server that could not bind exits at once: stop waiting then.
+  bool up = WaitFor([&] { return client.Ping().ok() || !process_->running(); },
+                    std::chrono::seconds(10)) &&
+            process_->running();
   if (!up) {
     process_->Stop(std::chrono::milliseconds(500));
     process_.reset();
