@@ -40,33 +40,45 @@ bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds t
   }
 }
 
-Result<int> FreeTestPort() {
-  // A port is free only until someone binds it: never hand the same one out
-  // twice in this process (bind(0) may well return it again while the node
-  // it was given to has not bound it yet).
-  static std::mutex mutex;
-  static std::set<int> handed_out;
-  std::lock_guard<std::mutex> lock(mutex);
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    auto port = net::FreePort();
-    if (!port.ok()) return port;
-    if (*port >= 42500 && *port <= 42799) continue;
-    if (!handed_out.insert(*port).second) continue;
-    return port;
-  }
-  return Unavailable("no free port outside 42500-42799");
+namespace {
+
+// Test ports come from below the kernel's ephemeral range (32768-60999 by
+// default): a port that bind(0) reports free is also one the kernel hands to
+// outgoing connections, and a parallel cluster test makes thousands of them,
+// so a server started on it a moment later could find it taken. Paasmaker's
+// own defaults (42500-42799) are above this pool and never picked.
+constexpr int kPoolFirst = 20000;
+constexpr int kPoolSize = 12000;
+
+std::mutex pool_mutex;
+std::set<int> handed_out;  // never hand a port out twice in this process
+
+// Spreads the starting points of concurrent test processes over the pool.
+int NextCandidate() {
+  static std::atomic<unsigned> sequence{static_cast<unsigned>(::getpid())};
+  unsigned mix = sequence.fetch_add(7919) * 2654435761u;
+  return kPoolFirst + static_cast<int>(mix % kPoolSize);
 }
 
+}  // namespace
+
+Result<int> FreeTestPort() { return FreeTestPortRange(1); }
+
 Result<int> FreeTestPortRange(int count) {
-  static std::atomic<unsigned> sequence{static_cast<unsigned>(::getpid())};
+  std::lock_guard<std::mutex> lock(pool_mutex);
   for (int attempt = 0; attempt < 200; ++attempt) {
-    unsigned mix = sequence.fetch_add(7919) * 2654435761u;
-    int base = 20000 + static_cast<int>(mix % 12000);  // 20000..31999, below the ephemeral range
+    int base = NextCandidate();
+    if (base + count > kPoolFirst + kPoolSize) continue;
     bool free = true;
-    for (int p = base; p < base + count && free; ++p) free = net::PortIsFree("127.0.0.1", p);
-    if (free) return base;
+    for (int p = base; p < base + count && free; ++p) {
+      free = handed_out.count(p) == 0 && net::PortIsFree("127.0.0.1", p);
+    }
+    if (!free) continue;
+    for (int p = base; p < base + count; ++p) handed_out.insert(p);
+    return base;
   }
-  return Unavailable("no range of " + std::to_string(count) + " free ports");
+  return Unavailable("no range of " + std::to_string(count) + " free ports below " +
+                     std::to_string(kPoolFirst + kPoolSize));
 }
 
 }  // namespace paasmaker::testing

@@ -30,13 +30,13 @@ class TempDir {
 bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
              std::chrono::milliseconds interval = std::chrono::milliseconds(20));
 
-// A free loopback port outside Paasmaker's default range (42500-42799), so a
-// test never takes a port that a test of the default single-node setup needs.
+// Test ports: free on the loopback now, below the kernel's ephemeral range
+// (so no outgoing connection takes them before the server binds) and outside
+// Paasmaker's default range (42500-42799, which the default single-node
+// tests need). None is handed out twice in one process.
 Result<int> FreeTestPort();
-// The first of `count` consecutive ports that are free now, below the
-// kernel's ephemeral range and outside Paasmaker's defaults: a private
-// misc_ports/service_ports pool for one test node, so parallel tests do not
-// hand out the same ports.
+// The first of `count` consecutive such ports: a private misc_ports /
+// service_ports pool for one test node.
 Result<int> FreeTestPortRange(int count);
 
 }  // namespace paasmaker::testing
