@@ -53,8 +53,8 @@ void WriteLog(const std::string& path) {
     char buf[512];
     std::snprintf(buf, sizeof buf,
                   "{\"time\":%d.%03d,\"host\":\"www.app%d.example.com\",\"status\":%d,\"bytes\":%d,"
-                  "\"request_time\":0.%03d,\"upstream_response_time\":\"0.%03d\",\"version_type\":\"%s\","
-                  "\"node\":\"%s\",\"instance\":\"%s\"}\n",
+                  "\"request_time\":0.%03d,\"upstream_response_time\":\"0.%03d\","
+                  "\"served_by\":\"%s %s %s\"}\n",
                   1700000000 + i / 1000, i % 1000, vt, status, 100 + (i * 37) % 20000, 1 + i % 50, i % 50,
                   Uuid("vtyp", vt).c_str(), Uuid("node", i % 3).c_str(), Uuid("inst", i % 30).c_str());
     out << buf;
@@ -75,7 +75,8 @@ with open(sys.argv[1]) as f:
             continue
         second = int(d["time"])
         up = d["upstream_response_time"]
-        for table, key in ((vts, d["version_type"]), (nodes, d["node"])):
+        vt, node, instance = d["served_by"].split(" ")
+        for table, key in ((vts, vt), (nodes, node)):
             s = table.get(key)
             if s is None:
                 s = table[key] = blank()

@@ -51,12 +51,9 @@ std::string Server(const NginxSettings& s, const std::string& comment, int port,
   out += "  server {\n";
   out += Listen(s, port);
   out += "    location / {\n";
-  // Defaults for the stats log; route() overwrites them with the chosen instance.
-  out += "      set $pm_version_type \"null\";\n";
-  out += "      set $pm_node \"null\";\n";
-  out += "      set $pm_instance \"null\";\n";
-  out += "      set $pm_skip_log \"\";\n";
-  out += "      access_by_lua_block { require(\"paasmaker.router\").route() }\n";
+  // The stats log's default; route() overwrites it with the chosen instance.
+  out += "      set $pm_served_by \"null null null\";\n";
+  out += "      access_by_lua_block { paasmaker_route() }\n";
   out += "      proxy_pass http://paasmaker_backends;\n";
   out += "      proxy_set_header Host $host;\n";
   out += "      proxy_set_header Upgrade $http_upgrade;\n";
@@ -170,19 +167,23 @@ Result<std::string> RenderNginxConfig(const NginxSettings& s) {
   c += "      dead_backend_ttl = " + Number(s.dead_backend_ttl_seconds) + ",\n";
   c += "      health_host = " + LuaQuote(kHealthHost) + ",\n";
   c += "    })\n";
+  // Globals, set once before the workers fork: the per-request chunks below
+  // then call them without a require() each time.
+  c += "    paasmaker_route = require(\"paasmaker.router\").route\n";
+  c += "    paasmaker_balance = require(\"paasmaker.router\").balance\n";
   c += "  }\n";
   c += "  init_worker_by_lua_block { require(\"paasmaker.router\").init_worker() }\n\n";
 
   // Keep-alive to the app unless the client asks to upgrade (websockets).
   c += "  map $http_upgrade $pm_connection {\n    default upgrade;\n    \"\" \"\";\n  }\n";
-  // Router health checks are not traffic: route() sets $pm_skip_log for them.
-  c += "  map $pm_skip_log $pm_log {\n    \"1\" 0;\n    default 1;\n  }\n";
+  // Router health checks are not traffic: route() sets $pm_served_by to "-" for them.
+  c += "  map $pm_served_by $pm_log {\n    \"-\" 0;\n    default 1;\n  }\n";
   // The stats log (SPEC §4): one JSON object per line, read by the router's
   // stats reader. Buffered: cheaper than counting inside nginx.
   c += "  log_format paasmaker_stats escape=json\n";
   c += "    '{\"time\":$msec,\"host\":\"$host\",\"status\":$status,\"bytes\":$body_bytes_sent,'\n";
   c += "    '\"request_time\":$request_time,\"upstream_response_time\":\"$upstream_response_time\",'\n";
-  c += "    '\"version_type\":\"$pm_version_type\",\"node\":\"$pm_node\",\"instance\":\"$pm_instance\"}';\n";
+  c += "    '\"served_by\":\"$pm_served_by\"}';\n";
   c += "  access_log " + Quoted(s.StatsLog()) + " paasmaker_stats buffer=64k flush=1s if=$pm_log;\n\n";
 
   // One fixed upstream: the Lua balancer picks the peer per request, and
@@ -190,7 +191,7 @@ Result<std::string> RenderNginxConfig(const NginxSettings& s) {
   // balancer_by_lua_block, or connection reuse silently stops.
   c += "  upstream paasmaker_backends {\n";
   c += "    server 0.0.0.1;  # never used: balance() sets the peer\n";
-  c += "    balancer_by_lua_block { require(\"paasmaker.router\").balance() }\n";
+  c += "    balancer_by_lua_block { paasmaker_balance() }\n";
   c += "    keepalive 64;\n";
   c += "  }\n\n";
 

@@ -29,13 +29,17 @@ double WallSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// Stats-log lines ({"time":..,"instance":..}) of `instance` logged between `from` and `to` (wall seconds).
+// Stats-log lines ({"time":..,"served_by":"<vt> <node> <instance>"}) of `instance` logged
+// between `from` and `to` (wall seconds).
 int LoggedFor(const std::string& stats_log, const std::string& instance, double from, double to) {
   std::ifstream in(stats_log);
   int count = 0;
   for (std::string line; std::getline(in, line);) {
     json entry = json::parse(line, nullptr, false);
-    if (entry.is_discarded() || entry.value("instance", "") != instance) continue;
+    if (entry.is_discarded()) continue;
+    std::string served_by = entry.value("served_by", "");
+    size_t last_space = served_by.rfind(' ');
+    if (last_space == std::string::npos || served_by.substr(last_space + 1) != instance) continue;
     double time = entry.value("time", 0.0);
     if (time >= from && time <= to) ++count;
   }

@@ -48,16 +48,12 @@ TEST_F(LifecycleTest, StatsLogHasOneJsonLinePerRequest) {
       ++routed;
       EXPECT_EQ(entry["status"], 200);
       EXPECT_GT(entry["bytes"].get<int>(), 0);
-      EXPECT_EQ(entry["version_type"], "vt-42");
-      EXPECT_EQ(entry["node"], "node-7");
-      EXPECT_EQ(entry["instance"], "inst-9");
+      EXPECT_EQ(entry["served_by"], "vt-42 node-7 inst-9");
       EXPECT_NE(entry["upstream_response_time"], "-");
     } else {
       EXPECT_EQ(entry["host"], "unknown.example.com");
       EXPECT_EQ(entry["status"], 404);
-      EXPECT_EQ(entry["version_type"], "null");
-      EXPECT_EQ(entry["node"], "null");
-      EXPECT_EQ(entry["instance"], "null");
+      EXPECT_EQ(entry["served_by"], "null null null");
       EXPECT_EQ(entry["upstream_response_time"], "") << "escape=json writes no upstream as \"\"";
     }
   }

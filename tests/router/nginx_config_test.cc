@@ -129,8 +129,7 @@ TEST(NginxConfigTest, StatsLogIsJsonWithRouteFields) {
   for (const char* field : {"\"time\":$msec", "\"host\":\"$host\"", "\"status\":$status", "\"bytes\":$body_bytes_sent",
                             "\"request_time\":$request_time",
                             "\"upstream_response_time\":\"$upstream_response_time\"",
-                            "\"version_type\":\"$pm_version_type\"", "\"node\":\"$pm_node\"",
-                            "\"instance\":\"$pm_instance\""}) {
+                            "\"served_by\":\"$pm_served_by\""}) {
     Find(text, field);
   }
 }

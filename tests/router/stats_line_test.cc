@@ -9,14 +9,14 @@ namespace {
 
 const char* kLine =
     R"({"time":1700000000.123,"host":"www.example.com","status":200,"bytes":512,)"
-    R"("request_time":0.015,"upstream_response_time":"0.012","version_type":"vt1","node":"node1","instance":"inst1"})";
+    R"("request_time":0.015,"upstream_response_time":"0.012","served_by":"vt1 node1 inst1"})";
 
 std::string Line(const std::string& time, const std::string& status, const std::string& bytes,
                  const std::string& upstream, const std::string& vt = "vt1", const std::string& node = "node1",
                  const std::string& host = "h.com") {
   return R"({"time":)" + time + R"(,"host":")" + host + R"(","status":)" + status + R"(,"bytes":)" + bytes +
-         R"(,"request_time":0.002,"upstream_response_time":")" + upstream + R"(","version_type":")" + vt +
-         R"(","node":")" + node + R"(","instance":"i"})";
+         R"(,"request_time":0.002,"upstream_response_time":")" + upstream + R"(","served_by":")" + vt + " " +
+         node + R"( i"})";
 }
 
 TEST(StatsLineParserTest, ParsesEveryField) {
@@ -62,6 +62,26 @@ TEST(StatsLineParserTest, NoRouteIsVersionTypeNull) {
   EXPECT_EQ(aggregator.Node("null"), nullptr);  // no node served it
 }
 
+TEST(StatsLineParserTest, ServedByHoldsThreeIdsOrNothing) {
+  auto with = [](const std::string& served_by) {
+    return R"({"time":1,"host":"h","status":200,"bytes":1,"request_time":0,"upstream_response_time":"",)"
+           R"("served_by":")" + served_by + R"("})";
+  };
+  StatsLine line;
+  ASSERT_TRUE(StatsLineParser::Parse(with("null null null"), &line));
+  EXPECT_EQ(line.version_type, "null");
+  EXPECT_EQ(line.node, "null");
+  EXPECT_EQ(line.instance, "null");
+  // nginx answered before the router's Lua ran (e.g. no Host on HTTP/1.1).
+  ASSERT_TRUE(StatsLineParser::Parse(with(""), &line));
+  EXPECT_EQ(line.version_type, "");
+  EXPECT_EQ(line.node, "");
+  EXPECT_EQ(line.instance, "");
+  for (const char* bad : {"vt", "vt node", "vt node inst extra", "vt  inst", " node inst", "vt node ", "-"}) {
+    EXPECT_FALSE(StatsLineParser::Parse(with(bad), &line)) << "served_by \"" << bad << "\"";
+  }
+}
+
 TEST(StatsLineParserTest, Escapes) {
   StatsLine line;
   // A hostile Host header, as nginx's escape=json writes it.
@@ -99,9 +119,12 @@ TEST(StatsLineParserTest, RejectsMalformedLines) {
   EXPECT_FALSE(StatsLineParser::Parse(Line("1", "200", "0", "", "vt\x01"), &line));  // raw control byte
   EXPECT_FALSE(StatsLineParser::Parse(Line("1", "200", "0", "", R"(vt\x)"), &line));  // bad escape
   EXPECT_FALSE(StatsLineParser::Parse(Line("1", "200", "0", "", R"(vt\u12)"), &line));
-  // Reordered fields are not our format.
+  // The format before served_by, and reordered fields, are not our format.
   EXPECT_FALSE(StatsLineParser::Parse(
-      R"({"host":"h","time":1,"status":200,"bytes":1,"request_time":0,"upstream_response_time":"","version_type":"v","node":"n","instance":"i"})",
+      R"({"time":1,"host":"h","status":200,"bytes":1,"request_time":0,"upstream_response_time":"","version_type":"v","node":"n","instance":"i"})",
+      &line));
+  EXPECT_FALSE(StatsLineParser::Parse(
+      R"({"host":"h","time":1,"status":200,"bytes":1,"request_time":0,"upstream_response_time":"","served_by":"v n i"})",
       &line));
 }
 

@@ -25,8 +25,8 @@ std::string MakeLine(int i, const std::string& vt = "vt1") {
   int status = i % 10 == 9 ? 500 : 200;
   return R"({"time":)" + std::to_string(1700000000 + i / 100) + R"(.000,"host":"h.com","status":)" +
          std::to_string(status) + R"(,"bytes":)" + std::to_string(100 + i % 100) +
-         R"(,"request_time":0.002,"upstream_response_time":"0.001","version_type":")" + vt +
-         R"(","node":"node1","instance":"i1"})" + "\n";
+         R"(,"request_time":0.002,"upstream_response_time":"0.001","served_by":")" + vt +
+         R"( node1 i1"})" + "\n";
 }
 
 class StatsReaderTest : public ::testing::Test {

@@ -6,6 +6,15 @@
 --   route()          access_by_lua, per request: Host -> route -> chosen instance
 --                    (a hit in the cache by raw Host header costs no string work)
 --   balance()        balancer_by_lua, per try: hands the chosen ip:port to nginx
+-- nginx_config.cc binds route() and balance() to globals in init_by_lua, so
+-- the per-request chunks skip a require() call.
+--
+-- Every request pays for this file twice, so the common path avoids what
+-- costs most here (measured with callgrind, instructions per request):
+-- ngx.ctx (a table, a registry reference and a cleanup handler) and
+-- ngx.var writes (a name hash each). route() hands the chosen backend to
+-- balance() through a table keyed by the request, and the stats log gets
+-- the backend's three ids in one variable. Only a retry uses ngx.ctx.
 --
 -- Routes live in the node's table Redis as SETs `instances:<host>` whose members
 -- are `<ip>:<port>#<version type id>#<node id>#<instance id>`. Lookups are cached
@@ -23,6 +32,8 @@ local redis = require "nginx.redis"
 local lrucache = require "resty.lrucache"
 local semaphore = require "ngx.semaphore"
 local balancer = require "ngx.balancer"
+local get_request = require("resty.core.base").get_request
+local ffi_cast = require("ffi").cast
 
 local ngx = ngx
 local byte, find, lower, sub, match, gsub = string.byte, string.find, string.lower, string.sub, string.match,
@@ -50,6 +61,18 @@ local conf = {
 }
 
 local NOT_FOUND = {}  -- cached "no route for this host"
+local NOTHING_TRIED = {}  -- choose()'s `tried` for a request's first pick; never written
+-- $pm_served_by for requests that are not traffic (router health checks):
+-- the `map` to $pm_log in nginx_config.cc keeps them out of the stats log.
+local NOT_LOGGED = "-"
+
+-- route() -> balance() of the same request: request address -> chosen
+-- backend. A request that reuses an earlier one's address passes
+-- route() first, which overwrites the entry, so nothing stale is ever read;
+-- the tables are only bounded: past HANDOFF_LIMIT new keys a fresh one
+-- starts, and the previous one is still read for requests in flight.
+local HANDOFF_LIMIT = 4096
+local handoff, handoff_previous, handoff_keys = {}, {}, 0
 
 local routes        -- lrucache: host -> route {key, backends}
 local by_header     -- lrucache: raw Host header -> route, so a hit skips normalising the header
@@ -62,6 +85,22 @@ local dead            -- lua_shared_dict: "ip:port" -> true while that backend i
 
 function _M.configure(c)
   for k, v in pairs(c) do conf[k] = v end
+end
+
+-- The current request's address as a number: get_request() boxes it in a
+-- new cdata at every call, and cdata table keys compare by box.
+local function request_key()
+  return tonumber(ffi_cast("uintptr_t", get_request()))
+end
+
+local function hand_off(r, backend)
+  if handoff[r] == nil then
+    handoff_keys = handoff_keys + 1
+    if handoff_keys > HANDOFF_LIMIT then
+      handoff_previous, handoff, handoff_keys = handoff, {}, 1
+    end
+  end
+  handoff[r] = backend
 end
 
 local function connect()
@@ -158,14 +197,17 @@ local function field(value)
   return value
 end
 
--- "<ip>:<port>#<version type>#<node>#<instance>" -> backend, or nil if malformed.
+-- "<ip>:<port>#<version type>#<node>#<instance>" -> backend, or nil if
+-- malformed. `served_by` is what the stats log gets: the three ids, one space
+-- apart (ids never hold spaces; a member whose do is refused).
 local function parse_member(member)
   local address, vt, node, instance = match(member, "^([^#]*)#?([^#]*)#?([^#]*)#?([^#]*)")
   local ip, port = match(address or "", "^%[?([^%[%]]+)%]?:(%d+)$")
   port = tonumber(port)
   if not ip or not port or port < 1 or port > 65535 then return nil end
+  if find(member, " ", 1, true) then return nil end
   return { ip = ip, port = port, address = ip .. ":" .. port,
-           version_type = field(vt), node = field(node), instance = field(instance) }
+           served_by = field(vt) .. " " .. field(node) .. " " .. field(instance) }
 end
 
 -- One round trip: SMEMBERS of every candidate key, first non-empty wins.
@@ -194,7 +236,11 @@ local function lookup(host)
         ngx.log(ngx.WARN, "paasmaker router: ignoring malformed member '", member, "' of instances:", keys[i])
       end
     end
-    if #backends > 0 then return { key = keys[i], backends = backends } end
+    if #backends > 0 then
+      local route = { key = keys[i], backends = backends }
+      for _, backend in ipairs(backends) do backend.route = route end
+      return route
+    end
   end
   return NOT_FOUND
 end
@@ -264,15 +310,8 @@ local function exit_page(status, host)
   return ngx.exit(ngx.HTTP_OK)  -- headers are sent: this only ends the request
 end
 
-local function set_log_vars(backend)
-  local var = ngx.var
-  var.pm_version_type = backend.version_type
-  var.pm_node = backend.node
-  var.pm_instance = backend.instance
-end
-
 local function health()
-  ngx.var.pm_skip_log = "1"
+  ngx.var.pm_served_by = NOT_LOGGED
   local ok, process = pcall(require, "ngx.process")
   local master = ok and process.get_master_pid() or 0
   ngx.header["Content-Type"] = "text/plain"
@@ -301,36 +340,46 @@ function _M.route()
   if not raw or raw == "" then return exit_page(400) end
   local route = by_header:get(raw) or route_of_header(raw)
   if not route then return end  -- a page was sent
-  local tried = {}
-  local backend = choose(route.backends, tried)
+  local backend = choose(route.backends, NOTHING_TRIED)
+  hand_off(request_key(), backend)
+  ngx.var.pm_served_by = backend.served_by
+end
+
+-- The previous try of this request failed to connect or timed out (nginx
+-- retries only when that is safe): keep other requests away from that
+-- backend for a while and pick another instance of the same route.
+local function retry(r, failed)
+  dead:set(failed.address, true, conf.dead_backend_ttl)
+  ngx.log(ngx.WARN, "paasmaker router: backend ", failed.address, " of ", failed.route.key,
+          " failed; marked dead for ", conf.dead_backend_ttl, " s")
   local ctx = ngx.ctx
-  ctx.pm_route, ctx.pm_backend, ctx.pm_tried = route, backend, tried
-  set_log_vars(backend)
+  local tried = ctx.pm_tried
+  if not tried then
+    tried = {}
+    ctx.pm_tried = tried
+  end
+  tried[failed] = true
+  -- With every instance tried, nginx only asks again when the failure was
+  -- on a kept-alive connection the app had just closed: retry the same one.
+  local backend = choose(failed.route.backends, tried)
+  if not backend then return failed end
+  hand_off(r, backend)
+  ngx.var.pm_served_by = backend.served_by
+  return backend
 end
 
 function _M.balance()
-  local ctx = ngx.ctx
-  local backend = ctx.pm_backend
-  if not backend then return ngx.exit(ngx.ERROR) end
-  local failed = balancer.get_last_failure()
-  if failed then
-    -- The previous try failed to connect or timed out (nginx retries only
-    -- when that is safe): keep other requests away from it for a while.
-    dead:set(backend.address, true, conf.dead_backend_ttl)
-    ngx.log(ngx.WARN, "paasmaker router: backend ", backend.address, " of ", ctx.pm_route.key,
-            " failed; marked dead for ", conf.dead_backend_ttl, " s")
-    -- With every instance tried, nginx only asks again when the failure was
-    -- on a kept-alive connection the app had just closed: retry the same one.
-    local next_backend = choose(ctx.pm_route.backends, ctx.pm_tried)
-    if next_backend then
-      backend = next_backend
-      ctx.pm_backend = backend
-      set_log_vars(backend)
-    end
-  elseif #ctx.pm_route.backends > 1 then
-    balancer.set_more_tries(math.min(#ctx.pm_route.backends - 1, conf.max_retries))
+  local r = request_key()
+  local backend = handoff[r] or handoff_previous[r]
+  if not backend then
+    ngx.log(ngx.ERR, "paasmaker router: the balancer found no backend chosen for this request")
+    return ngx.exit(ngx.ERROR)
   end
-  ctx.pm_tried[backend] = true
+  if balancer.get_last_failure() then
+    backend = retry(r, backend)
+  elseif #backend.route.backends > 1 then
+    balancer.set_more_tries(math.min(#backend.route.backends - 1, conf.max_retries))
+  end
   local ok, err = balancer.set_current_peer(backend.ip, backend.port)
   if not ok then
     ngx.log(ngx.ERR, "paasmaker router: cannot use backend ", backend.address, ": ", err)

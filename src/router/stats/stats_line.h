@@ -9,7 +9,7 @@
 //
 //   {"time":<$msec>,"host":"<s>","status":<int>,"bytes":<int>,
 //    "request_time":<s.mmm>,"upstream_response_time":"<list>",
-//    "version_type":"<s>","node":"<s>","instance":"<s>"}
+//    "served_by":"<version type> <node> <instance>"}
 //
 // Thread safety: stateless functions; StatsLine views point into the caller's
 // buffer and live as long as it does.
@@ -30,7 +30,9 @@ struct StatsLine {
   // $upstream_response_time summed over every try (a retried request lists
   // several); -1 when no upstream answered (no route, health pages).
   int64_t upstream_time_ms = -1;
-  std::string_view version_type;  // "null" when no route matched
+  // From served_by: "null" when no route matched, "" (all three) when nginx
+  // answered before the router's Lua ran.
+  std::string_view version_type;
   std::string_view node;
   std::string_view instance;
   // True when a string field holds a backslash escape; use Unescape() then.
