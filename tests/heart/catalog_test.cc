@@ -62,7 +62,7 @@ TEST(InstanceCatalogTest, CorruptFileIsAnError) {
 }
 
 TEST(InstanceCatalogTest, PortAllocationSkipsHeldAndBusyPorts) {
-  auto base = testing::FreeTestPort();
+  auto base = testing::FreeTestPortRange(6);
   ASSERT_TRUE(base.ok());
   // Something else listens on base+1.
   http::Server busy(1);

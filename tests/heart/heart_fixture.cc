@@ -16,7 +16,7 @@ void HeartFixture::SetUp() {
   ASSERT_EQ(::chmod(tmp_.path().c_str(), 0711), 0);
   config_.data_dir = tmp_ / "data";
   config_.heart.working_dir = tmp_ / "work";
-  auto base = testing::FreeTestPort();
+  auto base = testing::FreeTestPortRange(31);  // misc_ports below
   ASSERT_TRUE(base.ok());
   config_.misc_ports_minimum = *base;
   config_.misc_ports_maximum = *base + 30;

@@ -23,7 +23,7 @@ class ServicesTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(ids::Initialize().ok());
     config_.data_dir = dir_.path();
-    auto port = testing::FreeTestPort();
+    auto port = testing::FreeTestPortRange(41);  // service_ports below
     ASSERT_TRUE(port.ok());
     config_.service_ports_minimum = *port;
     config_.service_ports_maximum = *port + 40;
