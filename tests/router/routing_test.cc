@@ -142,6 +142,22 @@ TEST_F(RoutingTest, DeadInstanceIsSkippedWithoutErrors) {
   }
 }
 
+// Two of three instances refuse: a request may need two retries, and the
+// second must not go back to the first dead one (the tried set a retry keeps).
+TEST_F(RoutingTest, TwoDeadInstancesOfThreeAreBothSkipped) {
+  Backend& alive = MakeBackend("alive");
+  AddRoute("app.example.com", alive, "vt1", "node1", "i1");
+  for (const char* id : {"i2", "i3"}) {
+    auto closed = paasmaker::testing::FreeTestPort();
+    ASSERT_TRUE(closed.ok());
+    AddMember("app.example.com", "127.0.0.1:" + std::to_string(*closed) + "#vt1#node2#" + id);
+  }
+  for (int i = 0; i < 30; ++i) {
+    auto response = Get("app.example.com");
+    ASSERT_EQ(response.status, 200) << "request " << i << ": " << response.body;
+  }
+}
+
 TEST_F(RoutingTest, RemovedRouteStopsBeingServedQuickly) {
   Backend& app = MakeBackend("app");
   AddRoute("app.example.com", app);
