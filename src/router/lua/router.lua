@@ -199,7 +199,7 @@ end
 
 -- "<ip>:<port>#<version type>#<node>#<instance>" -> backend, or nil if
 -- malformed. `served_by` is what the stats log gets: the three ids, one space
--- apart (ids never hold spaces; a member whose do is refused).
+-- apart (ids never hold spaces; a member with one is refused).
 local function parse_member(member)
   local address, vt, node, instance = match(member, "^([^#]*)#?([^#]*)#?([^#]*)#?([^#]*)")
   local ip, port = match(address or "", "^%[?([^%[%]]+)%]?:(%d+)$")
