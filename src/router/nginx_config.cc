@@ -42,8 +42,30 @@ std::string Listen(const NginxSettings& s, int port) {
   return out;
 }
 
-// One listener. proxy_set_header is all-or-nothing per level in nginx (a
-// location that sets one inherits none), so every header is written here.
+// The headers every proxying location sends. proxy_set_header is
+// all-or-nothing per level in nginx (a location that sets one inherits none),
+// so each location writes them all.
+std::string ProxyTo(const std::string& upstream, const std::string& proto, const std::string& forwarded_port) {
+  std::string out;
+  out += "      proxy_pass http://" + upstream + ";\n";
+  out += "      proxy_set_header Host $host;\n";
+  out += "      proxy_set_header Upgrade $http_upgrade;\n";
+  out += "      proxy_set_header Connection $pm_connection;\n";
+  out += "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n";
+  out += "      proxy_set_header X-Forwarded-Proto " + proto + ";\n";
+  out += "      proxy_set_header X-Forwarded-Port " + forwarded_port + ";\n";
+  return out;
+}
+
+// One listener, two ways through it (router.lua's header says why):
+//   location /   the balancer alone routes a Host this worker has cached;
+//                anything else fails that first try, and error_page 500
+//                hands the request to @pm_lookup.
+//   @pm_lookup   route() in the access phase: cache miss (one Redis round
+//                trip), the 400/404/503 pages, the health host.
+// A request with a body goes to @pm_lookup before anything reads it (418):
+// an internal redirect after the upstream started would lose what of an
+// unbuffered body had been read.
 std::string Server(const NginxSettings& s, const std::string& comment, int port, const std::string& proto,
                    const std::string& forwarded_port) {
   std::string out;
@@ -51,16 +73,20 @@ std::string Server(const NginxSettings& s, const std::string& comment, int port,
   out += "  server {\n";
   out += Listen(s, port);
   out += "    location / {\n";
+  out += "      error_page 418 = @pm_lookup;\n";
+  out += "      error_page 500 = @pm_lookup;\n";
+  out += "      if ($content_length) { return 418; }\n";
+  out += "      if ($http_transfer_encoding) { return 418; }\n";
+  // $pm_served_by is written by the balancer here; a request it never
+  // reaches (the client left first) logs "" without a warning per request.
+  out += "      uninitialized_variable_warn off;\n";
+  out += ProxyTo("paasmaker_cached", proto, forwarded_port);
+  out += "    }\n";
+  out += "    location @pm_lookup {\n";
   // The stats log's default; route() overwrites it with the chosen instance.
   out += "      set $pm_served_by \"null null null\";\n";
   out += "      access_by_lua_block { paasmaker_route() }\n";
-  out += "      proxy_pass http://paasmaker_backends;\n";
-  out += "      proxy_set_header Host $host;\n";
-  out += "      proxy_set_header Upgrade $http_upgrade;\n";
-  out += "      proxy_set_header Connection $pm_connection;\n";
-  out += "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n";
-  out += "      proxy_set_header X-Forwarded-Proto " + proto + ";\n";
-  out += "      proxy_set_header X-Forwarded-Port " + forwarded_port + ";\n";
+  out += ProxyTo("paasmaker_backends", proto, forwarded_port);
   out += "    }\n";
   out += "  }\n";
   return out;
@@ -171,6 +197,7 @@ Result<std::string> RenderNginxConfig(const NginxSettings& s) {
   // then call them without a require() each time.
   c += "    paasmaker_route = require(\"paasmaker.router\").route\n";
   c += "    paasmaker_balance = require(\"paasmaker.router\").balance\n";
+  c += "    paasmaker_balance_cached = require(\"paasmaker.router\").balance_cached\n";
   c += "  }\n";
   c += "  init_worker_by_lua_block { require(\"paasmaker.router\").init_worker() }\n\n";
 
@@ -186,14 +213,20 @@ Result<std::string> RenderNginxConfig(const NginxSettings& s) {
   c += "    '\"served_by\":\"$pm_served_by\"}';\n";
   c += "  access_log " + Quoted(s.StatsLog()) + " paasmaker_stats buffer=64k flush=1s if=$pm_log;\n\n";
 
-  // One fixed upstream: the Lua balancer picks the peer per request, and
-  // nginx keeps idle connections to each peer. `keepalive` must come AFTER
+  // Fixed upstreams: the Lua balancer picks the peer per request, and nginx
+  // keeps idle connections to each peer. `keepalive` must come AFTER
   // balancer_by_lua_block, or connection reuse silently stops.
-  c += "  upstream paasmaker_backends {\n";
-  c += "    server 0.0.0.1;  # never used: balance() sets the peer\n";
-  c += "    balancer_by_lua_block { paasmaker_balance() }\n";
-  c += "    keepalive 64;\n";
-  c += "  }\n\n";
+  // paasmaker_cached serves location /, paasmaker_backends @pm_lookup.
+  auto upstream = [&c](const std::string& name, const std::string& balancer_call) {
+    c += "  upstream " + name + " {\n";
+    c += "    server 0.0.0.1;  # never used: the balancer sets the peer\n";
+    c += "    balancer_by_lua_block { " + balancer_call + " }\n";
+    c += "    keepalive 64;\n";
+    c += "  }\n";
+  };
+  upstream("paasmaker_cached", "paasmaker_balance_cached()");
+  upstream("paasmaker_backends", "paasmaker_balance()");
+  c += "\n";
 
   const std::string direct = std::to_string(s.port_direct);
   c += Server(s, "router.nginx.port_direct: clients talk to this port directly", s.port_direct, "http", direct);

@@ -68,11 +68,14 @@ TEST(NginxConfigTest, LuaPackagePathKeepsTheDefaults) {
 
 TEST(NginxConfigTest, KeepaliveComesAfterTheBalancer) {
   auto text = Render(Sample());
-  size_t upstream = Find(text, "upstream paasmaker_backends {");
-  size_t balancer = Find(text, "balancer_by_lua_block");
-  size_t keepalive = Find(text, "keepalive 64;");
-  EXPECT_LT(upstream, balancer);
-  EXPECT_LT(balancer, keepalive);
+  for (const std::string name : {"paasmaker_cached", "paasmaker_backends"}) {
+    size_t upstream = Find(text, "upstream " + name + " {");
+    size_t balancer = text.find("balancer_by_lua_block", upstream);
+    size_t keepalive = text.find("keepalive 64;", upstream);
+    size_t end = text.find("  }\n", upstream);
+    EXPECT_LT(balancer, keepalive) << name;
+    EXPECT_LT(keepalive, end) << name;
+  }
   Find(text, "proxy_http_version 1.1;");
 }
 
@@ -101,6 +104,15 @@ TEST(NginxConfigTest, ListenersTellAppsHowClientsCameIn) {
     Find(block, "proxy_set_header Upgrade $http_upgrade;");
     Find(block, "X-Forwarded-For $proxy_add_x_forwarded_for;");
     Find(block, "access_by_lua_block");
+    // Cached routes take the balancer alone; misses, pages and bodies @pm_lookup.
+    size_t main = Find(block, "location / {");
+    size_t lookup = Find(block, "location @pm_lookup {");
+    EXPECT_LT(main, lookup);
+    Find(block, "error_page 500 = @pm_lookup;");
+    Find(block, "if ($content_length) { return 418; }");
+    Find(block, "if ($http_transfer_encoding) { return 418; }");
+    Find(block, "proxy_pass http://paasmaker_cached;");
+    Find(block, "proxy_pass http://paasmaker_backends;");
   }
   EXPECT_EQ(text.find("[::]"), std::string::npos);
 }

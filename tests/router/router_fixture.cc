@@ -21,10 +21,12 @@ Backend::Backend(std::string name) : name_(std::move(name)) {
                            {"x_forwarded_proto", request.Header("x-forwarded-proto")},
                            {"x_forwarded_port", request.Header("x-forwarded-port")},
                            {"upgrade", request.Header("upgrade")},
-                           {"connection", request.Header("connection")}};
+                           {"connection", request.Header("connection")},
+                           {"body", request.body}};
     response.body = body.dump();
   };
   server_.Route("GET", ".*", echo);
+  server_.Route("POST", ".*", echo);
   Status started = server_.Start("127.0.0.1", 0);
   EXPECT_TRUE(started.ok()) << started.ToString();
 }

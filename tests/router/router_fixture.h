@@ -25,7 +25,7 @@ namespace paasmaker::testing {
 
 // An HTTP app on 127.0.0.1:<port 0>: every request gets 200 and a JSON body
 // {"name", "host", "x_forwarded_for", "x_forwarded_proto", "x_forwarded_port",
-//  "upgrade", "connection"} echoing what it received.
+//  "upgrade", "connection", "body"} echoing what it received (GET and POST).
 class Backend {
  public:
   explicit Backend(std::string name);

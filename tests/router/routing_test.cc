@@ -142,6 +142,41 @@ TEST_F(RoutingTest, DeadInstanceIsSkippedWithoutErrors) {
   }
 }
 
+// A request with a body takes @pm_lookup before nginx reads any of it, so
+// the app gets the body whole whether the route is cached in this worker or
+// not (an internal redirect after the upstream started would lose it), both
+// with Content-Length and chunked.
+TEST_F(RoutingTest, RequestBodiesArriveWholeCachedOrNot) {
+  Backend& app = MakeBackend("app");
+  AddRoute("body.example.com", app);
+  std::string payload(300 * 1000, 'x');
+  for (size_t i = 0; i < payload.size(); i += 997) payload[i] = static_cast<char>('a' + i % 26);
+  const int port = config_.router.port_direct;
+  for (int round = 0; round < 3; ++round) {  // the first is a miss in whichever worker takes it
+    RawResponse sized = SendRaw(port, "POST /upload HTTP/1.1\r\nHost: body.example.com\r\nConnection: close\r\n"
+                                      "Content-Length: " + std::to_string(payload.size()) + "\r\n\r\n" + payload);
+    ASSERT_EQ(sized.status, 200) << sized.headers << sized.body.substr(0, 300);
+    auto echoed = nlohmann::json::parse(sized.body, nullptr, false);
+    ASSERT_FALSE(echoed.is_discarded()) << sized.body.substr(0, 300);
+    EXPECT_EQ(echoed["body"], payload) << "round " << round;
+
+    std::string chunked = "POST /upload HTTP/1.1\r\nHost: body.example.com\r\nConnection: close\r\n"
+                          "Transfer-Encoding: chunked\r\n\r\n";
+    for (size_t at = 0; at < payload.size(); at += 65536) {
+      std::string piece = payload.substr(at, 65536);
+      char size[32];
+      std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+      chunked += size + piece + "\r\n";
+    }
+    chunked += "0\r\n\r\n";
+    RawResponse streamed = SendRaw(port, chunked);
+    ASSERT_EQ(streamed.status, 200) << streamed.headers << streamed.body.substr(0, 300);
+    echoed = nlohmann::json::parse(streamed.body, nullptr, false);
+    ASSERT_FALSE(echoed.is_discarded()) << streamed.body.substr(0, 300);
+    EXPECT_EQ(echoed["body"], payload) << "chunked, round " << round;
+  }
+}
+
 // Two of three instances refuse: a request may need two retries, and the
 // second must not go back to the first dead one (the tried set a retry keeps).
 TEST_F(RoutingTest, TwoDeadInstancesOfThreeAreBothSkipped) {

@@ -60,6 +60,13 @@ TEST(StatsLineParserTest, NoRouteIsVersionTypeNull) {
   ASSERT_NE(aggregator.VersionType("null"), nullptr);
   EXPECT_EQ(aggregator.VersionType("null")->Status(404), 1);
   EXPECT_EQ(aggregator.Node("null"), nullptr);  // no node served it
+  // A page after the failed cached-route try: nginx lists that try, but no
+  // app answered, so there is no upstream time.
+  ASSERT_TRUE(StatsLineParser::Parse(Line("5.5", "404", "100", "0.000", "null", "null"), &line));
+  EXPECT_EQ(line.upstream_time_ms, -1);
+  // A routed request that went through @pm_lookup: the app's time only.
+  ASSERT_TRUE(StatsLineParser::Parse(Line("5.5", "200", "100", "0.000 : 0.014"), &line));
+  EXPECT_EQ(line.upstream_time_ms, 14);
 }
 
 TEST(StatsLineParserTest, ServedByHoldsThreeIdsOrNothing) {

@@ -3,18 +3,24 @@
 -- nginx calls, per worker:
 --   configure(conf)  init_by_lua, in the master, before the workers fork
 --   init_worker()    init_worker_by_lua: caches and the serial timer
---   route()          access_by_lua, per request: Host -> route -> chosen instance
---                    (a hit in the cache by raw Host header costs no string work)
---   balance()        balancer_by_lua, per try: hands the chosen ip:port to nginx
--- nginx_config.cc binds route() and balance() to globals in init_by_lua, so
--- the per-request chunks skip a require() call.
+--   balance_cached() balancer_by_lua of `location /`, per try: the whole
+--                    routing step for a Host whose route this worker has
+--                    cached; for anything else it fails the try, and nginx's
+--                    error_page sends the request to `@pm_lookup`
+--   route()          access_by_lua of `@pm_lookup`: Host -> route (Redis on a
+--                    miss) -> chosen instance, or the 400/404/503 page
+--   balance()        balancer_by_lua of `@pm_lookup`, per try
+-- Requests with a body go to `@pm_lookup` directly (nginx_config.cc says why).
+-- nginx_config.cc binds these to globals in init_by_lua, so the per-request
+-- chunks skip a require() call.
 --
--- Every request pays for this file twice, so the common path avoids what
--- costs most here (measured with callgrind, instructions per request):
--- ngx.ctx (a table, a registry reference and a cleanup handler) and
--- ngx.var writes (a name hash each). route() hands the chosen backend to
--- balance() through a table keyed by the request, and the stats log gets
--- the backend's three ids in one variable. Only a retry uses ngx.ctx.
+-- The common path (a cached route) enters Lua once, in the balancer: each
+-- Lua handler costs a fixed ~2k instructions per request (callgrind), the
+-- access phase's coroutine most. It also avoids ngx.ctx (a table, a registry
+-- reference and a cleanup handler) and all but one ngx.var write (a name
+-- hash each): the chosen backend is remembered per request in a table keyed
+-- by the request, and the stats log gets the backend's three ids in one
+-- variable. Only a retry uses ngx.ctx.
 --
 -- Routes live in the node's table Redis as SETs `instances:<host>` whose members
 -- are `<ip>:<port>#<version type id>#<node id>#<instance id>`. Lookups are cached
@@ -368,6 +374,40 @@ local function retry(r, failed)
   return backend
 end
 
+local function set_peer(backend)
+  local ok, err = balancer.set_current_peer(backend.ip, backend.port)
+  if not ok then
+    ngx.log(ngx.ERR, "paasmaker router: cannot use backend ", backend.address, ": ", err)
+    return ngx.exit(ngx.ERROR)
+  end
+end
+
+local function allow_retries(route)
+  if #route.backends > 1 then
+    balancer.set_more_tries(math.min(#route.backends - 1, conf.max_retries))
+  end
+end
+
+function _M.balance_cached()
+  local r = request_key()
+  if balancer.get_last_failure() then
+    local failed = handoff[r] or handoff_previous[r]
+    if not failed then return ngx.exit(ngx.ERROR) end
+    return set_peer(retry(r, failed))
+  end
+  local raw = ngx.var.http_host
+  local route = raw and by_header:get(raw)
+  -- Not cached in this worker (or a page to send): failing this try makes
+  -- a 500, which error_page turns into an internal redirect to @pm_lookup.
+  -- Nothing was sent upstream and the request has no body, so nothing is lost.
+  if not route then return ngx.exit(ngx.ERROR) end
+  local backend = choose(route.backends, NOTHING_TRIED)
+  hand_off(r, backend)
+  ngx.var.pm_served_by = backend.served_by
+  allow_retries(route)
+  return set_peer(backend)
+end
+
 function _M.balance()
   local r = request_key()
   local backend = handoff[r] or handoff_previous[r]
@@ -377,14 +417,10 @@ function _M.balance()
   end
   if balancer.get_last_failure() then
     backend = retry(r, backend)
-  elseif #backend.route.backends > 1 then
-    balancer.set_more_tries(math.min(#backend.route.backends - 1, conf.max_retries))
+  else
+    allow_retries(backend.route)
   end
-  local ok, err = balancer.set_current_peer(backend.ip, backend.port)
-  if not ok then
-    ngx.log(ngx.ERR, "paasmaker router: cannot use backend ", backend.address, ": ", err)
-    return ngx.exit(ngx.ERROR)
-  end
+  return set_peer(backend)
 end
 
 return _M

@@ -158,7 +158,12 @@ bool StatsLineParser::Parse(std::string_view line, StatsLine* out) {
             c.Literal("}") && c.AtEnd();
   if (!ok || status < 100 || status > 599 || !SplitServedBy(served_by, out)) return false;
   out->status = static_cast<int>(status);
-  return UpstreamMillis(upstream, &out->upstream_time_ms);
+  if (!UpstreamMillis(upstream, &out->upstream_time_ms)) return false;
+  // No instance answered a request the router itself answered (a page), so
+  // it has no upstream time: what nginx lists is the cached-route try that
+  // handed it to @pm_lookup (nginx_config.cc), which never reached an app.
+  if (out->version_type == "null") out->upstream_time_ms = -1;
+  return true;
 }
 
 void StatsLineParser::Unescape(std::string_view raw, std::string* out) {

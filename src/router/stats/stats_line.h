@@ -28,7 +28,8 @@ struct StatsLine {
   int64_t bytes = 0;              // $body_bytes_sent
   int64_t request_time_ms = 0;    // $request_time: nginx's whole handling time
   // $upstream_response_time summed over every try (a retried request lists
-  // several); -1 when no upstream answered (no route, health pages).
+  // several); -1 when no upstream answered (no route, health pages), also
+  // when nginx lists the failed cached-route try of a page.
   int64_t upstream_time_ms = -1;
   // From served_by: "null" when no route matched, "" (all three) when nginx
   // answered before the router's Lua ran.
