@@ -99,7 +99,9 @@ local function request_key()
   return tonumber(ffi_cast("uintptr_t", get_request()))
 end
 
-local function hand_off(r, backend)
+-- `backend` serves request r: remembered for r's balancer (and its retries)
+-- and named in the stats log.
+local function serve_with(r, backend)
   if handoff[r] == nil then
     handoff_keys = handoff_keys + 1
     if handoff_keys > HANDOFF_LIMIT then
@@ -107,6 +109,12 @@ local function hand_off(r, backend)
     end
   end
   handoff[r] = backend
+  ngx.var.pm_served_by = backend.served_by
+end
+
+-- The backend serve_with() chose for request r, or nil.
+local function chosen_for(r)
+  return handoff[r] or handoff_previous[r]
 end
 
 local function connect()
@@ -347,8 +355,7 @@ function _M.route()
   local route = by_header:get(raw) or route_of_header(raw)
   if not route then return end  -- a page was sent
   local backend = choose(route.backends, NOTHING_TRIED)
-  hand_off(request_key(), backend)
-  ngx.var.pm_served_by = backend.served_by
+  serve_with(request_key(), backend)
 end
 
 -- The previous try of this request failed to connect or timed out (nginx
@@ -369,8 +376,7 @@ local function retry(r, failed)
   -- on a kept-alive connection the app had just closed: retry the same one.
   local backend = choose(failed.route.backends, tried)
   if not backend then return failed end
-  hand_off(r, backend)
-  ngx.var.pm_served_by = backend.served_by
+  serve_with(r, backend)
   return backend
 end
 
@@ -391,7 +397,7 @@ end
 function _M.balance_cached()
   local r = request_key()
   if balancer.get_last_failure() then
-    local failed = handoff[r] or handoff_previous[r]
+    local failed = chosen_for(r)
     if not failed then return ngx.exit(ngx.ERROR) end
     return set_peer(retry(r, failed))
   end
@@ -402,15 +408,14 @@ function _M.balance_cached()
   -- Nothing was sent upstream and the request has no body, so nothing is lost.
   if not route then return ngx.exit(ngx.ERROR) end
   local backend = choose(route.backends, NOTHING_TRIED)
-  hand_off(r, backend)
-  ngx.var.pm_served_by = backend.served_by
+  serve_with(r, backend)
   allow_retries(route)
   return set_peer(backend)
 end
 
 function _M.balance()
   local r = request_key()
-  local backend = handoff[r] or handoff_previous[r]
+  local backend = chosen_for(r)
   if not backend then
     ngx.log(ngx.ERR, "paasmaker router: the balancer found no backend chosen for this request")
     return ngx.exit(ngx.ERROR)
