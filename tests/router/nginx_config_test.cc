@@ -57,7 +57,7 @@ TEST(NginxConfigTest, EverythingNginxWritesIsUnderThePrefix) {
   for (const char* temp : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"}) {
     Find(text, std::string(temp) + "_temp_path \"/srv/pm data/nginx/temp/" + temp + "\";");
   }
-  Find(text, "access_log \"/srv/pm data/nginx/stats.log\" paasmaker_stats buffer=64k flush=1s if=$pm_log;");
+  Find(text, "access_log \"/srv/pm data/nginx/stats.log\" paasmaker_stats buffer=64k flush=1s;");
   EXPECT_EQ(text.find("/var/"), std::string::npos);
 }
 
@@ -100,19 +100,25 @@ TEST(NginxConfigTest, ListenersTellAppsHowClientsCameIn) {
   Find(as443, "X-Forwarded-Port 443;");
   for (const auto& block : {direct, as80, as443}) {
     Find(block, "proxy_set_header Host $host;");
-    Find(block, "proxy_set_header Connection $pm_connection;");
-    Find(block, "proxy_set_header Upgrade $http_upgrade;");
     Find(block, "X-Forwarded-For $proxy_add_x_forwarded_for;");
     Find(block, "access_by_lua_block");
-    // Cached routes take the balancer alone; misses, pages and bodies @pm_lookup.
+    // Cached routes take the balancer alone; misses, pages, bodies and
+    // upgrades @pm_lookup, the only location that passes Upgrade on.
     size_t main = Find(block, "location / {");
     size_t lookup = Find(block, "location @pm_lookup {");
     EXPECT_LT(main, lookup);
-    Find(block, "error_page 500 = @pm_lookup;");
-    Find(block, "if ($content_length) { return 418; }");
-    Find(block, "if ($http_transfer_encoding) { return 418; }");
-    Find(block, "proxy_pass http://paasmaker_cached;");
-    Find(block, "proxy_pass http://paasmaker_backends;");
+    std::string cached = block.substr(main, lookup - main);
+    std::string by_lookup = block.substr(lookup);
+    Find(cached, "error_page 500 = @pm_lookup;");
+    Find(cached, "if ($content_length) { return 418; }");
+    Find(cached, "if ($http_transfer_encoding) { return 418; }");
+    Find(cached, "if ($http_upgrade) { return 418; }");
+    Find(cached, "proxy_pass http://paasmaker_cached;");
+    Find(cached, "proxy_set_header Connection \"\";");
+    EXPECT_EQ(cached.find("Upgrade"), std::string::npos);
+    Find(by_lookup, "proxy_pass http://paasmaker_backends;");
+    Find(by_lookup, "proxy_set_header Connection $pm_connection;");
+    Find(by_lookup, "proxy_set_header Upgrade $http_upgrade;");
   }
   EXPECT_EQ(text.find("[::]"), std::string::npos);
 }

@@ -84,7 +84,14 @@ TEST(StatsLineParserTest, ServedByHoldsThreeIdsOrNothing) {
   EXPECT_EQ(line.version_type, "");
   EXPECT_EQ(line.node, "");
   EXPECT_EQ(line.instance, "");
-  for (const char* bad : {"vt", "vt node", "vt node inst extra", "vt  inst", " node inst", "vt node ", "-"}) {
+  EXPECT_FALSE(line.health_check);
+  // The router's own health check: well formed, not traffic.
+  ASSERT_TRUE(StatsLineParser::Parse(with("-"), &line));
+  EXPECT_TRUE(line.health_check);
+  EXPECT_EQ(line.version_type, "");
+  ASSERT_TRUE(StatsLineParser::Parse(with("vt node inst"), &line));
+  EXPECT_FALSE(line.health_check);
+  for (const char* bad : {"vt", "vt node", "vt node inst extra", "vt  inst", " node inst", "vt node ", "--"}) {
     EXPECT_FALSE(StatsLineParser::Parse(with(bad), &line)) << "served_by \"" << bad << "\"";
   }
 }

@@ -92,15 +92,21 @@ TEST_F(StatsReaderTest, ExactTotalsAndPosition) {
 
 TEST_F(StatsReaderTest, OnlyCompleteLinesAndMalformedCounted) {
   std::string partial = MakeLine(1);
+  // The router's own health check (served_by "-") is neither traffic nor malformed.
+  std::string health_check =
+      R"({"time":1700000000.000,"host":"paasmaker-router-health.invalid","status":200,"bytes":40,)"
+      R"("request_time":0.000,"upstream_response_time":"","served_by":"-"})";
   {
     std::ofstream out(path_, std::ios::binary);
-    out << MakeLine(0) << "garbage line\n\n" << partial.substr(0, 40);
+    out << MakeLine(0) << "garbage line\n\n" << health_check << "\n" << partial.substr(0, 40);
   }
   auto reader = NewReader();
   auto batch = reader->CatchUp();
   ASSERT_TRUE(batch.ok());
   EXPECT_EQ(batch->lines, 1);
   EXPECT_EQ(batch->malformed, 1);
+  EXPECT_EQ(Field("stat_vt:null", "requests"), 0);
+  EXPECT_EQ(Field("stat_vt:", "requests"), 0);
   EXPECT_EQ(Field("stat_router:router-1", "malformed"), 1);
   {
     std::ofstream out(path_, std::ios::app | std::ios::binary);

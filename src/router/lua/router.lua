@@ -69,7 +69,7 @@ local conf = {
 local NOT_FOUND = {}  -- cached "no route for this host"
 local NOTHING_TRIED = {}  -- choose()'s `tried` for a request's first pick; never written
 -- $pm_served_by for requests that are not traffic (router health checks):
--- the `map` to $pm_log in nginx_config.cc keeps them out of the stats log.
+-- the stats reader skips log lines that carry it.
 local NOT_LOGGED = "-"
 
 -- route() -> balance() of the same request: request address -> chosen
@@ -88,6 +88,11 @@ local last_serial     -- nil: unknown, so the next successful read flushes
 local checking = false
 local inflight = {}   -- host -> {sema, waiters, route, err}: one Redis lookup per host at a time
 local dead            -- lua_shared_dict: "ip:port" -> true while that backend is considered dead
+-- This worker's copy of `dead`, refreshed by the serial timer: a Lua table
+-- lookup per request instead of a locked shared-memory one (~500
+-- instructions). A backend another worker marks is seen here within
+-- conf.serial_check_ms; until then a try on it fails over like the first did.
+local dead_here = {}
 
 function _M.configure(c)
   for k, v in pairs(c) do conf[k] = v end
@@ -143,8 +148,16 @@ local function flush()
   negatives:flush_all()
 end
 
+local function refresh_dead()
+  local fresh = {}
+  for _, address in ipairs(dead:get_keys(0)) do fresh[address] = true end
+  dead_here = fresh
+end
+
 local function check_serial(premature)
-  if premature or checking then return end
+  if premature then return end
+  refresh_dead()
+  if checking then return end
   checking = true
   local ok, serial, err = pcall(function()
     local red, err = connect()
@@ -288,12 +301,12 @@ end
 -- A random backend not yet tried for this request, preferring live ones.
 local function choose(backends, tried)
   local first = backends[random(#backends)]
-  if not tried[first] and not dead:get(first.address) then return first end
+  if not tried[first] and not dead_here[first.address] then return first end
   local live, untried = {}, {}
   for _, b in ipairs(backends) do
     if not tried[b] then
       untried[#untried + 1] = b
-      if not dead:get(b.address) then live[#live + 1] = b end
+      if not dead_here[b.address] then live[#live + 1] = b end
     end
   end
   if #live > 0 then return live[random(#live)] end
@@ -363,6 +376,7 @@ end
 -- backend for a while and pick another instance of the same route.
 local function retry(r, failed)
   dead:set(failed.address, true, conf.dead_backend_ttl)
+  dead_here[failed.address] = true
   ngx.log(ngx.WARN, "paasmaker router: backend ", failed.address, " of ", failed.route.key,
           " failed; marked dead for ", conf.dead_backend_ttl, " s")
   local ctx = ngx.ctx

@@ -124,9 +124,11 @@ bool UpstreamMillis(std::string_view s, int64_t* total) {
 
 // $pm_served_by: "<version type> <node> <instance>" (the Lua router writes
 // the three ids in one variable, which costs a third of three); "" when nginx
-// answered before the router ran, which leaves all three empty.
+// answered before the router ran, which leaves all three empty; "-" for a
+// router health check.
 bool SplitServedBy(std::string_view s, StatsLine* out) {
-  if (s.empty()) {
+  out->health_check = s == "-";
+  if (s.empty() || out->health_check) {
     out->version_type = out->node = out->instance = std::string_view();
     return true;
   }

@@ -11,6 +11,9 @@
 //    "request_time":<s.mmm>,"upstream_response_time":"<list>",
 //    "served_by":"<version type> <node> <instance>"}
 //
+// served_by "-" marks the router's own health checks: well formed, but not
+// traffic (`health_check`).
+//
 // Thread safety: stateless functions; StatsLine views point into the caller's
 // buffer and live as long as it does.
 #pragma once
@@ -36,6 +39,8 @@ struct StatsLine {
   std::string_view version_type;
   std::string_view node;
   std::string_view instance;
+  // served_by was "-": a router health check, which counts nowhere.
+  bool health_check = false;
   // True when a string field holds a backslash escape; use Unescape() then.
   // Ids written by the pacemaker never do, so the common path never copies.
   bool escaped = false;

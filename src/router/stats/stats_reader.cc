@@ -149,7 +149,7 @@ Result<StatsReader::Collected> StatsReader::Collect() {
         p = nl + 1;
         if (text.empty()) continue;
         if (StatsLineParser::Parse(text, &line)) {
-          aggregator_.Add(line);
+          if (!line.health_check) aggregator_.Add(line);
         } else {
           ++batch.malformed;
         }
