@@ -79,6 +79,12 @@ TEST(NginxConfigTest, KeepaliveComesAfterTheBalancer) {
   Find(text, "proxy_http_version 1.1;");
 }
 
+// A routed request outgrows nginx's default 4k pool; each extra block is a
+// malloc and a free on the request path.
+TEST(NginxConfigTest, RequestPoolHoldsARoutedRequest) {
+  Find(Render(Sample()), "  request_pool_size 16k;\n");
+}
+
 TEST(NginxConfigTest, WorkerUserOnlyWhenGiven) {
   auto s = Sample();
   Find(Render(s), "\nuser nobody nogroup;\n");

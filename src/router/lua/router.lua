@@ -42,8 +42,7 @@ local get_request = require("resty.core.base").get_request
 local ffi_cast = require("ffi").cast
 
 local ngx = ngx
-local byte, find, lower, sub, match, gsub = string.byte, string.find, string.lower, string.sub, string.match,
-                                            string.gsub
+local find, sub, match, gsub = string.find, string.sub, string.match, string.gsub
 local random = math.random
 
 local _M = {}
@@ -81,7 +80,6 @@ local HANDOFF_LIMIT = 4096
 local handoff, handoff_previous, handoff_keys = {}, {}, 0
 
 local routes        -- lrucache: host -> route {key, backends}
-local by_header     -- lrucache: raw Host header -> route, so a hit skips normalising the header
 local negatives     -- lrucache: host -> NOT_FOUND; apart so junk Host headers cannot evict real routes
 local generation = 0  -- bumped at every flush; a lookup that spans a flush is not cached
 local last_serial     -- nil: unknown, so the next successful read flushes
@@ -144,7 +142,6 @@ end
 local function flush()
   generation = generation + 1
   routes:flush_all()
-  by_header:flush_all()
   negatives:flush_all()
 end
 
@@ -183,26 +180,11 @@ end
 
 function _M.init_worker()
   routes = lrucache.new(conf.cache_size)
-  by_header = lrucache.new(conf.cache_size)
   negatives = lrucache.new(conf.negative_cache_size)
   dead = ngx.shared.paasmaker_dead_backends
   math.randomseed(ngx.now() * 1000 + ngx.worker.pid())
   local ok, err = ngx.timer.every(conf.serial_check_ms / 1000, check_serial)
   if not ok then ngx.log(ngx.ERR, "paasmaker router: cannot start the serial timer: ", err) end
-end
-
--- "A.Example.com:8080" -> "a.example.com"; "[::1]:80" -> "[::1]"; trailing dot dropped.
-local function normalise_host(raw)
-  local host = lower(raw)
-  if byte(host, 1) == 91 then  -- '[': IPv6 literal
-    local close = find(host, "]", 1, true)
-    if close then host = sub(host, 1, close) end
-  else
-    local colon = find(host, ":", 1, true)
-    if colon then host = sub(host, 1, colon - 1) end
-  end
-  if byte(host, -1) == 46 then host = sub(host, 1, -2) end
-  return host
 end
 
 -- The keys to try, most specific first: a.b.c.com, *.b.c.com, *.c.com, *.com, *.
@@ -346,27 +328,20 @@ local function health()
   return ngx.exit(ngx.HTTP_OK)
 end
 
--- The route for a Host header that is not cached by header yet.
-local function route_of_header(raw)
-  local host = normalise_host(raw)
-  if host == "" then return exit_page(400) end
+-- $host is the request's host name as nginx validated it: from the request
+-- line or the Host header, lower-cased, without port or trailing dot
+-- ("[::1]" keeps its brackets); "" when an HTTP/1.0 request names none.
+-- A shorter variable name than $http_host is also a cheaper lookup.
+function _M.route()
+  local host = ngx.var.host
+  if not host or host == "" then return exit_page(400) end
   if host == conf.health_host then return health() end
-  local started = generation
   local route, err = resolve(host)
   if not route then
     ngx.log(ngx.ERR, "paasmaker router: cannot look up ", host, ": ", tostring(err))
     return exit_page(503)
   end
   if route == NOT_FOUND then return exit_page(404, host) end
-  if generation == started then by_header:set(raw, route) end
-  return route
-end
-
-function _M.route()
-  local raw = ngx.var.http_host
-  if not raw or raw == "" then return exit_page(400) end
-  local route = by_header:get(raw) or route_of_header(raw)
-  if not route then return end  -- a page was sent
   local backend = choose(route.backends, NOTHING_TRIED)
   serve_with(request_key(), backend)
 end
@@ -415,8 +390,8 @@ function _M.balance_cached()
     if not failed then return ngx.exit(ngx.ERROR) end
     return set_peer(retry(r, failed))
   end
-  local raw = ngx.var.http_host
-  local route = raw and by_header:get(raw)
+  local host = ngx.var.host
+  local route = host and routes:get(host)
   -- Not cached in this worker (or a page to send): failing this try makes
   -- a 500, which error_page turns into an internal redirect to @pm_lookup.
   -- Nothing was sent upstream and the request has no body, so nothing is lost.
