@@ -17,7 +17,8 @@
 namespace paasmaker::router {
 
 // Requests with this Host are answered by the Lua code itself (200, "master
-// pid N") and never logged: the readiness check. `.invalid` is never an app's.
+// pid N"), logged with served_by "-" and skipped by the stats reader: the
+// readiness check. `.invalid` is never an app's.
 inline constexpr const char* kHealthHost = "paasmaker-router-health.invalid";
 
 struct NginxSettings {

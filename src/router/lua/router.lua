@@ -59,7 +59,7 @@ local conf = {
   negative_cache_size = 5000,
   dead_backend_ttl = 30,
   max_retries = 3,  -- other instances tried after a failed connect or timeout
-  -- Requests with this Host answer 200 and are not logged: the node's
+  -- Requests with this Host answer 200 and count as no traffic: the node's
   -- readiness check uses it to prove that Lua really runs (`nginx -t` passes
   -- even when Lua cannot load). A `.invalid` name is never an app's.
   health_host = "paasmaker-router-health.invalid",
