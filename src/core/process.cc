@@ -84,15 +84,21 @@ class ChildProcess : public Process {
     if (::kill(-pid_, sig) != 0) ::kill(pid_, sig);
   }
 
+  // The callback runs before the exit is published: once Wait() or Stop()
+  // has returned, the owner may destroy what the callback touches (a
+  // ManagedDaemon's mutex), so the callback must be over by then.
   void Exited(const ExitInfo& info) {
     ExitCallback callback;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      exit_ = info;
       callback = std::move(on_exit_);
     }
-    cv_.notify_all();
     if (callback) callback(info);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      exit_ = info;
+    }
+    cv_.notify_all();
   }
 
  private:

@@ -63,7 +63,9 @@ class Process {
   virtual void Signal(int sig) = 0;
 };
 
-// Starts a child. `on_exit` (optional) is called once when it ends.
+// Starts a child. `on_exit` (optional) is called once when it ends, on the
+// reaper thread, and has returned before Wait() or Stop() report the exit
+// (so it must not wait for its own process).
 Result<std::shared_ptr<Process>> Launch(const LaunchOptions& options, ExitCallback on_exit = nullptr);
 
 // Runs a command to completion (output captured into *output when given,
