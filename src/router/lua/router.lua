@@ -10,7 +10,8 @@
 --   route()          access_by_lua of `@pm_lookup`: Host -> route (Redis on a
 --                    miss) -> chosen instance, or the 400/404/503 page
 --   balance()        balancer_by_lua of `@pm_lookup`, per try
--- Requests with a body go to `@pm_lookup` directly (nginx_config.cc says why).
+-- Requests with a body or an Upgrade header go to `@pm_lookup` directly
+-- (nginx_config.cc says why).
 -- nginx_config.cc binds these to globals in init_by_lua, so the per-request
 -- chunks skip a require() call.
 --
