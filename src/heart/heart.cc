@@ -14,7 +14,6 @@
 #include "core/http.h"
 #include "core/ids.h"
 #include "core/log.h"
-#include "core/net.h"
 #include "heart/heart_impl.h"
 #include "heart/package_cache.h"
 #include "jobs/job_logs.h"
@@ -242,7 +241,7 @@ Result<int> Heart::Register(const nlohmann::json& spec, jobs::JobLog& log) {
     entry.state = kAllocated;
     if (!standalone) {
       PM_ASSIGN_OR_RETURN(entry.port, d.catalog.AllocatePort(d.config.misc_ports_minimum, d.config.misc_ports_maximum,
-                                                             [](int p) { return net::PortIsFree("127.0.0.1", p); }));
+                                                             [](int p) { return InstancePortIsFree(p); }));
     }
     if (d.as_root) {
       PM_ASSIGN_OR_RETURN(entry.uid, d.catalog.AllocateUid(d.config.heart.instance_uid_minimum,

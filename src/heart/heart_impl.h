@@ -120,6 +120,12 @@ struct Heart::Impl {
   void Tick(SteadyTime now, bool poll_adopted);
 };
 
+// Whether an instance may take `port`: nothing is bound to it on any local
+// address. A bind to 0.0.0.0:port conflicts with a listener on 0.0.0.0 and
+// with one on any single address (the route address, the loopback) alike, so
+// this one probe is right whether the app binds PM_LISTEN_ADDRESS or all
+// interfaces.
+bool InstancePortIsFree(int port);
 // Unix seconds now.
 double UnixNow();
 // Kills the whole process group of `pid` (SIGTERM, then SIGKILL after grace)

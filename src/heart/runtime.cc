@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-extern char** environ;
+#include "core/clean_environment.h"
 
 namespace paasmaker::heart {
 
@@ -101,7 +101,8 @@ std::string SubstitutePort(const std::string& command, int port) {
 
 Result<RuntimeCommand> BuildRuntimeCommand(const nlohmann::json& spec, int port,
                                            const std::string& instance_dir,
-                                           const std::string& self_exe) {
+                                           const std::string& self_exe,
+                                           const std::string& listen_address) {
   const auto& runtime = spec.value("runtime", nlohmann::json::object());
   std::string plugin = runtime.value("plugin", "");
   nlohmann::json params = runtime.value("parameters", nlohmann::json::object());
@@ -115,7 +116,7 @@ Result<RuntimeCommand> BuildRuntimeCommand(const nlohmann::json& spec, int port,
     std::string relative = params.value("document_root", std::string());
     if (!relative.empty() && relative != ".") root += "/" + relative;
     command.argv = {self_exe, "static-serve", "--root", root, "--port", std::to_string(port),
-                    "--bind", "127.0.0.1"};
+                    "--bind", listen_address};
   } else {
     return InvalidArgument("unknown runtime '" + plugin + "'");
   }
@@ -144,30 +145,20 @@ Result<std::vector<std::string>> StartupCommands(const nlohmann::json& spec) {
 
 std::map<std::string, std::string> InstanceEnvironment(const nlohmann::json& spec, int port,
                                                        const std::string& instance_dir,
-                                                       const std::map<std::string, std::string>& base) {
-  std::map<std::string, std::string> env;
-  // The node's own settings (tokens among them) are not the application's business.
-  for (const auto& [key, value] : base) {
-    if (key.rfind("PAASMAKER_", 0) != 0) env[key] = value;
-  }
+                                                       const std::string& listen_address) {
+  // Manifests declare no variables of their own (model/manifest.h), so this
+  // is all an instance gets.
+  std::map<std::string, std::string> env = process::CleanEnvironment(instance_dir);
   auto dump = [](const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
-  if (!spec.value("standalone", false)) env["PM_PORT"] = std::to_string(port);
+  if (!spec.value("standalone", false)) {
+    env["PM_PORT"] = std::to_string(port);
+    env["PM_LISTEN_ADDRESS"] = listen_address;
+  }
   env["PM_SERVICES"] = dump(spec.value("services", nlohmann::json::object()));
   env["PM_METADATA"] = dump({{"application", spec.value("application", nlohmann::json::object())},
                              {"workspace", spec.value("workspace_tags", nlohmann::json::object())},
                              {"node", spec.value("node_tags", nlohmann::json::object())}});
   env["PM_INSTANCE_ID"] = spec.value("instance_id", "");
-  env["HOME"] = instance_dir;
-  return env;
-}
-
-std::map<std::string, std::string> CurrentEnvironment() {
-  std::map<std::string, std::string> env;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    std::string entry(*e);
-    auto eq = entry.find('=');
-    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
-  }
   return env;
 }
 

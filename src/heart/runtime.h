@@ -5,7 +5,8 @@
 //   paasmaker.runtime.shell   {launch_command (required, "%(port)d" → port),
 //                              start_timeout [20 s], standalone_wait [5 s]}
 //   paasmaker.runtime.static  {document_root (relative to the instance dir)};
-//                              served by this program's `static-serve` command.
+//                              served by this program's `static-serve` command
+//                              on the heart's route address.
 // Startup plugins:
 //   paasmaker.startup.shell   {commands: [...]}, each via /bin/sh -c.
 //
@@ -41,22 +42,23 @@ bool IsSafeId(const std::string& id);
 std::string SubstitutePort(const std::string& command, int port);
 
 // The runtime's command for this instance. `self_exe` is the path of this
-// program (for paasmaker.runtime.static).
+// program and `listen_address` the heart's route address, where routers
+// reach instances (both for paasmaker.runtime.static).
 Result<RuntimeCommand> BuildRuntimeCommand(const nlohmann::json& spec, int port,
                                            const std::string& instance_dir,
-                                           const std::string& self_exe);
+                                           const std::string& self_exe,
+                                           const std::string& listen_address);
 
 // The shell commands of the spec's startup plugins, in order.
 Result<std::vector<std::string>> StartupCommands(const nlohmann::json& spec);
 
-// The complete environment for startup commands and the runtime: `base` minus
-// every PAASMAKER_* variable, plus PM_PORT (unless standalone), PM_SERVICES,
-// PM_METADATA, PM_INSTANCE_ID and HOME = instance_dir.
+// The complete environment for startup commands and the runtime, and
+// nothing of the heart's own (core/clean_environment.h): HOME = instance_dir,
+// LANG, the system PATH, PM_SERVICES, PM_METADATA, PM_INSTANCE_ID and, unless
+// standalone, PM_PORT and PM_LISTEN_ADDRESS = `listen_address` (the heart's
+// route address; an app may bind 0.0.0.0 instead, which includes it).
 std::map<std::string, std::string> InstanceEnvironment(const nlohmann::json& spec, int port,
                                                        const std::string& instance_dir,
-                                                       const std::map<std::string, std::string>& base);
-
-// This process's environment as a map.
-std::map<std::string, std::string> CurrentEnvironment();
+                                                       const std::string& listen_address);
 
 }  // namespace paasmaker::heart

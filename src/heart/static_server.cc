@@ -27,11 +27,12 @@ void AddStaticServeCommand(CLI::App& app) {
   auto* command = app.add_subcommand("static-serve", "Serve a directory (the paasmaker.runtime.static runtime).");
   command->group("");  // internal: not listed in --help
   auto root = std::make_shared<std::string>();
-  auto bind = std::make_shared<std::string>("127.0.0.1");
+  auto bind = std::make_shared<std::string>();
   auto port = std::make_shared<int>(0);
   command->add_option("--root", *root, "directory to serve")->required();
   command->add_option("--port", *port, "port to listen on")->required();
-  command->add_option("--bind", *bind, "address to listen on");
+  // Required: no default address could be right on every host.
+  command->add_option("--bind", *bind, "address to listen on")->required();
   command->callback([root, bind, port] {
     int code = RunStaticServer(*root, *port, *bind);
     if (code != 0) throw CLI::RuntimeError(code);

@@ -1,8 +1,10 @@
 // static-serve: the process behind paasmaker.runtime.static. The heart runs
 // this same program as `paasmaker static-serve --root DIR --port N --bind
-// 127.0.0.1` for each static instance (as the instance's uid), so static sites
-// need nothing installed. Serves files under DIR; a directory serves its
-// index.html. Runs until SIGTERM.
+// ADDRESS` for each static instance (as the instance's uid), ADDRESS being the
+// heart's route address (where routers on other hosts connect), so static
+// sites need nothing installed. Serves files under DIR; a directory serves its
+// index.html. Runs until SIGTERM. Exits 3 when it cannot listen on
+// ADDRESS:N (busy port, or an address this host does not have).
 #pragma once
 
 #include <string>

@@ -34,6 +34,8 @@ bool LeadsOwnGroup(pid_t pid) { return process::PidAlive(pid) && ::getpgid(pid) 
 
 }  // namespace
 
+bool InstancePortIsFree(int port) { return net::PortIsFree("0.0.0.0", port); }
+
 double UnixNow() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -66,15 +68,16 @@ void Heart::Impl::SaveLocked() {
 
 Status Heart::Impl::LaunchLocked(const std::string& id, InstanceEntry& entry, LiveInstance& lv, bool restarting) {
   std::string dir = InstanceDir(id);
-  PM_ASSIGN_OR_RETURN(RuntimeCommand command, BuildRuntimeCommand(entry.spec, entry.port, dir, self_exe));
+  PM_ASSIGN_OR_RETURN(RuntimeCommand command,
+                      BuildRuntimeCommand(entry.spec, entry.port, dir, self_exe, config.route_address));
   lv.standalone = entry.spec.value("standalone", false);
-  if (!lv.standalone && !net::PortIsFree("127.0.0.1", entry.port)) {
+  if (!lv.standalone && !InstancePortIsFree(entry.port)) {
     return FailedPrecondition("port " + std::to_string(entry.port) + " is already in use by another process");
   }
   PM_RETURN_IF_ERROR(pump.Attach(id, FifoPath(id), LogPath(id)));
   process::LaunchOptions options;
   options.argv = command.argv;
-  options.env = InstanceEnvironment(entry.spec, entry.port, dir, CurrentEnvironment());
+  options.env = InstanceEnvironment(entry.spec, entry.port, dir, config.route_address);
   options.inherit_env = false;
   options.working_dir = dir;
   options.output_file = FifoPath(id);
@@ -167,7 +170,7 @@ void Heart::Impl::AdoptLocked(const std::string& id, InstanceEntry& entry) {
     lv.adopted = true;
     lv.launched = now;
     lv.standalone = entry.spec.value("standalone", false);
-    auto command = BuildRuntimeCommand(entry.spec, entry.port, InstanceDir(id), self_exe);
+    auto command = BuildRuntimeCommand(entry.spec, entry.port, InstanceDir(id), self_exe, config.route_address);
     lv.ready_deadline = now + (command.ok() ? command->start_timeout : milliseconds(20000));
     lv.standalone_ready_at = now;
     PM_LOG_INFO("instance {}: re-adopted running pid {}", id, entry.pid);
@@ -260,7 +263,10 @@ void Heart::Impl::Tick(SteadyTime now, bool poll_adopted) {
       auto it = live.find(c.id);
       ready = it != live.end() && now >= it->second.standalone_ready_at;
     } else {
-      ready = net::PortAcceptsConnections("127.0.0.1", c.port, milliseconds(200));
+      // Where the routers will connect: an app that listens on the loopback
+      // only would pass a 127.0.0.1 probe and still be unreachable from every
+      // router on another host. One bound to 0.0.0.0 answers here too.
+      ready = net::PortAcceptsConnections(config.route_address, c.port, milliseconds(200));
     }
     if (!ready) continue;
     std::lock_guard<std::mutex> lock(mutex);
@@ -286,7 +292,7 @@ Status Heart::RunStartup(const std::string& instance_id, jobs::JobLog& log, cons
     }
     PM_ASSIGN_OR_RETURN(commands, StartupCommands(entry->spec));
     std::string dir = d.InstanceDir(instance_id);
-    options.env = InstanceEnvironment(entry->spec, entry->port, dir, CurrentEnvironment());
+    options.env = InstanceEnvironment(entry->spec, entry->port, dir, d.config.route_address);
     options.inherit_env = false;
     options.working_dir = dir;
     options.output_file = log.path();

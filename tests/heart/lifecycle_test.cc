@@ -20,12 +20,13 @@ namespace {
 
 using std::chrono::seconds;
 
-const char* kPythonServer = "exec /usr/bin/python3 -m http.server %(port)d --bind 127.0.0.1";
+const char* kPythonServer = "exec /usr/bin/python3 -m http.server %(port)d --bind \"$PM_LISTEN_ADDRESS\"";
 
 bool GroupGone(pid_t pid) { return ::kill(-pid, 0) != 0 && errno == ESRCH; }
 
 TEST_F(HeartFixture, FullLifecycleWithRealProcess) {
   ::setenv("PAASMAKER_HEART_TEST_SECRET", "must-not-leak", 1);
+  ::setenv("HEART_TEST_NODE_ONLY", "must-not-leak-either", 1);
   auto spec = Spec("inst-1", "v1", Shell(kPythonServer), false, {"env > env.txt", "echo startup-ran"});
   int port = MustRegister(spec);
   EXPECT_GE(port, config_.misc_ports_minimum);
@@ -52,6 +53,9 @@ TEST_F(HeartFixture, FullLifecycleWithRealProcess) {
   EXPECT_NE(env->body.find("PM_PORT=" + std::to_string(port)), std::string::npos);
   EXPECT_NE(env->body.find("PM_SERVICES="), std::string::npos);
   EXPECT_NE(env->body.find("HOME=" + heart_->InstanceDir("inst-1")), std::string::npos);
+  EXPECT_NE(env->body.find("PM_LISTEN_ADDRESS=127.0.0.1\n"), std::string::npos);
+  EXPECT_NE(env->body.find("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"), std::string::npos);
+  EXPECT_NE(env->body.find("LANG=C.UTF-8\n"), std::string::npos);
   EXPECT_EQ(env->body.find("must-not-leak"), std::string::npos);
 
   // The instance log, through the node endpoint.

@@ -1,6 +1,7 @@
 // Runtimes, the instance environment, the log pump's rotation.
 #include <gtest/gtest.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "core/files.h"
@@ -25,7 +26,7 @@ nlohmann::json MinimalSpec() {
 TEST(RuntimeTest, PortIsSubstitutedEverywhere) {
   EXPECT_EQ(SubstitutePort("app --port %(port)d --other %(port)d", 4242), "app --port 4242 --other 4242");
   EXPECT_EQ(SubstitutePort("no port", 1), "no port");
-  auto command = BuildRuntimeCommand(MinimalSpec(), 4100, "/i", "/self");
+  auto command = BuildRuntimeCommand(MinimalSpec(), 4100, "/i", "/self", "198.18.0.7");
   ASSERT_TRUE(command.ok());
   EXPECT_EQ(command->argv, (std::vector<std::string>{"/bin/sh", "-c", "x 4100"}));
   EXPECT_EQ(command->start_timeout, std::chrono::seconds(20));
@@ -36,10 +37,11 @@ TEST(RuntimeTest, StaticRuntimeRunsThisProgram) {
   auto spec = MinimalSpec();
   spec["runtime"] = {{"plugin", "paasmaker.runtime.static"}, {"parameters", {{"document_root", "public"}}}};
   ASSERT_TRUE(ValidateInstanceSpec(spec).ok());
-  auto command = BuildRuntimeCommand(spec, 4100, "/i", "/self");
+  // It binds the heart's route address, where the routers connect.
+  auto command = BuildRuntimeCommand(spec, 4100, "/i", "/self", "198.18.0.7");
   ASSERT_TRUE(command.ok());
   EXPECT_EQ(command->argv, (std::vector<std::string>{"/self", "static-serve", "--root", "/i/public", "--port",
-                                                      "4100", "--bind", "127.0.0.1"}));
+                                                      "4100", "--bind", "198.18.0.7"}));
   spec["runtime"]["parameters"]["document_root"] = "../../etc";
   EXPECT_FALSE(ValidateInstanceSpec(spec).ok());
 }
@@ -60,12 +62,21 @@ TEST(RuntimeTest, ValidationNamesTheProblem) {
   EXPECT_FALSE(ValidateInstanceSpec(spec).ok());
 }
 
-TEST(RuntimeTest, EnvironmentCarriesMetadataAndDropsPaasmakerVariables) {
-  std::map<std::string, std::string> base = {{"PATH", "/bin"}, {"PAASMAKER_NODE_TOKEN", "secret"}, {"HOME", "/root"}};
-  auto env = InstanceEnvironment(MinimalSpec(), 4100, "/inst/i-1", base);
-  EXPECT_EQ(env.count("PAASMAKER_NODE_TOKEN"), 0u);
-  EXPECT_EQ(env["PATH"], "/bin");
+TEST(RuntimeTest, EnvironmentIsCleanAndCarriesAddressPortAndMetadata) {
+  // What the node process has is never the application's business.
+  ::setenv("PAASMAKER_NODE_TOKEN", "secret", 1);
+  ::setenv("HEART_TEST_CLOUD_CREDENTIALS", "must-not-leak", 1);
+  auto env = InstanceEnvironment(MinimalSpec(), 4100, "/inst/i-1", "198.18.0.7");
+  ::unsetenv("PAASMAKER_NODE_TOKEN");
+  ::unsetenv("HEART_TEST_CLOUD_CREDENTIALS");
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : env) keys.push_back(key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"HOME", "LANG", "PATH", "PM_INSTANCE_ID", "PM_LISTEN_ADDRESS",
+                                            "PM_METADATA", "PM_PORT", "PM_SERVICES"}));
+  EXPECT_EQ(env["PATH"], "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  EXPECT_EQ(env["LANG"], "C.UTF-8");
   EXPECT_EQ(env["HOME"], "/inst/i-1");
+  EXPECT_EQ(env["PM_LISTEN_ADDRESS"], "198.18.0.7");
   EXPECT_EQ(env["PM_PORT"], "4100");
   EXPECT_EQ(env["PM_INSTANCE_ID"], "i-1");
   EXPECT_EQ(nlohmann::json::parse(env["PM_SERVICES"]), MinimalSpec()["services"]);
@@ -76,7 +87,10 @@ TEST(RuntimeTest, EnvironmentCarriesMetadataAndDropsPaasmakerVariables) {
 
   auto standalone = MinimalSpec();
   standalone["standalone"] = true;
-  EXPECT_EQ(InstanceEnvironment(standalone, 0, "/i", base).count("PM_PORT"), 0u);
+  auto worker = InstanceEnvironment(standalone, 0, "/i", "198.18.0.7");
+  EXPECT_EQ(worker.count("PM_PORT"), 0u);
+  EXPECT_EQ(worker.count("PM_LISTEN_ADDRESS"), 0u);  // it listens nowhere
+  EXPECT_EQ(worker["HOME"], "/i");
 }
 
 TEST(LogPumpTest, CopiesFifoOutputAndRotates) {
