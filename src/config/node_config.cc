@@ -60,6 +60,7 @@ void ReadPacemaker(yaml::YamlSection s, NodeConfig* c) {
   double max_upload = static_cast<double>(p.max_upload_size);
   s.Double("max_upload_size", &max_upload, 1, 1e13);
   p.max_upload_size = static_cast<int64_t>(max_upload);
+  s.Int("prepare_uid", &p.prepare_uid, 1, 2147483647);  // never 0: root is what it avoids
   s.Finish();
 }
 

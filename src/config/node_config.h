@@ -87,6 +87,11 @@ struct NodeConfig {
     // this, and the per-minute buckets are deleted after stats_history_max_age.
     double stats_history_archive_after = 24 * 3600;
     double stats_history_max_age = 30 * 24 * 3600;
+    // When the pacemaker runs as root, prepare commands run under this uid
+    // (and gid), one prepare at a time: an id without a passwd entry that
+    // nothing else uses (every process of it is killed after each prepare).
+    // Ignored when the pacemaker is not root.
+    int prepare_uid = 60999;
   } pacemaker;
 
   struct {

@@ -112,5 +112,18 @@ TEST(NodeConfigTest, NoRoleIsAnError) {
   EXPECT_NE(c.status().message().find("no role enabled"), std::string::npos);
 }
 
+TEST(NodeConfigTest, PrepareUidDefaultsToAnUnusedIdAndIsNeverRoot) {
+  auto c = config::ParseNodeConfig("", "empty.yml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->pacemaker.prepare_uid, 60999);
+  c = config::ParseNodeConfig("pacemaker: {prepare_uid: 60500}\n", "p.yml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->pacemaker.prepare_uid, 60500);
+  c = config::ParseNodeConfig("pacemaker: {prepare_uid: 0}\n", "p.yml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("p.yml:1: pacemaker.prepare_uid: must be between 1 and"), std::string::npos)
+      << c.status().message();
+}
+
 }  // namespace
 }  // namespace paasmaker

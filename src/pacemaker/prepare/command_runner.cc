@@ -52,6 +52,8 @@ Status RunIntoLog(const CommandRun& run, jobs::JobLog& log, const std::function<
   options.working_dir = run.working_dir;
   options.env = run.env;
   options.inherit_env = run.inherit_env;
+  options.run_as_uid = run.run_as_uid;
+  options.run_as_gid = run.run_as_gid;
   // Straight into the job log (O_APPEND): followable live.
   options.output_file = log.path();
   auto launched = process::Launch(options);

@@ -5,9 +5,12 @@
 // Thread safety: free function; call from the job's worker thread.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +24,8 @@ struct CommandRun {
   std::string working_dir;
   std::map<std::string, std::string> env;  // applied over the inherited environment
   bool inherit_env = true;
+  std::optional<uid_t> run_as_uid;       // drop privileges to these (the pacemaker is root)
+  std::optional<gid_t> run_as_gid;
   std::chrono::milliseconds timeout{0};  // 0: none
   std::string display;                   // how the log and errors name it; default argv joined
 };

@@ -5,14 +5,14 @@
 #include <thread>
 
 #include "core/archive.h"
+#include "core/clean_environment.h"
 #include "core/files.h"
 #include "core/ids.h"
 #include "jobs/job_context.h"
 #include "pacemaker/prepare/command_runner.h"
+#include "pacemaker/prepare/prepare_user.h"
 #include "pacemaker/prepare/scm.h"
 #include "pacemaker/services/application_services.h"
-
-extern char** environ;
 
 namespace paasmaker::pacemaker::prepare {
 
@@ -142,6 +142,10 @@ class ScmJob : public PrepareJob {
   void Run(JobContext& c, PacemakerContext& ctx) const override {
     const json& scm = c.parameters()["scm"];
     const ScmPlugin* plugin = FindScmPlugin(Str(scm, "plugin"));
+    // Before anything is written there: as root, the work dir's parents are
+    // shared /var/tmp directories that must be root's alone (prepare_user.h).
+    Status parents = EnsureWorkDirParents(Str(c.parameters(), "work_dir"));
+    if (!parents.ok()) return Fail(c, "Cannot use the work dir: " + parents.message());
     ScmContext context{&ctx.apps, ctx.config.DataDir(), &c.log(), [&c] { return c.abort_requested(); }};
     c.log().Info("Fetching the source with " + plugin->name() + ".");
     auto fetched = plugin->Fetch(scm.value("parameters", json::object()), Str(c.parameters(), "work_dir"), context);
@@ -269,45 +273,79 @@ class CommandsJob : public PrepareJob {
     if (!prepared.ok()) return Fail(c, prepared.status().message());
     const auto& steps = prepared->manifest.application.prepare.commands;
     if (steps.empty()) return c.Succeeded("No prepare commands.");
-    auto environment = Environment(ctx, *prepared);
-    if (!environment.ok()) return Fail(c, environment.status().message());
     std::string work_dir = Str(c.parameters(), "work_dir");
-    int run = 0;
-    for (size_t i = 0; i < steps.size(); ++i) {
-      const auto& step = steps[i];
-      if (step.plugin != kShellPrepare) {
-        return Fail(c, "prepare command " + std::to_string(i) + ": unsupported plugin " + step.plugin);
-      }
-      const json& commands = step.parameters.contains("commands") ? step.parameters["commands"] : json::array();
-      if (!commands.is_array()) return Fail(c, "prepare command " + std::to_string(i) + ": commands must be a list");
-      if (!step.label.empty()) c.log().Info("Step: " + step.label);
-      for (const auto& command : commands) {
-        if (!command.is_string()) return Fail(c, "prepare command " + std::to_string(i) + ": commands must be strings");
-        CommandRun cmd;
-        cmd.argv = {"/bin/sh", "-c", command.get<std::string>()};
-        cmd.working_dir = work_dir;
-        cmd.env = *environment;
-        cmd.inherit_env = false;
-        cmd.display = "`" + command.get<std::string>() + "`";
-        Status status = RunIntoLog(cmd, c.log(), [&c] { return c.abort_requested(); });
-        if (!status.ok()) return Fail(c, "Prepare command " + status.message());
-        ++run;
-      }
+    auto environment = Environment(ctx, *prepared, work_dir);
+    if (!environment.ok()) return Fail(c, environment.status().message());
+    auto aborted = [&c] { return c.abort_requested(); };
+    // Application code never runs as root (prepare_user.h).
+    std::unique_ptr<PrepareUser> user;
+    if (PrepareAsOtherUser()) {
+      Status allowed = CheckPrepareUid(ctx.config);
+      if (!allowed.ok()) return Fail(c, allowed.message());
+      auto acquired = PrepareUser::Acquire(static_cast<uid_t>(ctx.config.pacemaker.prepare_uid), work_dir, c.log(),
+                                           aborted);
+      if (!acquired.ok()) return Fail(c, "Cannot run the prepare commands unprivileged: " + acquired.status().message());
+      user = std::move(*acquired);
+      c.log().Info("Prepare commands run as uid " + std::to_string(user->uid()) + ".");
     }
+    int run = 0;
+    Status status = RunSteps(c, steps, work_dir, *environment, user.get(), &run);
+    // Released before the outcome: Fail removes the work dir, which nothing
+    // of the uid may still be writing to.
+    Status released = user ? user->Release() : Status::Ok();
+    if (!status.ok()) return Fail(c, status.message());
+    if (!released.ok()) return Fail(c, "After the prepare commands: " + released.message());
     c.Succeeded("Ran " + std::to_string(run) + " prepare command(s).");
   }
 
  private:
-  // This process's environment without PAASMAKER_* (the node's own
-  // settings and secrets), plus PM_SERVICES and PM_METADATA.
-  static Result<std::map<std::string, std::string>> Environment(PacemakerContext& ctx, const Prepared& prepared) {
-    std::map<std::string, std::string> env;
-    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-      std::string entry(*e);
-      size_t eq = entry.find('=');
-      if (eq == std::string::npos || entry.rfind("PAASMAKER_", 0) == 0) continue;
-      env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  static Status CheckPrepareUid(const config::NodeConfig& config) {
+    int uid = config.pacemaker.prepare_uid;
+    // Every process of the prepare uid is killed after each prepare: sharing
+    // it with instances would kill them.
+    if (config.heart.enabled && uid >= config.heart.instance_uid_minimum && uid <= config.heart.instance_uid_maximum) {
+      return FailedPrecondition("pacemaker.prepare_uid " + std::to_string(uid) +
+                                " lies in heart.instance_uid_minimum..instance_uid_maximum; choose one outside");
     }
+    return Status::Ok();
+  }
+
+  // Runs every command of every step, in order; the first failure ends it.
+  static Status RunSteps(JobContext& c, const std::vector<model::ManifestPlugin>& steps, const std::string& work_dir,
+                         const std::map<std::string, std::string>& environment, const PrepareUser* user, int* run) {
+    for (size_t i = 0; i < steps.size(); ++i) {
+      const auto& step = steps[i];
+      std::string which = "prepare command " + std::to_string(i);
+      if (step.plugin != kShellPrepare) return FailedPrecondition(which + ": unsupported plugin " + step.plugin);
+      const json& commands = step.parameters.contains("commands") ? step.parameters["commands"] : json::array();
+      if (!commands.is_array()) return FailedPrecondition(which + ": commands must be a list");
+      if (!step.label.empty()) c.log().Info("Step: " + step.label);
+      for (const auto& command : commands) {
+        if (!command.is_string()) return FailedPrecondition(which + ": commands must be strings");
+        CommandRun cmd;
+        cmd.argv = {"/bin/sh", "-c", command.get<std::string>()};
+        cmd.working_dir = work_dir;
+        cmd.env = environment;
+        cmd.inherit_env = false;
+        if (user != nullptr) {
+          cmd.run_as_uid = user->uid();
+          cmd.run_as_gid = static_cast<gid_t>(user->uid());
+        }
+        cmd.display = "`" + command.get<std::string>() + "`";
+        Status status = RunIntoLog(cmd, c.log(), [&c] { return c.abort_requested(); });
+        if (!status.ok()) return Status(status.code(), "Prepare command " + status.message());
+        ++*run;
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Nothing of this process's environment (core/clean_environment.h): HOME =
+  // the work dir, LANG, the system PATH, PM_SERVICES and PM_METADATA.
+  // Manifests declare no variables of their own.
+  static Result<std::map<std::string, std::string>> Environment(PacemakerContext& ctx, const Prepared& prepared,
+                                                                const std::string& work_dir) {
+    std::map<std::string, std::string> env = process::CleanEnvironment(work_dir);
     PM_ASSIGN_OR_RETURN(json services_env, services::ServicesEnvironment(ctx.apps, prepared.application.id));
     PM_ASSIGN_OR_RETURN(auto workspace, ctx.workspaces.Find(prepared.application.workspace_id));
     json app = {{"application_id", prepared.application.id},
@@ -405,7 +443,7 @@ Result<std::vector<jobs::JobSpec>> BuildPrepareTree(PacemakerContext& ctx, const
   if (node.empty()) return Unavailable("pacemaker not registered yet");
   PM_RETURN_IF_ERROR(ValidateScmSpec(scm));
   PM_RETURN_IF_ERROR(CheckManifestPath(manifest_path));
-  std::string work_dir = ctx.config.DataDir() + "/prepare/" + ids::NewUuid();
+  std::string work_dir = WorkDirRoot(ctx.config, node) + "/" + ids::NewUuid();
   std::string plugin = Str(scm, "plugin");
   jobs::TreeSpec tree;
   std::string root = tree.Add({.id = ids::NewUuid(), .type = kRootJob, .node = node,

@@ -6,7 +6,9 @@
 //        │                               <data>/packages/<version id>.tar.gz,
 //        │                               SHA-256; version PREPARED; work_dir removed
 //        └─ paasmaker.job.prepare.commands   the manifest's prepare commands in
-//           │                                work_dir with PM_SERVICES, PM_METADATA
+//           │                                work_dir with a clean environment and
+//           │                                PM_SERVICES, PM_METADATA; as root, under
+//           │                                pacemaker.prepare_uid (prepare_user.h)
 //           └─ paasmaker.job.prepare.services    create or update every manifest
 //              │                                 service (in parallel)
 //              └─ paasmaker.job.prepare.manifest     parse (all problems at once);
@@ -45,7 +47,9 @@ Status RegisterPrepareJobs(jobs::JobRegistry& registry, PacemakerContext* ctx,
 
 // The jobs of a prepare tree, root first, ids filled, every job on
 // ctx.node_uuid, the root tagged workspace:<id>. `scm` is {"plugin",
-// "parameters"} (validated by the caller). work_dir = <data>/prepare/<uuid>.
+// "parameters"} (validated by the caller). work_dir = <WorkDirRoot>/<uuid>
+// (<data>/prepare, or a root pacemaker's directory the prepare uid can reach:
+// prepare_user.h).
 Result<std::vector<jobs::JobSpec>> BuildPrepareTree(PacemakerContext& ctx, const std::string& workspace_id,
                                                     const nlohmann::json& scm, const std::string& manifest_path);
 
