@@ -3,9 +3,14 @@ heart's readiness probe has connected (so each start is seen RUNNING) it
 exits with status 1. Each start and exit is printed with its unix time, so
 the instance log (`paasmaker logs`) shows when the heart's restart policy
 started it again. Usage: python3 app.py PORT. Stdlib only."""
+import os
 import socket
 import sys
 import time
+
+# Where the heart says routers reach this instance; all interfaces (which
+# include it) when run by hand.
+LISTEN_ADDRESS = os.environ.get("PM_LISTEN_ADDRESS", "0.0.0.0")
 
 # Long enough for the heart to record RUNNING after its probe connected.
 LINGER_SECONDS = 1.0
@@ -17,7 +22,7 @@ def main():
     port = int(sys.argv[1])
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", port))
+    listener.bind((LISTEN_ADDRESS, port))
     listener.listen(16)
     print("crash-loop: started at %.3f on port %d" % (time.time(), port), flush=True)
     listener.settimeout(MAX_WAIT_SECONDS)

@@ -8,6 +8,9 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+# Where the heart says routers reach this instance; all interfaces (which
+# include it) when run by hand.
+LISTEN_ADDRESS = os.environ.get("PM_LISTEN_ADDRESS", "0.0.0.0")
 LIMIT = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 served = 0
 lock = threading.Lock()
@@ -40,7 +43,7 @@ class Server(HTTPServer):
 
 
 def main():
-    server = Server(("127.0.0.1", int(sys.argv[1])), Handler)
+    server = Server((LISTEN_ADDRESS, int(sys.argv[1])), Handler)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     print("crashy listening on port %s, will exit after %d requests" % (sys.argv[1], LIMIT), flush=True)
     try:

@@ -2,11 +2,13 @@
 
 GET /     an HTML page: "Hello from Paasmaker", the app's name and version
           (from PM_METADATA), the content of the file VERSION if there is
-          one, and the raw PM_PORT, PM_SERVICES and PM_METADATA.
-GET /env  JSON {"PM_PORT", "PM_SERVICES", "PM_METADATA"} (the last two parsed).
+          one, and the raw PM_PORT, PM_LISTEN_ADDRESS, PM_SERVICES and PM_METADATA.
+GET /env  JSON {"PM_PORT", "PM_LISTEN_ADDRESS", "PM_SERVICES", "PM_METADATA"}
+          (the last two parsed).
 GET /headers  JSON of the request headers (lower-cased names), e.g. X-Forwarded-*.
 
-Usage: python3 app.py PORT  (binds 127.0.0.1; Paasmaker passes the port).
+Usage: python3 app.py PORT  (Paasmaker passes the port; binds PM_LISTEN_ADDRESS,
+or every interface when it is unset).
 Standard library only.
 """
 import html
@@ -18,6 +20,9 @@ import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Where the heart says routers reach this instance; all interfaces (which
+# include it) when run by hand.
+LISTEN_ADDRESS = os.environ.get("PM_LISTEN_ADDRESS", "0.0.0.0")
 
 
 def parsed_env(name):
@@ -59,6 +64,7 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         env = {
             "PM_PORT": os.environ.get("PM_PORT"),
+            "PM_LISTEN_ADDRESS": os.environ.get("PM_LISTEN_ADDRESS"),
             "PM_SERVICES": parsed_env("PM_SERVICES"),
             "PM_METADATA": parsed_env("PM_METADATA"),
         }
@@ -86,7 +92,7 @@ class Handler(BaseHTTPRequestHandler):
         ]
         if note is not None:
             parts.append('<p class="version-file">VERSION: %s</p>' % html.escape(note))
-        for name in ("PM_PORT", "PM_SERVICES", "PM_METADATA"):
+        for name in ("PM_PORT", "PM_LISTEN_ADDRESS", "PM_SERVICES", "PM_METADATA"):
             parts.append("<h2>%s</h2><pre>%s</pre>" % (name, html.escape(json.dumps(env[name], indent=2, sort_keys=True))))
         parts.append("</body></html>\n")
         self.send(200, "text/html; charset=utf-8", "\n".join(parts))
@@ -109,13 +115,13 @@ class Server(ThreadingHTTPServer):
 
 def main():
     port = int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ.get("PM_PORT", "8000"))
-    server = Server(("127.0.0.1", port), Handler)
+    server = Server((LISTEN_ADDRESS, port), Handler)
 
     def stop(signum, frame):
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    print("hello listening on 127.0.0.1:%d" % port, flush=True)
+    print("hello listening on %s:%d" % (LISTEN_ADDRESS, port), flush=True)
     try:
         server.serve_forever(poll_interval=0.2)
     except (SystemExit, KeyboardInterrupt):

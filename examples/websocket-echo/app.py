@@ -4,14 +4,20 @@ GET /      a plain page
 GET /echo  upgrades to a websocket (RFC 6455) and echoes every text or
            binary message back; answers pings; closes on a close frame.
 
-Usage: python3 app.py PORT  (binds 127.0.0.1).
+Usage: python3 app.py PORT  (binds PM_LISTEN_ADDRESS, or every interface when
+it is unset).
 """
 import base64
 import hashlib
+import os
 import signal
 import socketserver
 import struct
 import sys
+
+# Where the heart says routers reach this instance; all interfaces (which
+# include it) when run by hand.
+LISTEN_ADDRESS = os.environ.get("PM_LISTEN_ADDRESS", "0.0.0.0")
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
@@ -87,8 +93,8 @@ class Server(socketserver.ThreadingTCPServer):
 
 def main():
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    with Server(("127.0.0.1", int(sys.argv[1])), Handler) as server:
-        print("websocket echo listening on 127.0.0.1:%s" % sys.argv[1], flush=True)
+    with Server((LISTEN_ADDRESS, int(sys.argv[1])), Handler) as server:
+        print("websocket echo listening on %s:%s" % (LISTEN_ADDRESS, sys.argv[1]), flush=True)
         server.serve_forever()
 
 

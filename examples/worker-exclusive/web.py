@@ -1,8 +1,13 @@
 """A minimal web instance: answers every GET with "worker-exclusive web". Stdlib only."""
+import os
 import signal
 import socketserver
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# Where the heart says routers reach this instance; all interfaces (which
+# include it) when run by hand.
+LISTEN_ADDRESS = os.environ.get("PM_LISTEN_ADDRESS", "0.0.0.0")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -25,7 +30,7 @@ class Server(ThreadingHTTPServer):
 
 
 def main():
-    server = Server(("127.0.0.1", int(sys.argv[1])), Handler)
+    server = Server((LISTEN_ADDRESS, int(sys.argv[1])), Handler)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     print("web listening on port", sys.argv[1], flush=True)
     try:
