@@ -60,6 +60,8 @@ int main() {
   testing::Cluster cluster;
   cluster.AddNode("pacemaker", {"pacemaker"});
   cluster.AddNode("heart-1", {"heart"});
+  // The trees are paasmaker.job.test.noop jobs, which only a test config registers.
+  for (auto& node : cluster.nodes()) node->extra_yaml += "testing: {job_plugins: true}\n";
   if (!cluster.StartAll() || !cluster.WaitForRegistration()) {
     std::fprintf(stderr, "the cluster did not start\n");
     return 1;

@@ -200,6 +200,9 @@ Result<NodeConfig> ParseNodeConfig(const std::string& text, const std::string& s
     plugin.Finish();
     c.plugins.push_back(p);
   }
+  auto testing = root.Section("testing");
+  testing.Bool("job_plugins", &c.testing.job_plugins);
+  testing.Finish();
   root.Finish();
   if (c.pacemaker.allow_supertoken && c.pacemaker.super_token.empty()) {
     doc->problems().Add(source, "pacemaker.allow_supertoken is true but pacemaker.super_token is empty");

@@ -131,6 +131,13 @@ struct NodeConfig {
 
   std::vector<PluginConfig> plugins;
 
+  // testing: switches for tests only; no default config sets them.
+  struct {
+    // Registers paasmaker.job.test.* (test.shell runs any command it is
+    // given). Off: a job of those types fails as an unknown plugin.
+    bool job_plugins = false;
+  } testing;
+
   // The pacemaker's API base URL as this node reaches it.
   std::string MasterUrl() const;
   // The roles enabled, in the fixed order pacemaker, heart, router.

@@ -374,11 +374,14 @@ void JobManager::Dispatch(Job job) {
   const JobPlugin* plugin = options_.registry->Find(job.type);
   auto log = logs_.Open(job.id);
   if (plugin == nullptr || !log.ok()) {
-    // Claimed but impossible to run here: record that as its failure.
+    // Claimed but impossible to run here: record that as its failure. An
+    // unknown type is also how a node refuses types it chose not to register
+    // (the test jobs), so nothing of the job runs.
     std::string why = plugin == nullptr
                           ? "unknown job type '" + job.type + "' on node " + options_.node_uuid
                           : "cannot open the job log: " + log.status().ToString();
     PM_LOG_ERROR("job manager {}: job {}: {}", options_.node_uuid, job.id, why);
+    if (log.ok()) (*log)->Error("Not run: " + why);
     Completion completion{job.id, runner_, JobState::kFailed, why, {}};
     {
       std::lock_guard<std::mutex> lock(mutex_);

@@ -1,6 +1,7 @@
 // JobPlugin: what one job type does. A job's `type` is a plugin name, e.g.
 // "paasmaker.job.test.sleep"; every node registers every job plugin (a tree
-// built on one node may have jobs that run on another).
+// built on one node may have jobs that run on another), except the test
+// types, which only test configs turn on (plugins/builtin_plugins.h).
 //
 // A plugin object is shared by all jobs of its type and all threads, so it
 // keeps no per-run state in itself: per-run state lives in the JobContext,

@@ -1,5 +1,9 @@
 // Built-in test job types: real job plugins used by the job tests and for
-// exercising a cluster by hand (e.g. a tree of sleeps across nodes).
+// exercising a test cluster by hand (e.g. a tree of sleeps across nodes).
+//
+// Tests only: test.shell runs any command as the node's user, so a node
+// registers these only when its config sets testing.job_plugins (see
+// plugins/builtin_plugins.h); job tests register them on their own registry.
 //
 //   paasmaker.job.test.noop     succeeds at once.
 //   paasmaker.job.test.sleep    {seconds}: sleeps, abortable; writes its start

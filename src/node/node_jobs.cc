@@ -14,7 +14,14 @@ NodeJobs::~NodeJobs() { Stop(); }
 
 std::string NodeJobs::LogDir(const config::NodeConfig& config) { return config.DataDir() + "/jobs/logs"; }
 
-Status NodeJobs::Init(const plugins::RoleHandles& roles) { return plugins::RegisterBuiltinJobs(registry_, roles); }
+Status NodeJobs::Init(const plugins::RoleHandles& roles) {
+  if (!config_.testing.job_plugins) return plugins::RegisterBuiltinJobs(registry_, roles);
+  // Loud on purpose: test.shell runs any command written into the jobs Redis.
+  PM_LOG_WARN("TESTING ONLY: testing.job_plugins is on in {}: this node runs paasmaker.job.test.* jobs, and "
+              "paasmaker.job.test.shell runs any shell command. Never use this config outside tests.",
+              config_.source);
+  return plugins::RegisterBuiltinJobs(registry_, roles, plugins::TestJobs::kOn);
+}
 
 void NodeJobs::InstallRoutes(http::Server& server) {
   server.Route("GET", "/api/v1/node/jobs/([0-9a-zA-Z-]+)/log", [this](const http::Request& req, http::Response& res) {

@@ -30,7 +30,8 @@ class NodeJobs {
   NodeJobs(const config::NodeConfig& config, std::string node_token);
   ~NodeJobs();
 
-  // Registers the built-in job plugins, bound to the roles this node runs.
+  // Registers the built-in job plugins, bound to the roles this node runs;
+  // the test plugins only with testing.job_plugins (warned about loudly).
   Status Init(const plugins::RoleHandles& roles);
   const jobs::JobRegistry& registry() const { return registry_; }
   void InstallRoutes(http::Server& server);

@@ -9,9 +9,9 @@
 
 namespace paasmaker::plugins {
 
-Status RegisterBuiltinJobs(jobs::JobRegistry& registry, const RoleHandles& roles) {
-  // paasmaker.job.test.{noop,sleep,fail,context,graft,shell}
-  PM_RETURN_IF_ERROR(jobs::RegisterBuiltinTestJobs(registry));
+Status RegisterBuiltinJobs(jobs::JobRegistry& registry, const RoleHandles& roles, TestJobs test_jobs) {
+  // paasmaker.job.test.{noop,sleep,fail,context,graft,shell}: tests only.
+  if (test_jobs == TestJobs::kOn) PM_RETURN_IF_ERROR(jobs::RegisterBuiltinTestJobs(registry));
   // paasmaker.job.{group,placement.select,instance.store,instance.state,routing.update,
   //                version.state,version.current,version.delete,application.delete}
   PM_RETURN_IF_ERROR(pacemaker::lifecycle::RegisterLifecycleJobs(registry, roles.pacemaker));

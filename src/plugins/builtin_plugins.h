@@ -22,7 +22,15 @@ struct RoleHandles {
   heart::Heart* heart = nullptr;
 };
 
-// Registers every built-in job type.
-Status RegisterBuiltinJobs(jobs::JobRegistry& registry, const RoleHandles& roles = {});
+// Whether the paasmaker.job.test.* types (jobs/test_jobs.h) are registered
+// too. They exist for tests only (test.shell runs any command it is given):
+// a node turns them on with the config switch testing.job_plugins, which no
+// default config sets. Off, a job of those types is an unknown plugin there
+// and fails without running.
+enum class TestJobs { kOff, kOn };
+
+// Registers every built-in job type (and the test types when asked).
+Status RegisterBuiltinJobs(jobs::JobRegistry& registry, const RoleHandles& roles = {},
+                           TestJobs test_jobs = TestJobs::kOff);
 
 }  // namespace paasmaker::plugins

@@ -125,5 +125,17 @@ TEST(NodeConfigTest, PrepareUidDefaultsToAnUnusedIdAndIsNeverRoot) {
       << c.status().message();
 }
 
+TEST(NodeConfigTest, TestJobPluginsAreOffUnlessATestConfigTurnsThemOn) {
+  auto defaults = config::ParseNodeConfig("", "empty.yml");
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_FALSE(defaults->testing.job_plugins);
+  auto on = config::ParseNodeConfig("testing: {job_plugins: true}\n", "test.yml");
+  ASSERT_TRUE(on.ok()) << on.status().ToString();
+  EXPECT_TRUE(on->testing.job_plugins);
+  auto typo = config::ParseNodeConfig("testing: {job_plugin: true}\n", "typo.yml");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.status().message().find("testing.job_plugin"), std::string::npos) << typo.status().ToString();
+}
+
 }  // namespace
 }  // namespace paasmaker
