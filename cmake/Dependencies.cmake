@@ -5,6 +5,14 @@ find_package(PkgConfig REQUIRED)
 find_package(GTest REQUIRED)
 
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# Debian builds cpp-httplib with TLS: its Cflags define
+# CPPHTTPLIB_OPENSSL_SUPPORT for every target that links PkgConfig::HTTPLIB,
+# so all our translation units see the same httplib classes (no ODR split).
+# With that define httplib.h includes and calls OpenSSL, and our wrapper
+# (src/core/http_*.cc) reads OpenSSL's error strings; the .pc lists OpenSSL
+# only as Requires.private, so it is linked here, with httplib.
+find_package(OpenSSL 3 REQUIRED)
+set_property(TARGET PkgConfig::HTTPLIB APPEND PROPERTY INTERFACE_LINK_LIBRARIES OpenSSL::SSL OpenSSL::Crypto)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(YAMLCPP REQUIRED IMPORTED_TARGET yaml-cpp)
 pkg_check_modules(SPDLOG REQUIRED IMPORTED_TARGET spdlog)

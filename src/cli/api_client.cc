@@ -1,5 +1,7 @@
 #include "cli/api_client.h"
 
+#include <unistd.h>
+
 #include <utility>
 
 namespace paasmaker::cli {
@@ -27,7 +29,8 @@ std::string EnvelopeErrors(const std::string& body) {
 
 Result<ApiSettings> ResolveApiSettings(const std::optional<std::string>& remote_flag,
                                        const std::optional<std::string>& key_flag,
-                                       const EnvReader& env) {
+                                       const EnvReader& env,
+                                       const std::optional<std::string>& ca_file_flag) {
   ApiSettings settings;
   auto from_env = [&](const char* name) -> std::optional<std::string> {
     auto value = env ? env(name) : std::nullopt;
@@ -39,6 +42,18 @@ Result<ApiSettings> ResolveApiSettings(const std::optional<std::string>& remote_
   if (settings.remote.find("://") == std::string::npos) {
     return InvalidArgument("the remote must be a URL such as " + std::string(kDefaultRemote) +
                            ", got '" + settings.remote + "'");
+  }
+
+  if (ca_file_flag && !ca_file_flag->empty()) settings.ca_file = *ca_file_flag;
+  else settings.ca_file = from_env(kCaFileEnv).value_or("");
+  if (!settings.ca_file.empty()) {
+    if (settings.remote.rfind("https://", 0) != 0) {
+      return InvalidArgument("a CA file is given (--ca-file or " + std::string(kCaFileEnv) + ") but the remote '" +
+                             settings.remote + "' is not https://; use the https:// URL of the pacemaker");
+    }
+    if (::access(settings.ca_file.c_str(), R_OK) != 0) {
+      return InvalidArgument("cannot read the CA file '" + settings.ca_file + "'");
+    }
   }
 
   if (key_flag && !key_flag->empty()) settings.key = *key_flag;
@@ -78,7 +93,7 @@ Status StatusForHttpError(int http_status, const std::string& body, const std::s
 }
 
 ApiClient::ApiClient(ApiSettings settings, std::chrono::milliseconds timeout)
-    : settings_(std::move(settings)), http_(settings_.remote, timeout) {}
+    : settings_(std::move(settings)), http_(settings_.remote, timeout, http::ClientTls{settings_.ca_file}) {}
 
 std::map<std::string, std::string> ApiClient::AuthHeaders() const {
   return {{"Authorization", "Bearer " + settings_.key}, {"Accept", "application/json"}};
@@ -90,6 +105,9 @@ Result<http::ClientResponse> ApiClient::Check(Result<http::ClientResponse> respo
     if (s.code() == StatusCode::kUnavailable) {
       return Unavailable("cannot reach the pacemaker at " + settings_.remote + ": " + s.message() +
                          " (is it running? set --remote or PAASMAKER_REMOTE)");
+    }
+    if (s.code() == StatusCode::kUnauthenticated) {  // the server's certificate, not our key
+      return Unauthenticated(s.message() + " (pass the cluster's CA with --ca-file or " + kCaFileEnv + ")");
     }
     return s.WithContext("talking to the pacemaker at " + settings_.remote);
   }

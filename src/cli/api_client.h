@@ -1,7 +1,8 @@
 // ApiClient: the CLI's connection to one pacemaker's HTTP API.
 //
-// It resolves where to connect and with which key (flag, then environment,
-// then default), sends `Authorization: Bearer <key>` on every call, unwraps
+// It resolves where to connect, with which key and which CA to trust (flag,
+// then environment, then default), sends `Authorization: Bearer <key>` on
+// every call (an https:// remote is verified before anything is sent), unwraps
 // the `{"data": ..., "errors": [...]}` envelope and turns HTTP failures into
 // a Status that carries the server's own error messages:
 //   401 → Unauthenticated   403 → PermissionDenied   404 → NotFound
@@ -27,18 +28,23 @@ namespace paasmaker::cli {
 inline constexpr char kDefaultRemote[] = "http://127.0.0.1:42500";
 inline constexpr char kRemoteEnv[] = "PAASMAKER_REMOTE";
 inline constexpr char kKeyEnv[] = "PAASMAKER_KEY";
+inline constexpr char kCaFileEnv[] = "PAASMAKER_CA_FILE";
 
 // Where to connect and as whom.
 struct ApiSettings {
   std::string remote;
   std::string key;
+  std::string ca_file;  // https:// remotes: the CA to verify them with; empty: the system's CAs
 };
 
 // Flag beats environment beats default. A missing key is an error here, so
-// the CLI refuses before it sends anything to the server.
+// the CLI refuses before it sends anything to the server; so is a CA file
+// with a plain http:// remote (the key would travel in clear to a server the
+// user meant to verify) and a CA file that cannot be read.
 Result<ApiSettings> ResolveApiSettings(const std::optional<std::string>& remote_flag,
                                        const std::optional<std::string>& key_flag,
-                                       const EnvReader& env);
+                                       const EnvReader& env,
+                                       const std::optional<std::string>& ca_file_flag = std::nullopt);
 
 class ApiClient {
  public:

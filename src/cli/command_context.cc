@@ -13,6 +13,7 @@ std::string GlobalOptionsHelp() {
          kDefaultRemote +
          "\n"
          "  --key KEY      your API key; env PAASMAKER_KEY\n"
+         "  --ca-file PATH the CA that signed an https:// remote's certificate; env PAASMAKER_CA_FILE\n"
          "  --json         print the server's data as JSON instead of a table\n"
          "Exit codes: 0 ok, 1 error, 2 bad usage, 3 not authenticated/permitted,\n"
          "            4 not found, 5 cannot reach the pacemaker.";
@@ -21,10 +22,11 @@ std::string GlobalOptionsHelp() {
 }  // namespace
 
 Result<ApiClient> CommandContext::Api() const {
-  std::optional<std::string> remote, key;
+  std::optional<std::string> remote, key, ca_file;
   if (!options_.remote.empty()) remote = options_.remote;
   if (!options_.key.empty()) key = options_.key;
-  PM_ASSIGN_OR_RETURN(ApiSettings settings, ResolveApiSettings(remote, key, io_.env));
+  if (!options_.ca_file.empty()) ca_file = options_.ca_file;
+  PM_ASSIGN_OR_RETURN(ApiSettings settings, ResolveApiSettings(remote, key, io_.env, ca_file));
   return ApiClient(std::move(settings));
 }
 

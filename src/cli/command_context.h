@@ -1,5 +1,5 @@
 // CommandContext: what a client command sees while it runs — the output and
-// error streams, the global options (--remote, --key, --json) and a way to
+// error streams, the global options (--remote, --key, --ca-file, --json) and a way to
 // build an ApiClient from them.
 //
 // Parsing and running are two steps. CLI11 fills in the options and, when it
@@ -26,6 +26,7 @@ namespace paasmaker::cli {
 struct GlobalOptions {
   std::string remote;
   std::string key;
+  std::string ca_file;
   bool json = false;
 };
 

@@ -18,6 +18,10 @@ void RegisterGlobalOptions(CLI::App& app, GlobalOptions& options) {
       ->type_name("URL");
   app.add_option("--key", options.key, "API key to authenticate with (env PAASMAKER_KEY)")
       ->type_name("KEY");
+  app.add_option("--ca-file", options.ca_file,
+                 "CA certificate (PEM) to verify an https:// remote with (env PAASMAKER_CA_FILE; "
+                 "default: the system's CAs)")
+      ->type_name("PATH");
   app.add_flag("--json", options.json, "print the server's data as pretty JSON instead of tables");
 }
 

@@ -128,10 +128,28 @@ void ReadRouter(yaml::YamlSection s, NodeConfig* c) {
   s.Finish();
 }
 
+void ReadHttps(yaml::YamlSection s, NodeConfig* c) {
+  auto& h = c->https;
+  s.String("certificate", &h.certificate);
+  s.String("key", &h.key);
+  s.String("ca_file", &h.ca_file);
+  if (h.certificate.empty() != h.key.empty()) {
+    s.AddProblem(h.certificate.empty() ? "certificate" : "key", "https needs both certificate and key");
+  }
+  if (!h.ca_file.empty() && h.certificate.empty()) {
+    // The rule is cluster-wide: a node that calls the others over https
+    // serves https too (the pacemaker fetches job logs from every node).
+    s.AddProblem("ca_file", "needs https.certificate and https.key: every node of a TLS cluster serves https");
+  }
+  s.Finish();
+}
+
 }  // namespace
 
-std::string NodeConfig::MasterUrl() const {
-  return "http://" + master_host + ":" + std::to_string(master_port == 0 ? http_port : master_port);
+std::string NodeConfig::MasterUrl() const { return NodeUrl(master_host, master_port == 0 ? http_port : master_port); }
+
+std::string NodeConfig::NodeUrl(const std::string& host, int port) const {
+  return (https.enabled() ? "https://" : "http://") + host + ":" + std::to_string(port);
 }
 
 std::vector<std::string> NodeConfig::Roles() const {
@@ -200,6 +218,7 @@ Result<NodeConfig> ParseNodeConfig(const std::string& text, const std::string& s
     plugin.Finish();
     c.plugins.push_back(p);
   }
+  ReadHttps(root.Section("https"), &c);
   auto testing = root.Section("testing");
   testing.Bool("job_plugins", &c.testing.job_plugins);
   testing.Finish();

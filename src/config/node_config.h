@@ -131,6 +131,17 @@ struct NodeConfig {
 
   std::vector<PluginConfig> plugins;
 
+  // https: TLS for the API on http_port. Cluster-wide by rule: with it, this
+  // node serves https only (a plain-HTTP request fails the handshake), and
+  // every call it makes to another node's API (the pacemaker's included) is
+  // https, verified against ca_file. Every node of the cluster has it, or none.
+  struct {
+    std::string certificate;  // PEM, the node's certificate (chain); with `key`
+    std::string key;          // PEM private key
+    std::string ca_file;      // PEM CA that signed the nodes' certificates; empty: system trust store
+    bool enabled() const { return !certificate.empty(); }
+  } https;
+
   // testing: switches for tests only; no default config sets them.
   struct {
     // Registers paasmaker.job.test.* (test.shell runs any command it is
@@ -140,6 +151,8 @@ struct NodeConfig {
 
   // The pacemaker's API base URL as this node reaches it.
   std::string MasterUrl() const;
+  // The API base URL of a node at host:port: https:// when https is set.
+  std::string NodeUrl(const std::string& host, int port) const;
   // The roles enabled, in the fixed order pacemaker, heart, router.
   std::vector<std::string> Roles() const;
   // Absolute data dir.

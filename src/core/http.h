@@ -11,6 +11,19 @@
 // HttpClient: one base URL ("http://127.0.0.1:42500"), blocking calls with a
 // timeout; a connection failure is Unavailable, other transport failures are
 // IoError. Thread safe (each call uses its own connection).
+//
+// TLS. A Server given a certificate and key serves only https on its port:
+// a plain-HTTP request fails the handshake and gets no answer. A Client with
+// an https:// URL verifies the server's certificate (chain and host name or
+// IP address) against its CA file, or the system trust store when it has
+// none; a certificate that does not verify is Unauthenticated and nothing
+// (no header, no body) is sent. Clients made without their own ClientTls use
+// the process default (SetDefaultClientTls): the node daemon sets it once at
+// start from its https.ca_file, so every call a node makes to another node
+// trusts the cluster's CA. cpp-httplib is built with TLS on: the Debian
+// package's pkg-config Cflags define CPPHTTPLIB_OPENSSL_SUPPORT for every
+// target that links it (cmake/Dependencies.cmake), so every translation unit
+// sees the same httplib classes.
 #pragma once
 
 #include <atomic>
@@ -62,9 +75,18 @@ struct Response {
 
 using Handler = std::function<void(const Request&, Response&)>;
 
+// PEM files of a TLS server; an empty certificate means plain HTTP.
+struct ServerTls {
+  std::string certificate;  // the certificate, or a chain leaf first
+  std::string key;          // its private key (unencrypted)
+};
+
 class Server {
  public:
-  explicit Server(int worker_threads = 32);
+  static constexpr int kDefaultWorkers = 32;
+  // With `tls.certificate` set the server speaks https only; files that
+  // cannot be loaded make Start fail with the reason.
+  explicit Server(int worker_threads = kDefaultWorkers, ServerTls tls = {});
   ~Server();  // stops
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -74,13 +96,17 @@ class Server {
   void SetNotFound(Handler handler);
 
   // Binds host:port (port 0 picks one) and serves on a background thread.
-  // A busy port is an error naming it.
+  // A busy port is an error naming it; so is a TLS certificate or key that
+  // cannot be loaded (InvalidArgument).
   Status Start(const std::string& host, int port);
   void Stop();
   int port() const { return port_; }
+  bool tls() const { return tls_; }
 
  private:
   std::unique_ptr<httplib::Server> server_;
+  bool tls_ = false;
+  std::string tls_error_;  // why the certificate or key did not load; "" when they did
   std::thread* thread_ = nullptr;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
@@ -92,9 +118,21 @@ struct ClientResponse {
   std::map<std::string, std::string> headers;
 };
 
+// How a Client verifies https:// servers.
+struct ClientTls {
+  std::string ca_file;  // PEM CA certificate(s); empty: the system trust store
+};
+
+// The ClientTls of Clients made without one. Set once at start, before any
+// such client exists (later calls are seen by clients made afterwards). A CA
+// file that cannot be read is InvalidArgument and changes nothing.
+Status SetDefaultClientTls(ClientTls tls);
+ClientTls DefaultClientTls();
+
 class Client {
  public:
   explicit Client(std::string base_url, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  Client(std::string base_url, std::chrono::milliseconds timeout, ClientTls tls);
 
   Result<ClientResponse> Get(const std::string& path, const std::map<std::string, std::string>& headers = {});
   Result<ClientResponse> Post(const std::string& path, const std::string& body,
@@ -115,6 +153,7 @@ class Client {
  private:
   std::string base_url_;
   std::chrono::milliseconds timeout_;
+  ClientTls tls_;
 };
 
 // Percent-encodes a path segment or query value.

@@ -1,4 +1,6 @@
 #include <httplib.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include <algorithm>
 #include <regex>
@@ -58,6 +60,19 @@ void Apply(Response& response, httplib::Response& out) {
   }
 }
 
+// What OpenSSL said about the last failures on this thread (its error
+// queue), oldest first; emptied.
+std::string OpenSslErrors() {
+  std::string out;
+  while (unsigned long code = ERR_get_error()) {
+    char text[256];
+    ERR_error_string_n(code, text, sizeof(text));
+    if (!out.empty()) out += "; ";
+    out += text;
+  }
+  return out.empty() ? "unknown reason" : out;
+}
+
 }  // namespace
 
 std::string Request::Header(const std::string& name) const {
@@ -70,7 +85,21 @@ std::string Request::Query(const std::string& name, const std::string& fallback)
   return it == query.end() ? fallback : it->second;
 }
 
-Server::Server(int worker_threads) : server_(std::make_unique<httplib::Server>()) {
+Server::Server(int worker_threads, ServerTls tls) : tls_(!tls.certificate.empty()) {
+  if (!tls_) {
+    server_ = std::make_unique<httplib::Server>();
+  } else {
+    ERR_clear_error();
+    auto ssl = std::make_unique<httplib::SSLServer>(tls.certificate.c_str(), tls.key.c_str());
+    if (ssl->is_valid()) {
+      SSL_CTX_set_min_proto_version(ssl->ssl_context(), TLS1_2_VERSION);
+    } else {
+      // Kept for Start: routes are still registered on the (unusable) server.
+      tls_error_ = "cannot load the TLS certificate " + tls.certificate + " with the key " + tls.key + ": " +
+                   OpenSslErrors();
+    }
+    server_ = std::move(ssl);
+  }
   server_->new_task_queue = [worker_threads] { return new httplib::ThreadPool(worker_threads); };
   // httplib's default adds SO_REUSEPORT, which would let a second node bind
   // the same port silently and split the traffic. Address reuse only.
@@ -134,6 +163,7 @@ void Server::SetNotFound(Handler handler) {
 }
 
 Status Server::Start(const std::string& host, int port) {
+  if (!tls_error_.empty()) return InvalidArgument(tls_error_);
   int bound = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (bound < 0) {
     return Unavailable("cannot listen on " + host + ":" + std::to_string(port) +

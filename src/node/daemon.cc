@@ -118,9 +118,14 @@ Status Node::Start() {
               nlohmann::json(config_.Roles()).dump(), config_.source, data_dir);
   PM_ASSIGN_OR_RETURN(node_token_, NodeIdentity(data_dir).NodeToken(config_.node_token));
 
+  // https (NodeConfig::https) is cluster-wide: trust its CA in every call to
+  // another node (from the first registration on), and serve it below.
+  PM_RETURN_IF_ERROR(http::SetDefaultClientTls({config_.https.ca_file}).WithContext("https.ca_file"));
+
   PM_RETURN_IF_ERROR(StartRedisStores());
 
-  server_ = std::make_unique<http::Server>();
+  server_ = std::make_unique<http::Server>(http::Server::kDefaultWorkers,
+                                           http::ServerTls{config_.https.certificate, config_.https.key});
   jobs_ = std::make_unique<NodeJobs>(config_, node_token_);
   jobs_->InstallRoutes(*server_);
   if (config_.pacemaker.enabled) {
@@ -197,7 +202,7 @@ void Node::Stop() {
 }
 
 void Node::PrintBanner() const {
-  std::string url = "http://" + config_.my_route + ":" + std::to_string(config_.http_port);
+  std::string url = config_.NodeUrl(config_.my_route, config_.http_port);
   std::cout << "Paasmaker node '" << config_.my_name << "' is running with roles";
   for (const auto& role : config_.Roles()) std::cout << " " << role;
   std::cout << ".\n";

@@ -29,7 +29,9 @@ Result<LogPiece> FetchNodeLog(PacemakerContext& ctx, const std::string& node_uui
                               uint64_t offset, const std::string& what) {
   PM_ASSIGN_OR_RETURN(auto node, ctx.nodes.Find(node_uuid));
   if (!node) return Unavailable("the node " + node_uuid + " of " + what + " is not known to the pacemaker");
-  http::Client client("http://" + node->route + ":" + std::to_string(node->api_port), std::chrono::seconds(5));
+  // Every node serves the scheme this one does (https is cluster-wide); the
+  // client trusts the cluster's CA (the process default, https.ca_file).
+  http::Client client(ctx.config.NodeUrl(node->route, node->api_port), std::chrono::seconds(5));
   PM_ASSIGN_OR_RETURN(auto response, client.Get(path + "?offset=" + std::to_string(offset),
                                                 {{"Authorization", "Bearer " + ctx.node_token}}));
   LogPiece piece;

@@ -6,7 +6,8 @@
 // tests) need SYSTEM_OVERVIEW to read and JOB_ABORT globally to abort.
 //
 // Logs live on the node that ran the job; FetchJobLog asks that node (with
-// the node token) for the bytes from an offset. Thread safe.
+// the node token; over https when this cluster has TLS, see NodeConfig::https)
+// for the bytes from an offset. Thread safe.
 #pragma once
 
 #include <string>

@@ -4,6 +4,8 @@
 
 #include "core/api_response.h"
 #include "core/http.h"
+#include "temp_dir.h"
+#include "test_certificates.h"
 
 namespace paasmaker {
 namespace {
@@ -79,6 +81,99 @@ TEST(HttpTest, ClientReportsConnectionRefused) {
   auto r = client.Get("/");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+}
+
+// --- TLS -----------------------------------------------------------------------
+
+class HttpsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto made = testing::MakeTestCertificates(dir_.path());
+    ASSERT_TRUE(made.ok()) << made.status().ToString();
+    certs_ = *made;
+    server_ = std::make_unique<http::Server>(4, http::ServerTls{certs_.certificate, certs_.key});
+    server_->Route("GET", "/hello", [](const http::Request&, http::Response& res) { api::RespondData(res, "hi"); });
+    server_->Route("POST", "/echo", [](const http::Request& req, http::Response& res) {
+      res.content_type = "text/plain";
+      res.body = req.body;
+    });
+    ASSERT_TRUE(server_->Start("127.0.0.1", 0).ok());
+    ASSERT_TRUE(server_->tls());
+  }
+  std::string Url(const std::string& scheme, const std::string& host = "127.0.0.1") const {
+    return scheme + "://" + host + ":" + std::to_string(server_->port());
+  }
+
+  testing::TempDir dir_{"pm-tls"};
+  testing::TestCertificates certs_;
+  std::unique_ptr<http::Server> server_;
+};
+
+TEST_F(HttpsTest, AClientWithTheCaFileIsServed) {
+  http::Client client(Url("https"), std::chrono::seconds(5), http::ClientTls{certs_.ca});
+  auto got = client.Get("/hello");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(got->body)["data"], "hi");
+  std::string big(3 * 1024 * 1024, 'x');  // several TLS records each way
+  auto echoed = client.Post("/echo", big, {}, "text/plain");
+  ASSERT_TRUE(echoed.ok()) << echoed.status().ToString();
+  EXPECT_EQ(echoed->body.size(), big.size());
+  EXPECT_EQ(echoed->body, big);
+}
+
+TEST_F(HttpsTest, AClientThatCannotVerifyTheServerIsRefusedBeforeSending) {
+  struct Case {
+    const char* what;
+    std::string url;
+    http::ClientTls tls;
+  };
+  for (const Case& c : {Case{"system CAs only", Url("https"), {}},
+                        Case{"another CA", Url("https"), {certs_.other_ca}},
+                        // Right CA, but the certificate names 127.0.0.1 only.
+                        Case{"wrong host name", Url("https", "localhost"), {certs_.ca}}}) {
+    http::Client client(c.url, std::chrono::seconds(5), c.tls);
+    auto got = client.Get("/hello");
+    ASSERT_FALSE(got.ok()) << c.what;
+    EXPECT_EQ(got.status().code(), StatusCode::kUnauthenticated) << c.what << ": " << got.status().ToString();
+    EXPECT_NE(got.status().message().find("did not verify"), std::string::npos) << got.status().ToString();
+  }
+}
+
+TEST_F(HttpsTest, PlainHttpToTheTlsPortGetsNoAnswer) {
+  http::Client client(Url("http"), std::chrono::seconds(2));
+  auto got = client.Get("/hello");
+  EXPECT_FALSE(got.ok()) << "HTTP " << (got.ok() ? got->status : 0);
+}
+
+TEST_F(HttpsTest, HttpsToAPlainServerIsAHandshakeError) {
+  http::Server plain(2);
+  ASSERT_TRUE(plain.Start("127.0.0.1", 0).ok());
+  EXPECT_FALSE(plain.tls());
+  http::Client client("https://127.0.0.1:" + std::to_string(plain.port()), std::chrono::seconds(2),
+                      http::ClientTls{certs_.ca});
+  auto got = client.Get("/");
+  ASSERT_FALSE(got.ok());
+  EXPECT_NE(got.status().message().find("TLS handshake"), std::string::npos) << got.status().ToString();
+}
+
+TEST_F(HttpsTest, ClientsWithoutTheirOwnTlsUseTheProcessDefault) {
+  EXPECT_EQ(http::SetDefaultClientTls({dir_ / "missing.crt"}).code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(http::SetDefaultClientTls({certs_.ca}).ok());
+  auto got = http::Client(Url("https")).Get("/hello");
+  ASSERT_TRUE(http::SetDefaultClientTls({}).ok());  // before any assertion can return
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->status, 200);
+  EXPECT_FALSE(http::Client(Url("https")).Get("/hello").ok());
+}
+
+TEST(HttpsServerTest, ACertificateThatCannotBeLoadedFailsStartNamingIt) {
+  testing::TempDir dir("pm-tls");
+  http::Server server(2, http::ServerTls{dir / "none.crt", dir / "none.key"});
+  Status started = server.Start("127.0.0.1", 0);
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(started.message().find(dir / "none.crt"), std::string::npos) << started.ToString();
 }
 
 }  // namespace

@@ -137,5 +137,33 @@ TEST(NodeConfigTest, TestJobPluginsAreOffUnlessATestConfigTurnsThemOn) {
   EXPECT_NE(typo.status().message().find("testing.job_plugin"), std::string::npos) << typo.status().ToString();
 }
 
+TEST(NodeConfigTest, HttpsMakesEveryNodeUrlHttps) {
+  auto plain = config::ParseNodeConfig("master: {host: 10.0.0.1, port: 42500}\n", "plain.yml");
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_FALSE(plain->https.enabled());
+  EXPECT_EQ(plain->NodeUrl("10.0.0.2", 42501), "http://10.0.0.2:42501");
+  auto tls = config::ParseNodeConfig(
+      "master: {host: 10.0.0.1, port: 42500}\n"
+      "https: {certificate: /etc/pm/node.crt, key: /etc/pm/node.key, ca_file: /etc/pm/ca.crt}\n",
+      "tls.yml");
+  ASSERT_TRUE(tls.ok()) << tls.status().ToString();
+  EXPECT_TRUE(tls->https.enabled());
+  EXPECT_EQ(tls->https.certificate, "/etc/pm/node.crt");
+  EXPECT_EQ(tls->https.key, "/etc/pm/node.key");
+  EXPECT_EQ(tls->https.ca_file, "/etc/pm/ca.crt");
+  EXPECT_EQ(tls->MasterUrl(), "https://10.0.0.1:42500");
+  EXPECT_EQ(tls->NodeUrl("10.0.0.2", 42501), "https://10.0.0.2:42501");
+}
+
+TEST(NodeConfigTest, HttpsNeedsCertificateAndKeyTogether) {
+  auto no_key = config::ParseNodeConfig("https: {certificate: /c.crt}\n", "a.yml");
+  ASSERT_FALSE(no_key.ok());
+  EXPECT_NE(no_key.status().message().find("https.key"), std::string::npos) << no_key.status().ToString();
+  // A CA alone would make this node call others over https while serving plain HTTP.
+  auto ca_only = config::ParseNodeConfig("https: {ca_file: /ca.crt}\n", "b.yml");
+  ASSERT_FALSE(ca_only.ok());
+  EXPECT_NE(ca_only.status().message().find("https.ca_file"), std::string::npos) << ca_only.status().ToString();
+}
+
 }  // namespace
 }  // namespace paasmaker
