@@ -1,6 +1,7 @@
 #include "pacemaker/auth.h"
 
 #include "core/ids.h"
+#include "core/log.h"
 
 namespace paasmaker::pacemaker {
 
@@ -60,7 +61,16 @@ Result<Principal> Authenticator::Authenticate(const http::Request& request) cons
 Result<Principal> Authenticator::Authorize(const http::Request& request, Access access,
                                            const std::string& permission) const {
   if (access == Access::kLogin) return Principal{};
-  PM_ASSIGN_OR_RETURN(Principal p, Authenticate(request));
+  Result<Principal> who = Authenticate(request);
+  if (!who.ok() && access == Access::kNode && who.status().code() == StatusCode::kUnauthenticated) {
+    // A node with another cluster's token, or someone guessing: the
+    // operator should see it. Where it came from, never what it sent.
+    PM_LOG_WARN("refused {} {} from {}: wrong or missing node token", request.method, request.path,
+                request.remote_address);
+    return Unauthenticated("wrong or missing node token: the node's node_token (config or data_dir/node_token) "
+                           "must be the pacemaker's");
+  }
+  PM_ASSIGN_OR_RETURN(Principal p, std::move(who));
   switch (access) {
     case Access::kLogin:
       return p;

@@ -2,6 +2,8 @@
 // says; the CLI lists nodes and manages workspaces against a real cluster.
 #include <gtest/gtest.h>
 
+#include "core/files.h"
+#include "core/ids.h"
 #include "harness.h"
 
 namespace paasmaker::testing {
@@ -85,6 +87,34 @@ TEST_F(RegistrationTest, AuthenticationAndAuthorisation) {
   ASSERT_TRUE(info.ok());
   EXPECT_EQ(info->status, 200);
   EXPECT_EQ(json::parse(info->body)["data"]["roles"], json::array({"pacemaker"}));
+}
+
+TEST_F(RegistrationTest, AWrongNodeTokenIsRefusedAndLoggedWithoutTheToken) {
+  const std::string wrong = "wrong-node-token-" + ids::RandomToken(8);
+  json body = {{"name", "intruder"}, {"route", "127.0.0.1"}, {"api_port", 1}, {"roles", {"heart"}}};
+  auto registration = cluster_->Post("/api/v1/nodes/register", body, wrong);
+  ASSERT_TRUE(registration.ok()) << registration.status().ToString();
+  EXPECT_EQ(registration->status, 401) << registration->body;
+  EXPECT_NE(registration->body.find("node token"), std::string::npos) << registration->body;
+  auto report = cluster_->Post("/api/v1/nodes/" + cluster_->node("heart-1").Uuid() + "/report", body, wrong);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->status, 401) << report->body;
+  EXPECT_EQ(cluster_->ListedNodes().count("intruder"), 0u);
+
+  // The pacemaker logs where the attempt came from, never what it sent.
+  ClusterNode& pacemaker = cluster_->pacemaker();
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return pacemaker.Output().find("POST /api/v1/nodes/register from 127.0.0.1: wrong or missing node token") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(10)))
+      << pacemaker.Output();
+  EXPECT_EQ(pacemaker.Output().find(wrong), std::string::npos);
+  auto log_file = files::ReadFile(pacemaker.data_dir() + "/paasmaker.log");
+  ASSERT_TRUE(log_file.ok()) << log_file.status().ToString();
+  EXPECT_NE(log_file->find("wrong or missing node token"), std::string::npos);
+  EXPECT_EQ(log_file->find(wrong), std::string::npos);
 }
 
 TEST_F(RegistrationTest, UserWithoutPermissionIsForbidden) {
