@@ -1,30 +1,15 @@
 // The prepare side of the pacemaker: uploads, SCM plugins, the prepare tree
 // run by a real JobManager against a test redis, package serving.
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "core/archive.h"
 #include "core/files.h"
 #include "core/ids.h"
-#include "core/process.h"
-#include "jobs/job_manager.h"
-#include "pacemaker/pacemaker_context.h"
-#include "pacemaker/prepare/prepare_endpoints.h"
-#include "pacemaker/prepare/prepare_jobs.h"
-#include "pacemaker/prepare/prepare_user.h"
-#include "pacemaker/prepare/scm.h"
 #include "pacemaker/prepare/uploads.h"
-#include "pacemaker/services/service_daemons.h"
-#include "pacemaker/store/schema.h"
-#include "temp_dir.h"
-#include "test_redis.h"
+#include "prepare_fixture.h"
 
 namespace paasmaker::pacemaker::prepare {
 namespace {
@@ -56,44 +41,6 @@ services:
     parameters: {greeting: hello}
 )";
 
-// Prepare commands that show what they run with, and leave a process behind.
-const char kEnvManifest[] = R"(manifest:
-  format: 1
-application:
-  name: envcheck
-  prepare:
-    commands:
-      - plugin: paasmaker.prepare.shell
-        parameters:
-          commands:
-            - env > env.txt
-            - id -u > uid.txt
-            - (sleep 300 > /dev/null 2>&1 &)
-instances:
-  - name: web
-    runtime:
-      plugin: paasmaker.runtime.shell
-      version: "1"
-      parameters: {launch_command: "python3 -m http.server %(port)d"}
-)";
-
-// Real uids of running (not zombie) processes.
-std::vector<uid_t> ProcessUids() {
-  std::vector<uid_t> uids;
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    std::string pid = entry.path().filename();
-    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream status(entry.path() / "status");
-    std::string line;
-    bool zombie = false;
-    while (std::getline(status, line)) {
-      if (line.rfind("State:", 0) == 0) zombie = line.find('Z') != std::string::npos;
-      if (line.rfind("Uid:", 0) == 0 && !zombie) uids.push_back(static_cast<uid_t>(std::stoul(line.substr(4))));
-    }
-  }
-  return uids;
-}
-
 // Five mistakes, each on its own line.
 const char kBadManifest[] = R"(manifest:
   format: 1
@@ -112,19 +59,6 @@ services:
     plugin: paasmaker.service.nope
 )";
 
-void Write(const std::string& path, const std::string& text) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path) << text;
-}
-
-process::RunResult Sh(const std::string& command) {
-  process::LaunchOptions options;
-  options.argv = {"/bin/sh", "-c", command};
-  auto run = process::Run(options, std::chrono::seconds(60));
-  EXPECT_TRUE(run.ok()) << run.status().ToString();
-  return run.ok() ? *run : process::RunResult{};
-}
-
 class FakeWriter : public http::StreamWriter {
  public:
   bool Write(const std::string& data) override {
@@ -133,126 +67,6 @@ class FakeWriter : public http::StreamWriter {
   }
   bool client_connected() const override { return true; }
   std::string out;
-};
-
-class PrepareTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(ids::Initialize().ok());
-    config_.data_dir = dir_ / "data";
-    config_.pacemaker.max_upload_size = 1000;
-    config_.redis.jobs.port = redis_.port();
-    auto db = sql::Open("sqlite://" + dir_.path() + "/pacemaker.db");
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    ASSERT_TRUE(sql::Migrate(**db, SchemaMigrations()).ok());
-    ctx_ = std::make_unique<PacemakerContext>(config_, std::move(*db), "node-token");
-    node_uuid_ = ids::NewUuid();
-    ctx_->node_uuid.Set(node_uuid_);
-    auto ws = ctx_->workspaces.Create("Test", "test", {{"tier", "dev"}});
-    ASSERT_TRUE(ws.ok()) << ws.status().ToString();
-    workspace_id_ = ws->id;
-    alice_.kind = Principal::Kind::kUser;
-    alice_.user.id = "alice";
-    bob_.kind = Principal::Kind::kUser;
-    bob_.user.id = "bob";
-    super_.kind = Principal::Kind::kSuper;
-    auto log = jobs::JobLogs(dir_ / "logs").Open("test-job");
-    ASSERT_TRUE(log.ok());
-    log_ = *log;
-  }
-
-  // Starts a JobManager running the prepare plugins on ctx_->node_uuid.
-  void StartJobs() {
-    ASSERT_TRUE(RegisterPrepareJobs(registry_, ctx_.get(), &daemons_).ok());
-    jobs::JobManagerOptions options;
-    options.node_uuid = ctx_->node_uuid.Get();
-    options.redis = redis_.endpoint();
-    options.log_dir = dir_ / "joblogs";
-    options.registry = &registry_;
-    options.poll_interval = std::chrono::milliseconds(200);
-    auto manager = jobs::JobManager::Create(options);
-    ASSERT_TRUE(manager.ok());
-    manager_ = std::move(*manager);
-  }
-
-  http::Response Call(void (*handler)(PacemakerContext&, const http::Request&, http::Response&, const Principal&),
-                      const Principal& who, std::vector<std::string> params, std::string body = "",
-                      std::map<std::string, std::string> query = {}) {
-    http::Request req;
-    req.params = std::move(params);
-    req.body = std::move(body);
-    req.query = std::move(query);
-    http::Response res;
-    handler(*ctx_, req, res, who);
-    return res;
-  }
-
-  // Deploys and waits for the tree; returns the root job.
-  jobs::Job Deploy(const json& scm) {
-    auto res = Call(DeployApplication, super_, {workspace_id_}, json{{"scm", scm}}.dump());
-    EXPECT_EQ(res.status, 202) << res.body;
-    std::string root = json::parse(res.body)["data"]["job_id"];
-    jobs::Job job;
-    EXPECT_TRUE(testing::WaitFor(
-        [&] {
-          auto got = ctx_->job_store.Get(root);
-          if (got.ok()) job = *got;
-          return got.ok() && jobs::IsFinished(got->state);
-        },
-        std::chrono::seconds(60)));
-    return job;
-  }
-
-  jobs::Job JobOfType(const std::string& root, const std::string& type) {
-    auto tree = ctx_->job_store.ReadTree(root);
-    EXPECT_TRUE(tree.ok());
-    for (const auto& job : tree->jobs) {
-      if (job.type == type) return job;
-    }
-    ADD_FAILURE() << "no " << type;
-    return {};
-  }
-
-  void TearDown() override {
-    manager_.reset();
-    // A root pacemaker's work dirs live outside the data dir (prepare_user.h).
-    if (PrepareAsOtherUser() && !node_uuid_.empty()) {
-      std::error_code ec;
-      fs::remove_all(std::string(kPrepareTop) + "/" + node_uuid_, ec);
-    }
-  }
-
-  bool PrepareDirEmpty() {
-    std::string dir = WorkDirRoot(config_, node_uuid_);
-    return !fs::exists(dir) || fs::is_empty(dir);
-  }
-
-  // The package of the version `root` prepared, unpacked.
-  std::string Unpacked(const jobs::Job& root, const std::string& name) {
-    auto version_id = ctx_->job_store.GetContextValue(root.id, "version_id");
-    EXPECT_TRUE(version_id.ok() && version_id->has_value());
-    if (!version_id.ok() || !version_id->has_value()) return "";
-    auto version = ctx_->apps.FindVersion((*version_id)->get<std::string>());
-    EXPECT_TRUE(version.ok() && version->has_value());
-    if (!version.ok() || !version->has_value()) return "";
-    std::string dir = dir_ / name;
-    EXPECT_TRUE(archives::Unpack((*version)->package_path, dir).ok());
-    return dir;
-  }
-
-  ScmContext Scm() { return ScmContext{&ctx_->apps, config_.DataDir(), log_.get(), nullptr}; }
-
-  testing::TempDir dir_{"pm-prepare"};
-  testing::TestRedisServer redis_;
-  config::NodeConfig config_;
-  std::unique_ptr<PacemakerContext> ctx_;
-  services::ServiceDaemons daemons_{dir_ / "data", 0, -1};
-  jobs::JobRegistry registry_;
-  std::unique_ptr<jobs::JobManager> manager_;
-  std::string workspace_id_;
-  std::string node_uuid_;  // the pacemaker's, as set in SetUp
-  Principal alice_, bob_, super_;
-  std::shared_ptr<jobs::JobLog> log_;
 };
 
 // --- Uploads --------------------------------------------------------------------
@@ -506,57 +320,6 @@ TEST_F(PrepareTest, DeployPreparesAVersionAndServesItsPackage) {
   jobs::Job again = Deploy({{"plugin", "paasmaker.scm.git"}, {"parameters", {{"location", repo}}}});
   ASSERT_EQ(again.state, jobs::JobState::kSuccess) << again.summary;
   EXPECT_EQ(again.summary, "Prepared version 2 of hello");
-}
-
-TEST_F(PrepareTest, PrepareCommandsGetACleanEnvironment) {
-  // What the pacemaker process has (credentials, root's PATH) stays there.
-  ::setenv("PREPARE_TEST_NODE_SECRET", "must-not-leak", 1);
-  ::setenv("PAASMAKER_PREPARE_TEST_TOKEN", "must-not-leak-either", 1);
-  StartJobs();
-  Write(dir_ / "envapp/manifest.yml", kEnvManifest);
-  jobs::Job root = Deploy({{"plugin", "paasmaker.scm.directory"}, {"parameters", {{"path", dir_ / "envapp"}}}});
-  ::unsetenv("PREPARE_TEST_NODE_SECRET");
-  ::unsetenv("PAASMAKER_PREPARE_TEST_TOKEN");
-  ASSERT_EQ(root.state, jobs::JobState::kSuccess) << root.summary;
-  std::string unpacked = Unpacked(root, "env-unpacked");
-  std::map<std::string, std::string> env;
-  std::istringstream lines(*files::ReadFile(unpacked + "/env.txt"));
-  for (std::string line; std::getline(lines, line);) {
-    size_t eq = line.find('=');
-    if (eq != std::string::npos) env[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  EXPECT_EQ(env["PATH"], "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-  EXPECT_EQ(env["LANG"], "C.UTF-8");
-  std::string work_root = WorkDirRoot(config_, node_uuid_) + "/";
-  EXPECT_EQ(env["HOME"].rfind(work_root, 0), 0u) << env["HOME"];  // the work dir
-  EXPECT_EQ(json::parse(env["PM_METADATA"])["application"]["name"], "envcheck");
-  EXPECT_EQ(json::parse(env["PM_SERVICES"]), json::object());
-  EXPECT_EQ(env.count("PREPARE_TEST_NODE_SECRET"), 0u);
-  EXPECT_EQ(env.count("PAASMAKER_PREPARE_TEST_TOKEN"), 0u);
-  // Nothing else of this process's either (the shell adds only its own PWD).
-  for (char** e = ::environ; *e != nullptr; ++e) {
-    std::string key(*e, std::strchr(*e, '=') - *e);
-    if (key == "PATH" || key == "HOME" || key == "LANG" || key == "PWD") continue;
-    EXPECT_EQ(env.count(key), 0u) << key << " came from the pacemaker's environment";
-  }
-}
-
-TEST_F(PrepareTest, AsRootPrepareCommandsRunUnprivilegedAndLeaveNothingRunning) {
-  if (!PrepareAsOtherUser()) GTEST_SKIP() << "needs root: only a root pacemaker switches the prepare uid";
-  // Its own uid: the check for leftovers must not see another test's prepare.
-  config_.pacemaker.prepare_uid = 60997;
-  StartJobs();
-  Write(dir_ / "uidapp/manifest.yml", kEnvManifest);
-  jobs::Job root = Deploy({{"plugin", "paasmaker.scm.directory"}, {"parameters", {{"path", dir_ / "uidapp"}}}});
-  ASSERT_EQ(root.state, jobs::JobState::kSuccess) << root.summary;
-  std::string unpacked = Unpacked(root, "uid-unpacked");
-  EXPECT_EQ(*files::ReadFile(unpacked + "/uid.txt"), "60997\n");
-  std::string commands_log =
-      *files::ReadFile(*manager_->logs().PathFor(JobOfType(root.id, "paasmaker.job.prepare.commands").id));
-  EXPECT_NE(commands_log.find("Prepare commands run as uid 60997."), std::string::npos) << commands_log;
-  // The `sleep 300` it left in the background is gone with the job.
-  auto uids = ProcessUids();
-  EXPECT_EQ(std::count(uids.begin(), uids.end(), 60997u), 0);
 }
 
 TEST_F(PrepareTest, ManifestJobReportsEveryMistake) {
