@@ -1,6 +1,7 @@
 #include "config/node_config.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -19,8 +20,26 @@ std::string Hostname() {
   return name;
 }
 
+// The IPv4 address of `route` (itself when it is one); "" when it does not resolve.
+std::string ResolveIpv4(const std::string& route) {
+  in_addr address;
+  if (::inet_pton(AF_INET, route.c_str(), &address) == 1) return route;
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(route.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) return "";
+  char text[INET_ADDRSTRLEN] = {0};
+  ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(found->ai_addr)->sin_addr, text, sizeof(text));
+  ::freeaddrinfo(found);
+  return text;
+}
+
 void ReadRedis(yaml::YamlSection section, RedisStoreConfig* out, bool allow_replica) {
+  out->host_set = section.Has("host");
+  out->port_set = section.Has("port");
   section.String("host", &out->host);
+  section.String("user", &out->user);
   section.Int("port", &out->port, 1, 65535);
   section.String("password", &out->password);
   section.Bool("managed", &out->managed);
@@ -174,6 +193,10 @@ Result<NodeConfig> ParseNodeConfig(const std::string& text, const std::string& s
   auto root = doc->Root();
   root.String("my_name", &c.my_name);
   root.String("my_route", &c.my_route);
+  c.route_address = ResolveIpv4(c.my_route);
+  if (c.route_address.empty()) {
+    root.AddProblem("my_route", "\"" + c.my_route + "\" is neither an IPv4 address nor a host name that resolves to one");
+  }
   root.Int("http_port", &c.http_port, 1, 65535);
   root.String("data_dir", &c.data_dir);
   root.String("log_level", &c.log_level);
@@ -186,6 +209,7 @@ Result<NodeConfig> ParseNodeConfig(const std::string& text, const std::string& s
   master.String("host", &c.master_host);
   master.Int("port", &c.master_port, 1, 65535);
   master.Finish();
+  if (c.master_host.empty()) c.master_host = c.route_address;  // a pacemaker reaches itself where it listens
   root.Double("node_report_interval", &c.node_report_interval, 0.05, 3600);
   auto ports = root.Section("misc_ports");
   ports.Int("minimum", &c.misc_ports_minimum, 1, 65535);

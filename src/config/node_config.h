@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/health_groups.h"
+#include "core/redis_client.h"
 #include "core/result.h"
 
 namespace paasmaker::config {
@@ -18,12 +19,23 @@ namespace paasmaker::config {
 struct RedisStoreConfig {
   std::string host = "127.0.0.1";
   int port = 0;
+  // Credentials of an external store (managed: false). A managed store gets
+  // the cluster's ACL users instead (node/redis_users.h), and a node that is
+  // not the pacemaker receives them when it registers.
+  std::string user;
   std::string password;
+  // The file names the host / the port: a node that is not the pacemaker
+  // then uses it instead of what the pacemaker hands out.
+  bool host_set = false;
+  bool port_set = false;
   bool managed = true;
   bool shutdown = true;  // stop the managed redis-server when the node stops
   // Routers only: the table master this replica follows. Empty host: not a replica.
   std::string replica_of_host;
   int replica_of_port = 0;
+
+  // How this node connects to it (after the daemon has resolved it).
+  redis::Endpoint Endpoint() const { return {host, port, password, user}; }
 
   static RedisStoreConfig OnPort(int port) {
     RedisStoreConfig c;
@@ -48,13 +60,16 @@ struct NodeConfig {
   std::string source;  // the file it came from, or "(defaults)"
 
   std::string my_name;                // [hostname]
-  std::string my_route = "127.0.0.1"; // address other nodes use to reach this one
+  std::string my_route = "127.0.0.1"; // address (or host name) other nodes use to reach this one
+  // my_route as an IPv4 address, resolved once at load (nginx's balancer
+  // and the instances' bind address need an address, not a name).
+  std::string route_address = "127.0.0.1";
   int http_port = 42500;
   std::string data_dir = "./data";
   std::string log_level = "info";
   std::map<std::string, std::string> tags;
   std::string node_token;  // generated into data_dir when absent
-  std::string master_host = "127.0.0.1";
+  std::string master_host;  // [route_address: the pacemaker node itself]
   int master_port = 0;  // 0: this node's http_port (itself)
   double node_report_interval = 3.0;
   int misc_ports_minimum = 42600;

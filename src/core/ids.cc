@@ -57,8 +57,13 @@ std::string Sha256Hex(const std::string& data) {
 }
 
 bool SecretsEqual(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+  // Digests of equal length, compared in constant time: neither the content
+  // nor the length of the secret shows in how long a refusal takes.
+  unsigned char da[crypto_hash_sha256_BYTES];
+  unsigned char db[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(da, reinterpret_cast<const unsigned char*>(a.data()), a.size());
+  crypto_hash_sha256(db, reinterpret_cast<const unsigned char*>(b.data()), b.size());
+  return sodium_memcmp(da, db, sizeof(da)) == 0;
 }
 
 }  // namespace paasmaker::ids

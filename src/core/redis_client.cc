@@ -75,8 +75,12 @@ redisContext* ConnectTo(const Endpoint& endpoint, std::chrono::milliseconds time
   }
   redisSetTimeout(c, tv);
   if (!endpoint.password.empty()) {
-    auto* r = static_cast<redisReply*>(redisCommand(c, "AUTH %b", endpoint.password.data(),
-                                                    endpoint.password.size()));
+    // An ACL user (Redis 6+) is named; else the password is the default user's.
+    auto* r = endpoint.user.empty()
+                  ? static_cast<redisReply*>(
+                        redisCommand(c, "AUTH %b", endpoint.password.data(), endpoint.password.size()))
+                  : static_cast<redisReply*>(redisCommand(c, "AUTH %b %b", endpoint.user.data(), endpoint.user.size(),
+                                                          endpoint.password.data(), endpoint.password.size()));
     bool ok = r != nullptr && r->type != REDIS_REPLY_ERROR;
     if (r != nullptr) freeReplyObject(r);
     if (!ok) {

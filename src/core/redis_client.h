@@ -30,6 +30,7 @@ struct Endpoint {
   std::string host = "127.0.0.1";
   int port = 6379;
   std::string password;  // empty: no AUTH
+  std::string user;      // an ACL user; empty: AUTH with the password alone (the default user)
   std::string ToString() const { return host + ":" + std::to_string(port); }
 };
 

@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "heart/heart.h"
 #include "node/managed_redis.h"
+#include "node/redis_users.h"
 #include "node/node_identity.h"
 #include "node/node_jobs.h"
 #include "node/node_report.h"
@@ -41,6 +42,9 @@ class Node {
 
  private:
   Status StartRedisStores();
+  Status StartPacemakerStores();
+  Status StartNodeStores();
+  Result<model::RedisAccess> WaitForRedisAccess();
   // What the roles add to each report: the heart's instances; for a router,
   // the routing-table serial its replica has reached (lag is visible).
   nlohmann::json ExtraReport(heart::Heart* heart);
@@ -51,6 +55,7 @@ class Node {
   std::vector<std::unique_ptr<RedisStore>> stores_;
   redis::Endpoint table_endpoint_;
   redis::Endpoint stats_endpoint_;  // the stats Redis (the pacemaker's) the router's stats reader writes to
+  model::RedisHandout redis_handout_;  // pacemaker: what registering nodes are told
   std::unique_ptr<redis::Client> table_reader_;  // routers: reads the replica's serial
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<pacemaker::Pacemaker> pacemaker_;
@@ -61,33 +66,135 @@ class Node {
   std::unique_ptr<Reporter> reporter_;
 };
 
-// Binds where other nodes reach us when that is an address; a name (or a
-// public address we cannot bind) falls back to every interface.
-std::string BindAddress(const std::string& route) {
-  in_addr addr;
-  return ::inet_pton(AF_INET, route.c_str(), &addr) == 1 ? route : "0.0.0.0";
+// The pacemaker's stores listen where other hosts reach them and on the
+// loopback, where this node's own roles reach them (the same host, by
+// design). The roles here connect with the all-powerful pacemaker user; the
+// router role (host A's) with the router user like any other router.
+Status Node::StartPacemakerStores() {
+  std::string data_dir = config_.DataDir();
+  PM_ASSIGN_OR_RETURN(RedisUsers users, RedisUsers::LoadOrCreate(data_dir));
+  std::vector<std::string> bind = {config_.route_address};
+  if (config_.route_address != "127.0.0.1") bind.push_back("127.0.0.1");
+  auto& r = config_.redis;
+  for (auto [name, store] : {std::pair{"table", &r.table}, std::pair{"stats", &r.stats}, std::pair{"jobs", &r.jobs}}) {
+    RedisStoreOptions options{.name = name, .config = *store, .data_dir = data_dir};
+    redis::Endpoint as_router = store->Endpoint();  // an external store: the operator's credentials for everyone
+    redis::Endpoint as_heart = as_router;
+    if (store->managed) {
+      options.bind = bind;
+      options.acl = AclLines(name, users);
+      options.client = {"127.0.0.1", store->port, users.pacemaker, "pacemaker"};
+      as_router = {config_.route_address, store->port, users.router, "router"};
+      as_heart = {config_.route_address, store->port, users.heart, "heart"};
+    } else {
+      options.client = store->Endpoint();
+    }
+    store->host = options.client.host;
+    store->user = options.client.user;
+    store->password = options.client.password;
+    redis::Endpoint local_router = as_router;
+    if (store->managed) local_router.host = "127.0.0.1";
+    if (store == &r.table) {
+      table_endpoint_ = local_router;
+      redis_handout_.router.table = as_router;
+    } else if (store == &r.stats) {
+      stats_endpoint_ = local_router;
+      redis_handout_.router.stats = as_router;
+    } else {
+      redis_handout_.router.jobs = as_router;
+      redis_handout_.heart.jobs = as_heart;
+    }
+    stores_.push_back(std::make_unique<RedisStore>(std::move(options)));
+  }
+  return Status::Ok();
+}
+
+// A node that has never registered asks the pacemaker where the stores are
+// and how to log in, retrying while it is away; SIGTERM or SIGINT (blocked in
+// this thread, see RunServer) ends the wait.
+Result<model::RedisAccess> Node::WaitForRedisAccess() {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  bool told = false;
+  while (true) {
+    auto access = RegisterForRedisAccess(config_, node_token_);
+    if (access.ok() || access.status().code() != StatusCode::kUnavailable) return access;
+    if (!told) {
+      PM_LOG_WARN("waiting for the pacemaker at {} to register (it hands out the Redis stores): {}",
+                  config_.MasterUrl(), access.status().message());
+      std::cerr << "waiting for the pacemaker at " << config_.MasterUrl() << " …" << std::endl;
+      told = true;
+    }
+    timespec second{1, 0};
+    if (::sigtimedwait(&stop_signals, nullptr, &second) > 0) return Aborted("stopped while waiting for the pacemaker");
+  }
+}
+
+// Every store address and credential comes from the config where it names
+// them, else from what the pacemaker handed out.
+Status Node::StartNodeStores() {
+  std::string data_dir = config_.DataDir();
+  std::optional<model::RedisAccess> access = NodeIdentity(data_dir).LoadRedisAccess();
+  if (!access) {
+    PM_ASSIGN_OR_RETURN(access, WaitForRedisAccess());
+  }
+  auto resolve = [](const config::RedisStoreConfig& store, const std::optional<redis::Endpoint>& given,
+                    const char* name) -> Result<redis::Endpoint> {
+    redis::Endpoint e = given.value_or(redis::Endpoint{});
+    if (store.host_set || !given) e.host = store.host;
+    if (store.port_set || !given) e.port = store.port;
+    if (!store.password.empty()) {
+      e.user = store.user;
+      e.password = store.password;
+    }
+    if (!given && e.password.empty()) {
+      return FailedPrecondition(std::string("the pacemaker handed out no '") + name +
+                                "' store for this node's roles, and redis." + name + " sets no credentials");
+    }
+    return e;
+  };
+  auto& r = config_.redis;
+  if (config_.heart.enabled || config_.router.enabled) {
+    PM_ASSIGN_OR_RETURN(redis::Endpoint jobs, resolve(r.jobs, access->jobs, "jobs"));
+    r.jobs.host = jobs.host;
+    r.jobs.port = jobs.port;
+    r.jobs.user = jobs.user;
+    r.jobs.password = jobs.password;
+  }
+  if (!config_.router.enabled) return Status::Ok();
+  PM_ASSIGN_OR_RETURN(stats_endpoint_, resolve(r.stats, access->stats, "stats"));
+  RedisStoreOptions replica{.name = "table-replica", .config = r.table, .data_dir = data_dir};
+  if (r.table.managed) {
+    redis::Endpoint master = access->table.value_or(redis::Endpoint{});
+    if (!r.table.replica_of_host.empty()) {
+      master.host = r.table.replica_of_host;
+      master.port = r.table.replica_of_port;
+    }
+    if (!r.table.password.empty()) {
+      master.user = r.table.user;
+      master.password = r.table.password;
+    }
+    // The replica serves this host's nginx and node only (the loopback, by
+    // design), with the same router user and password as its master. A
+    // master without credentials (an external one, managed: false) gets a
+    // replica without them, which only this host can reach.
+    replica.bind = {"127.0.0.1"};
+    if (!master.password.empty()) replica.acl = AclLines("table-replica", RedisUsers{"", master.password, ""});
+    replica.client = {"127.0.0.1", r.table.port, master.password, master.user};
+    replica.master = master;
+  } else {
+    replica.client = r.table.Endpoint();
+  }
+  table_endpoint_ = replica.client;
+  stores_.push_back(std::make_unique<RedisStore>(std::move(replica)));
+  return Status::Ok();
 }
 
 Status Node::StartRedisStores() {
-  const auto& r = config_.redis;
-  if (config_.pacemaker.enabled) {
-    stores_.push_back(std::make_unique<RedisStore>("table", r.table, config_.DataDir()));
-    stores_.push_back(std::make_unique<RedisStore>("stats", r.stats, config_.DataDir()));
-    stores_.push_back(std::make_unique<RedisStore>("jobs", r.jobs, config_.DataDir()));
-  } else if (config_.router.enabled) {
-    config::RedisStoreConfig replica = r.table;
-    if (replica.replica_of_host.empty()) {
-      replica.replica_of_host = config_.master_host;
-      replica.replica_of_port = 42510;
-    }
-    stores_.push_back(std::make_unique<RedisStore>("table-replica", replica, config_.DataDir()));
-    stats_endpoint_ = {config_.master_host, r.stats.port, r.stats.password};
-  }
-  for (auto& store : stores_) {
-    PM_RETURN_IF_ERROR(store->Start());
-    if (store->name() == "table" || store->name() == "table-replica") table_endpoint_ = store->endpoint();
-    if (store->name() == "stats") stats_endpoint_ = store->endpoint();
-  }
+  PM_RETURN_IF_ERROR(config_.pacemaker.enabled ? StartPacemakerStores() : StartNodeStores());
+  for (auto& store : stores_) PM_RETURN_IF_ERROR(store->Start());
   return Status::Ok();
 }
 
@@ -122,14 +229,15 @@ Status Node::Start() {
   // another node (from the first registration on), and serve it below.
   PM_RETURN_IF_ERROR(http::SetDefaultClientTls({config_.https.ca_file}).WithContext("https.ca_file"));
 
-  PM_RETURN_IF_ERROR(StartRedisStores());
+  // The pacemaker's stores first: its roles connect to them as they start.
+  if (config_.pacemaker.enabled) PM_RETURN_IF_ERROR(StartRedisStores());
 
   server_ = std::make_unique<http::Server>(http::Server::kDefaultWorkers,
                                            http::ServerTls{config_.https.certificate, config_.https.key});
   jobs_ = std::make_unique<NodeJobs>(config_, node_token_);
   jobs_->InstallRoutes(*server_);
   if (config_.pacemaker.enabled) {
-    pacemaker_ = std::make_unique<pacemaker::Pacemaker>(config_, node_token_);
+    pacemaker_ = std::make_unique<pacemaker::Pacemaker>(config_, node_token_, redis_handout_);
     PM_RETURN_IF_ERROR(pacemaker_->Start(*server_));
   }
   if (config_.heart.enabled) {
@@ -144,8 +252,12 @@ Status Node::Start() {
   }
   PM_RETURN_IF_ERROR(jobs_->Init({pacemaker_ ? pacemaker_->context() : nullptr, heart_.get()}));
   if (pacemaker_) pacemaker_->context()->job_registry = &jobs_->registry();
-  PM_RETURN_IF_ERROR(server_->Start(BindAddress(config_.my_route), config_.http_port)
+  PM_RETURN_IF_ERROR(server_->Start(config_.route_address, config_.http_port)
                          .WithContext("HTTP API (http_port " + std::to_string(config_.http_port) + ")"));
+  // Any other node's stores may wait for the pacemaker (a first start asks
+  // it for the Redis access); meanwhile the node answers on its port and
+  // its heart keeps its instances running.
+  if (!config_.pacemaker.enabled) PM_RETURN_IF_ERROR(StartRedisStores());
   if (config_.router.enabled) {
     router_ = std::make_unique<router::Router>(config_, table_endpoint_);
     PM_RETURN_IF_ERROR(router_->Start());

@@ -2,24 +2,39 @@
 // and jobs servers, and each router's table replica.
 //
 // A managed store gets a redis-server with a generated config under
-// <data_dir>/redis/<name>/ and is kept alive by a ManagedDaemon; a store with
-// `managed: false` is an existing server this node only checks and never
-// stops. A replica follows its master with `replicaof`; Redis retries the
-// link by itself, and ReplicaInSync() tells whether it is up.
+// <data_dir>/redis/<name>/ and is kept alive by a ManagedDaemon. It listens
+// only on the addresses it must serve, in protected mode, with the
+// `default` user off and the ACL users it is given (node/redis_users.h), so
+// a client without credentials gets NOAUTH. A store with `managed: false` is
+// an existing server this node only checks and never stops. A replica
+// follows its master with `replicaof`, authenticating as `master.user`;
+// Redis retries the link by itself, and ReplicaInSync() tells whether it is up.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
-#include "core/redis_client.h"
-#include "core/managed_daemon.h"
 #include "config/node_config.h"
+#include "core/managed_daemon.h"
+#include "core/redis_client.h"
 
 namespace paasmaker::node {
 
+struct RedisStoreOptions {
+  std::string name = {};                 // "table", "stats", "jobs", "table-replica"
+  config::RedisStoreConfig config = {};  // port, managed, shutdown
+  std::string data_dir = {};
+  std::vector<std::string> bind = {};    // managed: the addresses it listens on
+  std::string acl = {};                  // managed: its `user` lines (secret)
+  redis::Endpoint client = {};           // how this node connects to it
+  std::optional<redis::Endpoint> master = {};  // replicas: the master and the user it syncs as
+};
+
 class RedisStore {
  public:
-  RedisStore(std::string name, config::RedisStoreConfig config, std::string data_dir);
+  explicit RedisStore(RedisStoreOptions options);
   ~RedisStore();
 
   // Managed: start redis-server and wait for PING. Unmanaged: wait (briefly)
@@ -28,15 +43,14 @@ class RedisStore {
   // Stops the managed server when config.shutdown says so.
   void Stop();
 
-  redis::Endpoint endpoint() const;
+  const redis::Endpoint& endpoint() const { return options_.client; }
   bool ReplicaInSync();
-  const std::string& name() const { return name_; }
+  const std::string& name() const { return options_.name; }
 
  private:
   std::string WriteConfig();
 
-  std::string name_;
-  config::RedisStoreConfig config_;
+  RedisStoreOptions options_;
   std::string dir_;
   std::unique_ptr<ManagedDaemon> daemon_;
 };

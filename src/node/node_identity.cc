@@ -2,6 +2,7 @@
 
 #include "core/files.h"
 #include "core/ids.h"
+#include "core/log.h"
 
 namespace paasmaker::node {
 
@@ -29,6 +30,23 @@ Result<std::string> NodeIdentity::NodeToken(const std::string& configured) const
   std::string token = ids::RandomToken(24);
   PM_RETURN_IF_ERROR(files::WriteFileAtomically(path, token + "\n", 0600));
   return token;
+}
+
+std::optional<model::RedisAccess> NodeIdentity::LoadRedisAccess() const {
+  std::string path = data_dir_ + "/redis_access.json";
+  if (!files::Exists(path)) return std::nullopt;
+  auto text = files::ReadFile(path);
+  if (!text.ok()) return std::nullopt;
+  auto access = model::RedisAccess::FromJson(nlohmann::json::parse(*text, nullptr, false));
+  if (!access.ok()) {
+    PM_LOG_WARN("{}: {}; asking the pacemaker again", path, access.status().message());
+    return std::nullopt;
+  }
+  return *access;
+}
+
+Status NodeIdentity::SaveRedisAccess(const model::RedisAccess& access) const {
+  return files::WriteFileAtomically(data_dir_ + "/redis_access.json", access.ToJson().dump(2) + "\n", 0600);
 }
 
 }  // namespace paasmaker::node

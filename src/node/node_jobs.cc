@@ -48,7 +48,7 @@ Status NodeJobs::StartManager(const std::string& node_uuid) {
   if (manager_) return Status::Ok();
   jobs::JobManagerOptions options;
   options.node_uuid = node_uuid;
-  options.redis = {config_.redis.jobs.host, config_.redis.jobs.port, config_.redis.jobs.password};
+  options.redis = config_.redis.jobs.Endpoint();
   options.log_dir = LogDir(config_);
   options.registry = &registry_;
   PM_ASSIGN_OR_RETURN(manager_, jobs::JobManager::Create(options));

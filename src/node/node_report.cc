@@ -77,54 +77,87 @@ void Reporter::ReportSoon() {
 
 void Reporter::Start() { thread_ = std::thread([this] { Loop(); }); }
 
-json Reporter::BuildReport() const {
+namespace {
+
+json ReportBody(const config::NodeConfig& config, const std::string& uuid, const json& extra) {
   json tags = GeneratedTags();
-  for (const auto& [k, v] : config_.tags) tags[k] = v;  // the operator's tags win
-  json stats = MachineStats(config_.DataDir());
-  json report = {{"name", config_.my_name},
-                 {"route", config_.my_route},
-                 {"api_port", config_.http_port},
-                 {"roles", config_.Roles()},
+  for (const auto& [k, v] : config.tags) tags[k] = v;  // the operator's tags win
+  json stats = MachineStats(config.DataDir());
+  json report = {{"name", config.my_name},
+                 {"route", config.route_address},
+                 {"api_port", config.http_port},
+                 {"roles", config.Roles()},
                  {"tags", tags},
-                 {"runtimes", config_.heart.enabled ? json(config_.heart.runtimes) : json::object()},
+                 {"runtimes", config.heart.enabled ? json(config.heart.runtimes) : json::object()},
                  {"stats", stats},
                  {"score", ScoreFromStats(stats, static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN)))}};
-  std::string uuid = this->uuid();
   if (!uuid.empty()) report["uuid"] = uuid;
-  if (extra_) {
-    json extra = extra_();
-    if (extra.is_object()) report.update(extra);
-  }
+  if (extra.is_object()) report.update(extra);
   return report;
 }
 
-bool Reporter::Register() {
-  http::Client client(config_.MasterUrl(), std::chrono::seconds(5));
-  auto response = client.Post("/api/v1/nodes/register", BuildReport().dump(),
-                              {{"Authorization", "Bearer " + node_token_}});
-  if (!response.ok()) {
-    PM_LOG_DEBUG("registration: {}", response.status().ToString());
-    return false;
-  }
+struct RegisterAnswer {
+  std::string uuid;
+  std::optional<model::RedisAccess> redis;
+};
+
+// POSTs the registration; saves the uuid and the Redis access it is given.
+Result<RegisterAnswer> PostRegistration(const config::NodeConfig& config, const std::string& node_token,
+                                        const json& report) {
+  http::Client client(config.MasterUrl(), std::chrono::seconds(5));
+  auto response = client.Post("/api/v1/nodes/register", report.dump(), {{"Authorization", "Bearer " + node_token}});
+  if (!response.ok()) return response.status();
   if (response->status != 200 && response->status != 201) {
-    PM_LOG_WARN("registration refused by {}: HTTP {} {}", config_.MasterUrl(), response->status, response->body);
-    return false;
+    std::string why = "registration refused by " + config.MasterUrl() + ": HTTP " + std::to_string(response->status) +
+                      " " + response->body;
+    return response->status == 401 ? Unauthenticated(why) : PermissionDenied(why);
   }
   json body = json::parse(response->body, nullptr, false);
-  if (body.is_discarded() || !body["data"].is_object() || !body["data"]["node"].is_object()) {
-    PM_LOG_WARN("registration: the pacemaker sent an unexpected answer");
+  if (body.is_discarded() || !body["data"].is_object() || !body["data"]["node"].is_object() ||
+      body["data"]["node"].value("uuid", "").empty()) {
+    return Unavailable("registration: the pacemaker sent an unexpected answer");
+  }
+  RegisterAnswer answer;
+  answer.uuid = body["data"]["node"].value("uuid", "");
+  NodeIdentity identity(config.DataDir());
+  PM_RETURN_IF_ERROR(identity.SaveUuid(answer.uuid));
+  if (body["data"].contains("redis")) {
+    auto access = model::RedisAccess::FromJson(body["data"]["redis"]);
+    if (!access.ok()) return Unavailable("registration: the pacemaker's Redis access: " + access.status().message());
+    PM_RETURN_IF_ERROR(identity.SaveRedisAccess(*access));
+    answer.redis = *access;
+  }
+  return answer;
+}
+
+}  // namespace
+
+Result<model::RedisAccess> RegisterForRedisAccess(const config::NodeConfig& config, const std::string& node_token) {
+  PM_ASSIGN_OR_RETURN(RegisterAnswer answer,
+                      PostRegistration(config, node_token, ReportBody(config, NodeIdentity(config.DataDir()).LoadUuid(), {})));
+  if (!answer.redis) return Unavailable("registration: the pacemaker at " + config.MasterUrl() + " sent no Redis access");
+  return *answer.redis;
+}
+
+json Reporter::BuildReport() const { return ReportBody(config_, uuid(), extra_ ? extra_() : json()); }
+
+bool Reporter::Register() {
+  auto answer = PostRegistration(config_, node_token_, BuildReport());
+  if (!answer.ok()) {
+    if (answer.status().code() == StatusCode::kUnavailable) {
+      PM_LOG_DEBUG("registration: {}", answer.status().ToString());
+    } else {
+      PM_LOG_WARN("{}", answer.status().message());
+    }
     return false;
   }
-  std::string uuid = body["data"]["node"].value("uuid", "");
-  if (uuid.empty()) return false;
-  identity_.SaveUuid(uuid).IgnoreError();
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    uuid_ = uuid;
+    uuid_ = answer->uuid;
   }
   registered_ = true;
-  if (on_registered_) on_registered_(uuid);
-  PM_LOG_INFO("registered with the pacemaker at {} as node {}", config_.MasterUrl(), uuid);
+  if (on_registered_) on_registered_(answer->uuid);
+  PM_LOG_INFO("registered with the pacemaker at {} as node {}", config_.MasterUrl(), answer->uuid);
   return true;
 }
 

@@ -22,6 +22,8 @@
 #include <thread>
 
 #include "config/node_config.h"
+#include "core/result.h"
+#include "model/redis_access.h"
 #include "node/node_identity.h"
 
 namespace paasmaker::node {
@@ -32,6 +34,13 @@ nlohmann::json GeneratedTags();
 nlohmann::json MachineStats(const std::string& dir);
 // Lower is better: load per cpu plus the fraction of memory in use.
 double ScoreFromStats(const nlohmann::json& stats, int cpus);
+
+// Registers once (with the saved UUID, if any) and saves what the pacemaker
+// answers: the UUID and the Redis access for this node's roles. For a node
+// that has no access saved yet, whose stores and jobs need it to start.
+// Unavailable while the pacemaker cannot be reached; PermissionDenied or
+// Unauthenticated when it refuses (wrong node token), with its message.
+Result<model::RedisAccess> RegisterForRedisAccess(const config::NodeConfig& config, const std::string& node_token);
 
 class Reporter {
  public:

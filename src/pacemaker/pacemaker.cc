@@ -13,8 +13,8 @@
 
 namespace paasmaker::pacemaker {
 
-Pacemaker::Pacemaker(const config::NodeConfig& config, std::string node_token)
-    : config_(config), node_token_(std::move(node_token)) {}
+Pacemaker::Pacemaker(const config::NodeConfig& config, std::string node_token, model::RedisHandout redis_handout)
+    : config_(config), node_token_(std::move(node_token)), redis_handout_(std::move(redis_handout)) {}
 
 Pacemaker::~Pacemaker() { Stop(); }
 
@@ -23,10 +23,11 @@ Status Pacemaker::Start(http::Server& server) {
   if (dsn.empty()) dsn = "sqlite://" + config_.DataDir() + "/paasmaker.db";
   PM_ASSIGN_OR_RETURN(auto db, sql::Open(dsn));
   PM_RETURN_IF_ERROR(sql::Migrate(*db, SchemaMigrations()).WithContext("database schema"));
-  context_ = std::make_unique<PacemakerContext>(config_, std::move(db), node_token_);
+  context_ = std::make_unique<PacemakerContext>(config_, std::move(db), node_token_, redis_handout_);
   PM_ASSIGN_OR_RETURN(bootstrap_, BootstrapCluster(*context_, config_.DataDir()));
   service_daemons_ = std::make_unique<services::ServiceDaemons>(
-      config_.DataDir() + "/services", config_.service_ports_minimum, config_.service_ports_maximum);
+      config_.DataDir() + "/services", config_.service_ports_minimum, config_.service_ports_maximum,
+      config_.route_address);
   context_->service_daemons = service_daemons_.get();
   context_->remove_services = [daemons = service_daemons_.get()](PacemakerContext& ctx, const std::string& app) {
     return services::RemoveApplicationServices(ctx, daemons, app);
@@ -96,7 +97,7 @@ void Pacemaker::PublishOwnRoute() {
   const std::string uuid = context_->node_uuid.Get();
   if (uuid.empty()) return;
   const std::string hostname = "pacemaker." + config_.pacemaker.cluster_hostname;
-  auto entry = lifecycle::RouteEntry(config_.my_route, config_.http_port, lifecycle::kPacemakerRouteId,
+  auto entry = lifecycle::RouteEntry(config_.route_address, config_.http_port, lifecycle::kPacemakerRouteId,
                                      uuid, lifecycle::kPacemakerRouteId);
   auto serial = context_->routing.Publish(hostname, entry, lifecycle::kPacemakerRouteId);
   if (!serial.ok()) PM_LOG_WARN("routing {}: {}", hostname, serial.status().ToString());

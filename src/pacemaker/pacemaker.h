@@ -15,6 +15,7 @@
 
 #include "config/node_config.h"
 #include "core/http.h"
+#include "model/redis_access.h"
 #include "pacemaker/bootstrap.h"
 
 namespace paasmaker::pacemaker {
@@ -32,7 +33,8 @@ class HistoryArchiver;
 
 class Pacemaker {
  public:
-  Pacemaker(const config::NodeConfig& config, std::string node_token);
+  // `redis_handout`: what registering nodes are told about the Redis stores.
+  Pacemaker(const config::NodeConfig& config, std::string node_token, model::RedisHandout redis_handout);
   ~Pacemaker();
 
   Status Start(http::Server& server);
@@ -48,6 +50,7 @@ class Pacemaker {
  private:
   const config::NodeConfig& config_;
   std::string node_token_;
+  model::RedisHandout redis_handout_;
   std::unique_ptr<PacemakerContext> context_;
   std::unique_ptr<services::ServiceDaemons> service_daemons_;
   std::unique_ptr<health::HealthManager> health_;

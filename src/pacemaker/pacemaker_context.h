@@ -16,6 +16,7 @@
 #include "jobs/job_registry.h"
 #include "jobs/job_store.h"
 #include "jobs/job_tree.h"
+#include "model/redis_access.h"
 #include "pacemaker/auth.h"
 #include "pacemaker/lifecycle/routing_table.h"
 #include "pacemaker/store/application_store.h"
@@ -49,7 +50,7 @@ class NodeUuid {
 
 struct PacemakerContext {
   PacemakerContext(const config::NodeConfig& config, std::unique_ptr<sql::Database> database,
-                   const std::string& node_token)
+                   const std::string& node_token, model::RedisHandout redis_handout = {})
       : config(config),
         db(std::move(database)),
         nodes(*db),
@@ -58,13 +59,14 @@ struct PacemakerContext {
         apps(*db),
         auth(users, node_token, config.pacemaker.super_token, config.pacemaker.allow_supertoken),
         node_token(node_token),
-        jobs_redis({config.redis.jobs.host, config.redis.jobs.port, config.redis.jobs.password}),
+        redis_handout(std::move(redis_handout)),
+        jobs_redis(config.redis.jobs.Endpoint()),
         job_store(&jobs_redis),
         job_archive(&job_store, config.DataDir() + "/jobs/archive"),
         job_tree(&job_store, &job_archive),
-        table_redis({config.redis.table.host, config.redis.table.port, config.redis.table.password}),
+        table_redis(config.redis.table.Endpoint()),
         routing(&table_redis),
-        stats_redis({config.redis.stats.host, config.redis.stats.port, config.redis.stats.password}) {}
+        stats_redis(config.redis.stats.Endpoint()) {}
 
   const config::NodeConfig& config;
   std::unique_ptr<sql::Database> db;
@@ -74,6 +76,7 @@ struct PacemakerContext {
   ApplicationStore apps;
   Authenticator auth;
   const std::string node_token;  // to fetch job logs from other nodes
+  const model::RedisHandout redis_handout;  // registering nodes' Redis access (secret)
   redis::Client jobs_redis;
   jobs::JobStore job_store;
   jobs::JobArchive job_archive;

@@ -200,6 +200,7 @@ Result<std::string> RenderNginxConfig(const NginxSettings& s) {
   c += "    require(\"paasmaker.router\").configure({\n";
   c += "      redis_host = " + LuaQuote(s.table.host) + ",\n";
   c += "      redis_port = " + std::to_string(s.table.port) + ",\n";
+  c += "      redis_user = " + LuaQuote(s.table.user) + ",\n";
   c += "      redis_password = " + LuaQuote(s.table.password) + ",\n";
   c += "      redis_timeout_ms = " + std::to_string(s.redis_timeout_ms) + ",\n";
   c += "      serial_check_ms = " + std::to_string(s.serial_check_ms) + ",\n";

@@ -165,5 +165,37 @@ TEST(NodeConfigTest, HttpsNeedsCertificateAndKeyTogether) {
   EXPECT_NE(ca_only.status().message().find("https.ca_file"), std::string::npos) << ca_only.status().ToString();
 }
 
+TEST(NodeConfigTest, RouteIsResolvedAndThePacemakerReachesItselfThere) {
+  auto by_address = config::ParseNodeConfig("my_route: 198.18.7.10\n", "a.yml");
+  ASSERT_TRUE(by_address.ok()) << by_address.status().ToString();
+  EXPECT_EQ(by_address->route_address, "198.18.7.10");
+  // No `master`: a pacemaker node calls itself where it listens, not at 127.0.0.1.
+  EXPECT_EQ(by_address->MasterUrl(), "http://198.18.7.10:42500");
+  auto by_name = config::ParseNodeConfig("my_route: localhost\nmaster: {host: 198.18.7.1}\n", "b.yml");
+  ASSERT_TRUE(by_name.ok()) << by_name.status().ToString();
+  EXPECT_EQ(by_name->my_route, "localhost");
+  EXPECT_EQ(by_name->route_address, "127.0.0.1");
+  EXPECT_EQ(by_name->master_host, "198.18.7.1");
+  auto unknown = config::ParseNodeConfig("my_route: no-such-host.invalid\n", "c.yml");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("my_route"), std::string::npos) << unknown.status().ToString();
+  EXPECT_NE(unknown.status().message().find("no-such-host.invalid"), std::string::npos);
+}
+
+TEST(NodeConfigTest, RedisStoresRememberWhatTheFileNamed) {
+  auto c = config::ParseNodeConfig(
+      "redis:\n  stats: {host: 198.18.7.1}\n  jobs: {port: 6400, user: app, password: pw}\n", "r.yml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->redis.stats.host_set);
+  EXPECT_FALSE(c->redis.stats.port_set);
+  EXPECT_FALSE(c->redis.jobs.host_set);
+  EXPECT_TRUE(c->redis.jobs.port_set);
+  EXPECT_FALSE(c->redis.table.host_set || c->redis.table.port_set);
+  redis::Endpoint jobs = c->redis.jobs.Endpoint();
+  EXPECT_EQ(jobs.port, 6400);
+  EXPECT_EQ(jobs.user, "app");
+  EXPECT_EQ(jobs.password, "pw");
+}
+
 }  // namespace
 }  // namespace paasmaker

@@ -97,7 +97,10 @@ void RegisterNode(PacemakerContext& ctx, const http::Request& req, http::Respons
   Status saved = ctx.nodes.Save(node);
   if (!saved.ok()) return api::RespondError(res, saved);
   PM_LOG_INFO("node {} ({}) registered with roles {}", node.name, node.uuid, json(node.roles).dump());
-  api::RespondData(res, {{"node", node.ToJson()}}, known ? 200 : 201);
+  // The stores' addresses and this node's Redis credentials: a node needs
+  // no more than `master` and `node_token` in its config.
+  api::RespondData(res, {{"node", node.ToJson()}, {"redis", ctx.redis_handout.For(node.roles).ToJson()}},
+                   known ? 200 : 201);
 }
 
 void ReportNode(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {

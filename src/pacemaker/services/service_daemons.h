@@ -29,8 +29,11 @@ namespace paasmaker::pacemaker::services {
 
 class ServiceDaemons {
  public:
-  // `data_dir`: the node's data dir; ports are taken from [ports_minimum, ports_maximum].
-  ServiceDaemons(std::string data_dir, int ports_minimum, int ports_maximum);
+  // `data_dir`: the node's data dir; ports are taken from [ports_minimum,
+  // ports_maximum]; daemons listen on `listen_address` (the node's route
+  // address: instances on other hosts connect to it).
+  ServiceDaemons(std::string data_dir, int ports_minimum, int ports_maximum,
+                 std::string listen_address = "127.0.0.1");
   ~ServiceDaemons();  // StopAll
   ServiceDaemons(const ServiceDaemons&) = delete;
   ServiceDaemons& operator=(const ServiceDaemons&) = delete;
@@ -41,7 +44,8 @@ class ServiceDaemons {
   Result<int> ReservePort();
   void ReleasePort(int port);
 
-  // Runs the redis of `service_id` on 127.0.0.1:port with `password`. Already
+  // Runs the redis of `service_id` on listen_address:port, in protected mode
+  // with `password` (nothing answers without it). Already
   // running with the same port and password: nothing to do; otherwise it is
   // (re)started with the new settings. Blocks until it answers PING.
   Status StartRedis(const std::string& service_id, int port, const std::string& password);
@@ -53,6 +57,8 @@ class ServiceDaemons {
   bool IsRunning(const std::string& service_id) const;
   std::string RedisDir(const std::string& service_id) const;
   const std::string& data_dir() const { return data_dir_; }
+  // Where the daemons listen: the host their credentials name.
+  const std::string& listen_address() const { return listen_address_; }
 
  private:
   struct Redis {
@@ -64,6 +70,7 @@ class ServiceDaemons {
   const std::string data_dir_;
   const int ports_minimum_;
   const int ports_maximum_;
+  const std::string listen_address_;
   mutable std::mutex mutex_;
   std::map<std::string, Redis> redis_;  // by service id
   std::set<int> reserved_;              // ports handed out, running or not

@@ -4,9 +4,11 @@
 //   paasmaker.service.parameters    credentials = the given parameters
 //   paasmaker.service.filesystem    a persistent directory per service:
 //                                   {"directory": "<data>/services/filesystem/<service id>"}
-//   paasmaker.service.managedredis  a redis-server per service on 127.0.0.1, a
-//                                   port of the service pool and a random
-//                                   password: {"host", "port", "password"};
+//   paasmaker.service.managedredis  a redis-server per service on the
+//                                   pacemaker's route address (instances on
+//                                   other hosts reach it), a port of the
+//                                   service pool and a random password, in
+//                                   protected mode: {"host", "port", "password"};
 //                                   the same port and password for the life
 //                                   of the service (updates, restarts)
 //

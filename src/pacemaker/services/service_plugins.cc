@@ -97,7 +97,7 @@ class ManagedRedisService : public ServicePlugin {
       if (reserved) context.daemons->ReleasePort(port);
       return started;
     }
-    return json{{"host", "127.0.0.1"}, {"port", port}, {"password", password}};
+    return json{{"host", context.daemons->listen_address()}, {"port", port}, {"password", password}};
   }
 
   Status Remove(const Service& service, const ServiceContext& context) const override {

@@ -49,8 +49,11 @@ local random = math.random
 local _M = {}
 
 local conf = {
+  -- Always set by nginx.conf; the local table replica (loopback by design:
+  -- it serves only this host's nginx).
   redis_host = "127.0.0.1",
   redis_port = 6379,
+  redis_user = "",     -- an ACL user ("router"); "" authenticates with the password alone
   redis_password = "",
   redis_timeout_ms = 500,
   pool_size = 32,
@@ -127,7 +130,11 @@ local function connect()
   local ok, err = red:connect(conf.redis_host, conf.redis_port)
   if not ok then return nil, err end
   if conf.redis_password ~= "" and red:get_reused_times() == 0 then
-    ok, err = red:auth(conf.redis_password)
+    if conf.redis_user ~= "" then
+      ok, err = red:auth(conf.redis_user, conf.redis_password)
+    else
+      ok, err = red:auth(conf.redis_password)
+    end
     if not ok then
       red:close()
       return nil, err
