@@ -76,6 +76,15 @@ std::string WaitForTree(Cluster& cluster, const std::string& job_id, std::chrono
   return (state == "SUCCESS" || state == "FAILED" || state == "ABORTED") ? state : "";
 }
 
+std::string TreeLogs(Cluster& cluster, const std::string& root_id) {
+  std::string logs;
+  for (const auto& job : FlattenJobs(JobTree(cluster, root_id).value("job", json::object()))) {
+    auto log = cluster.Get("/api/v1/jobs/" + job.value("job_id", "") + "/log");
+    if (log.ok() && log->status == 200) logs += log->body + "\n";
+  }
+  return logs;
+}
+
 std::string VersionAction(Cluster& cluster, const std::string& version_id, const std::string& action) {
   auto response = cluster.Post("/api/v1/versions/" + version_id + "/" + action, json::object());
   if (!response.ok()) {
@@ -107,8 +116,38 @@ bool WaitForInstances(Cluster& cluster, const std::string& version_id, size_t co
       timeout);
 }
 
+namespace {
+std::map<std::string, std::string> NodeNamesByUuid(Cluster& cluster) {
+  std::map<std::string, std::string> names;
+  for (const auto& [name, node] : cluster.ListedNodes()) names[node.value("uuid", "")] = name;
+  return names;
+}
+}  // namespace
+
+std::map<std::string, int> RunningInstancesPerNode(Cluster& cluster, const std::string& version_id) {
+  std::map<std::string, int> per_node;
+  auto names = NodeNamesByUuid(cluster);
+  for (const auto& i : VersionInstances(cluster, version_id)) {
+    if (i.value("state", "") == "RUNNING") ++per_node[names[i.value("node", "")]];
+  }
+  return per_node;
+}
+
+std::vector<std::string> InstancesOnNode(Cluster& cluster, const std::string& version_id,
+                                         const std::string& node_name, const std::string& state) {
+  std::vector<std::string> ids;
+  auto names = NodeNamesByUuid(cluster);
+  for (const auto& i : VersionInstances(cluster, version_id)) {
+    if (names[i.value("node", "")] == node_name && i.value("state", "") == state) {
+      ids.push_back(i.value("instance_id", ""));
+    }
+  }
+  return ids;
+}
+
 RoutedResponse RouterGet(ClusterNode& router, const std::string& host, const std::string& path) {
-  http::Client client("http://127.0.0.1:" + std::to_string(router.ports().router_direct), std::chrono::seconds(5));
+  http::Client client("http://" + router.address() + ":" + std::to_string(router.ports().router_direct),
+                      std::chrono::seconds(5));
   auto response = client.Get(path, {{"Host", host}});
   if (!response.ok()) return {0, "", response.status().message()};
   return {response->status, response->body, ""};

@@ -49,6 +49,9 @@ nlohmann::json JobTree(Cluster& cluster, const std::string& job_id);
 // Every job of a subtree, flattened.
 std::vector<nlohmann::json> FlattenJobs(const nlohmann::json& subtree);
 
+// The logs of every job in the tree of `root_id`, one after the other.
+std::string TreeLogs(Cluster& cluster, const std::string& root_id);
+
 // POST /api/v1/versions/<id>/<action> → the job id ("" on error, with a test failure).
 std::string VersionAction(Cluster& cluster, const std::string& version_id, const std::string& action);
 nlohmann::json VersionInstances(Cluster& cluster, const std::string& version_id);
@@ -56,12 +59,18 @@ nlohmann::json VersionInstances(Cluster& cluster, const std::string& version_id)
 bool WaitForInstances(Cluster& cluster, const std::string& version_id, size_t count, const std::string& state,
                       std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
+// RUNNING instances of a version per node name, e.g. {{"heart-1", 2}}.
+std::map<std::string, int> RunningInstancesPerNode(Cluster& cluster, const std::string& version_id);
+// Ids of the version's instances on node `node_name` in `state`.
+std::vector<std::string> InstancesOnNode(Cluster& cluster, const std::string& version_id,
+                                         const std::string& node_name, const std::string& state);
+
 struct RoutedResponse {
   int status = 0;  // 0: no connection
   std::string body;
   std::string error;  // why there was no response
 };
-// GET http://127.0.0.1:<router direct port><path> with `Host: host`.
+// GET http://<router address>:<router direct port><path> with `Host: host`.
 RoutedResponse RouterGet(ClusterNode& router, const std::string& host, const std::string& path = "/");
 // Until a request for `host` answers 200 with `needle` in the body.
 bool WaitForRoutedBody(ClusterNode& router, const std::string& host, const std::string& needle,

@@ -90,39 +90,49 @@ bool ClusterNode::HasRole(const std::string& role) const {
   return std::find(roles_.begin(), roles_.end(), role) != roles_.end();
 }
 
+void ClusterNode::PlaceOn(const TestNetwork& network, int host) {
+  address_ = network.Address(host);
+  netns_ = network.Namespace(host);
+  exec_prefix_ = network.ExecPrefix(host);
+}
+
 void ClusterNode::WriteConfig() {
   ClusterNode* master = nullptr;
   for (auto& n : cluster_.nodes_) {
     if (n->HasRole("pacemaker")) master = n.get();
   }
   const NodePorts& mp = master ? master->ports() : ports_;
+  const std::string& master_address = master ? master->address() : address_;
   auto enabled = [&](const std::string& role) { return HasRole(role) ? "true" : "false"; };
+  // A loopback node's stores keep the default host (127.0.0.1), as they
+  // always have; a placed node names the host each store lives on.
+  auto host_key = [&](const std::string& address) { return placed() ? "host: " + address + ", " : std::string(); };
   std::string yaml;
   yaml += "my_name: " + name_ + "\n";
-  yaml += "my_route: 127.0.0.1\n";
+  yaml += "my_route: " + address_ + "\n";
   yaml += "http_port: " + std::to_string(ports_.http) + "\n";
   yaml += "data_dir: " + dir_ + "\n";
   yaml += "node_token: " + cluster_.node_token_ + "\n";
   yaml += "log_level: debug\n";
   yaml += "node_report_interval: 0.5\n";
-  yaml += "master: {host: 127.0.0.1, port: " + std::to_string(mp.http) + "}\n";
+  yaml += "master: {host: " + master_address + ", port: " + std::to_string(mp.http) + "}\n";
   if (!redis_yaml_override.empty()) {
     yaml += redis_yaml_override;
   } else {
     yaml += "redis:\n";
     if (HasRole("pacemaker")) {
-      yaml += "  table: {port: " + std::to_string(ports_.table) + "}\n";
+      yaml += "  table: {" + host_key(address_) + "port: " + std::to_string(ports_.table) + "}\n";
     } else {
-      yaml += "  table: {port: " + std::to_string(ports_.table) + ", replica_of: {host: 127.0.0.1, port: " +
-              std::to_string(mp.table) + "}}\n";
+      yaml += "  table: {" + host_key(address_) + "port: " + std::to_string(ports_.table) +
+              ", replica_of: {host: " + master_address + ", port: " + std::to_string(mp.table) + "}}\n";
     }
-    yaml += "  stats: {port: " + std::to_string(mp.stats) + "}\n";
-    yaml += "  jobs: {port: " + std::to_string(mp.jobs) + "}\n";
+    yaml += "  stats: {" + host_key(master_address) + "port: " + std::to_string(mp.stats) + "}\n";
+    yaml += "  jobs: {" + host_key(master_address) + "port: " + std::to_string(mp.jobs) + "}\n";
   }
   yaml += std::string("pacemaker: {enabled: ") + enabled("pacemaker") + extra_pacemaker_yaml + "}\n";
   yaml += std::string("heart: {enabled: ") + enabled("heart") + extra_heart_yaml + "}\n";
-  // Tests stay on the loopback: the router listens on 127.0.0.1 only.
-  yaml += std::string("router: {enabled: ") + enabled("router") + ", nginx: {listen: 127.0.0.1, port_direct: " +
+  // Tests stay on the loopback or their host: the router listens on that address only.
+  yaml += std::string("router: {enabled: ") + enabled("router") + ", nginx: {listen: " + address_ + ", port_direct: " +
           std::to_string(ports_.router_direct == 0 ? Port() : ports_.router_direct) +
           ", port_80: " + std::to_string(ports_.router_80 == 0 ? Port() : ports_.router_80) +
           ", port_443: " + std::to_string(ports_.router_443 == 0 ? Port() : ports_.router_443) + "}" + extra_router_yaml + "}\n";
@@ -141,7 +151,12 @@ void ClusterNode::WriteConfig() {
 bool ClusterNode::Start() {
   WriteConfig();
   process::LaunchOptions options;
-  options.argv = {PaasmakerBinary(), "server", "-c", config_path()};
+  // `ip netns exec` execs in place: the pid we hold is the node's.
+  options.argv = exec_prefix_;
+  for (const std::string& arg : {PaasmakerBinary(), std::string("server"), std::string("-c"), config_path()}) {
+    options.argv.push_back(arg);
+  }
+  options.env = env;
   options.output_file = log_path();
   auto launched = process::Launch(options);
   if (!launched.ok()) {
@@ -149,7 +164,7 @@ bool ClusterNode::Start() {
     return false;
   }
   process_ = *launched;
-  bool up = WaitFor([&] { return net::PortAcceptsConnections("127.0.0.1", ports_.http) || !running(); },
+  bool up = WaitFor([&] { return net::PortAcceptsConnections(address_, ports_.http) || !running(); },
                     std::chrono::seconds(30)) &&
             running();
   // A port taken between our check and the daemon's bind is the caller's to retry.
@@ -289,6 +304,35 @@ std::string Cluster::admin_key() const {
     return key;
   }
   return "";
+}
+
+redis::Endpoint Cluster::StoreEndpoint(const std::string& store) {
+  ClusterNode& master = pacemaker();
+  redis::Endpoint endpoint;
+  endpoint.host = master.address();
+  endpoint.port = store == "table" ? master.ports().table
+                  : store == "stats" ? master.ports().stats
+                  : store == "jobs"  ? master.ports().jobs
+                                     : 0;
+  if (endpoint.port == 0) ADD_FAILURE() << "no managed Redis store named '" << store << "'";
+  std::string password = RedisPassword("pacemaker");
+  if (!password.empty()) {
+    endpoint.user = "pacemaker";
+    endpoint.password = password;
+  }
+  return endpoint;
+}
+
+std::string Cluster::RedisPassword(const std::string& user) {
+  auto text = files::ReadFile(pacemaker().data_dir() + "/redis_credentials.json");
+  if (!text.ok()) return "";
+  json credentials = json::parse(*text, nullptr, false);
+  if (credentials.is_discarded() || !credentials.contains("users") || !credentials["users"].is_object()) {
+    ADD_FAILURE() << "redis_credentials.json is not {\"users\": {...}}: " << *text;
+    return "";
+  }
+  const json& users = credentials["users"];
+  return users.contains(user) && users[user].is_string() ? users[user].get<std::string>() : "";
 }
 
 Result<http::ClientResponse> Cluster::Get(const std::string& path, const std::string& secret) {

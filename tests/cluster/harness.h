@@ -1,7 +1,15 @@
-// Cluster test harness: real `paasmaker server` processes on 127.0.0.1.
+// Cluster test harness: real `paasmaker server` processes on 127.0.0.1, or
+// each on a host of a TestNetwork (netns.h: its own network namespace and
+// address, so nothing works by accident through the loopback).
 //
 // A Cluster owns a temp dir; each node gets its own data dir, config file,
-// free ports and log. Tests add nodes (a pacemaker, hearts, routers), start
+// free ports and log. A node placed on a host (PlaceOn) runs as
+// `ip netns exec NS paasmaker server -c CONFIG`, and its config names the
+// host's address wherever a loopback node's says 127.0.0.1 (my_route, the
+// master, the Redis stores, the router's listen address); several nodes may
+// share a host. Ports are picked the same way for both kinds (a host has its
+// own port space, so they cannot collide there either). The TestNetwork must
+// outlive the Cluster. Tests add nodes (a pacemaker, hearts, routers), start
 // them, and wait on conditions against deadlines — never fixed sleeps. The
 // destructor stops every node with SIGTERM and then kills anything still
 // running whose command line mentions the cluster's temp dir, so a failed
@@ -21,6 +29,7 @@
 #include "core/http.h"
 #include "core/process.h"
 #include "core/redis_client.h"
+#include "netns.h"
 #include "temp_dir.h"
 
 namespace paasmaker::testing {
@@ -57,8 +66,20 @@ class ClusterNode {
   std::string data_dir() const { return dir_; }
   std::string config_path() const { return dir_ + ".yml"; }
   std::string log_path() const { return dir_ + ".out"; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(ports_.http); }
+  std::string url() const { return "http://" + address_ + ":" + std::to_string(ports_.http); }
   bool HasRole(const std::string& role) const;
+
+  // Runs the node on `host` of `network` from its next Start(): it listens
+  // and is reached at the host's address.
+  void PlaceOn(const TestNetwork& network, int host);
+  bool placed() const { return !netns_.empty(); }
+  // Where other nodes and the test reach it: 127.0.0.1 or its host's address.
+  const std::string& address() const { return address_; }
+  // Its host's namespace ("" on the loopback).
+  const std::string& netns() const { return netns_; }
+
+  // Added to the node process's environment (it inherits the test's).
+  std::map<std::string, std::string> env;
 
   // Extra YAML appended to the generated config (e.g. managed: false stores).
   std::string extra_yaml;
@@ -93,6 +114,9 @@ class ClusterNode {
   std::vector<std::string> roles_;
   std::string dir_;
   NodePorts ports_;
+  std::string address_ = "127.0.0.1";
+  std::string netns_;
+  std::vector<std::string> exec_prefix_;  // {"ip", "netns", "exec", NS} when placed
   std::shared_ptr<process::Process> process_;
 };
 
@@ -116,6 +140,15 @@ class Cluster {
   const std::string& node_token() const { return node_token_; }
   const TempDir& dir() const { return dir_; }
   std::string admin_key() const;  // from the pacemaker's credentials file
+
+  // The pacemaker's managed Redis `store` ("table", "stats" or "jobs") at
+  // its address, as user "pacemaker" with the password from
+  // <pacemaker data_dir>/redis_credentials.json
+  // ({"users": {"pacemaker": "...", "router": "...", "heart": "..."}});
+  // without credentials while that file does not exist.
+  redis::Endpoint StoreEndpoint(const std::string& store);
+  // The password of Redis user `user` from that file ("" when absent).
+  std::string RedisPassword(const std::string& user);
 
   // API calls to the pacemaker with the admin key (or the given secret).
   Result<http::ClientResponse> Get(const std::string& path, const std::string& secret = "");

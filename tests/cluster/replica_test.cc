@@ -15,9 +15,9 @@ TEST(ReplicaTest, MasterWritesReachTheRouterReplica) {
   // replica that is still syncing has seen it.
   cluster.pacemaker().extra_pacemaker_yaml = ", health: {enabled: false}";
   ASSERT_TRUE(cluster.StartAll());
-  redis::Client master({"127.0.0.1", cluster.pacemaker().ports().table, ""});
-  redis::Client replica1({"127.0.0.1", cluster.node("router-1").ports().table, ""});
-  redis::Client replica2({"127.0.0.1", cluster.node("router-2").ports().table, ""});
+  redis::Client master(cluster.StoreEndpoint("table"));
+  redis::Client replica1({"127.0.0.1", cluster.node("router-1").ports().table, cluster.RedisPassword("router"), "router"});
+  redis::Client replica2({"127.0.0.1", cluster.node("router-2").ports().table, cluster.RedisPassword("router"), "router"});
   ASSERT_TRUE(master.Command({"SADD", "instances:app.example.com", "127.0.0.1:42600#vt#node#inst"}).ok());
   auto written = master.Command({"INCR", "serial"});
   ASSERT_TRUE(written.ok());
@@ -45,8 +45,8 @@ TEST(ReplicaTest, ReplicaStartedBeforeItsMasterSyncsOnceTheMasterIsUp) {
   // The router first: its replica keeps retrying the master.
   ASSERT_TRUE(cluster.node("router-1").Start());
   ASSERT_TRUE(cluster.pacemaker().Start());
-  redis::Client master({"127.0.0.1", cluster.pacemaker().ports().table, ""});
-  redis::Client replica({"127.0.0.1", cluster.node("router-1").ports().table, ""});
+  redis::Client master(cluster.StoreEndpoint("table"));
+  redis::Client replica({"127.0.0.1", cluster.node("router-1").ports().table, cluster.RedisPassword("router"), "router"});
   ASSERT_TRUE(master.Command({"SET", "replica-probe", "42"}).ok());
   EXPECT_TRUE(WaitFor(
       [&] {

@@ -66,7 +66,7 @@ TEST_F(RouterPathsTest, RouteChangesAreServedByAReplicaRouterWithin100MsAtP99) {
     res.body = "probe backend\n";
   });
   ASSERT_TRUE(backend.Start("127.0.0.1", 0).ok());
-  redis::Client master(redis::Endpoint{"127.0.0.1", cluster_.pacemaker().ports().table, ""});
+  redis::Client master(cluster_.StoreEndpoint("table"));
   http::Client client("http://127.0.0.1:" + std::to_string(router().ports().router_direct), seconds(5));
 
   std::vector<double> latencies_ms;

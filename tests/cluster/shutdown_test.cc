@@ -53,7 +53,7 @@ TEST(ShutdownTest, ManagedRedisThatDiesIsRestarted) {
   pid_t first = std::atoi(files::ReadFile(pid_file).value_or("0").c_str());
   ASSERT_GT(first, 0);
   ::kill(first, SIGKILL);
-  redis::Client jobs({"127.0.0.1", cluster.pacemaker().ports().jobs, ""}, std::chrono::milliseconds(200));
+  redis::Client jobs(cluster.StoreEndpoint("jobs"), std::chrono::milliseconds(200));
   EXPECT_TRUE(WaitFor(
       [&] {
         pid_t now = std::atoi(files::ReadFile(pid_file).value_or("0").c_str());
