@@ -28,7 +28,7 @@ class JobsClusterTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    redis_ = std::make_unique<redis::Client>(redis::Endpoint{"127.0.0.1", cluster_->pacemaker().ports().jobs, ""});
+    redis_ = std::make_unique<redis::Client>(cluster_->StoreEndpoint("jobs"));
     store_ = std::make_unique<jobs::JobStore>(redis_.get());
   }
 
