@@ -216,6 +216,12 @@ std::string RouterErrors(ClusterNode& router, size_t max_lines) {
   return out;
 }
 
+std::string Tail(const std::string& text, size_t lines) {
+  size_t at = text.size();
+  for (size_t n = 0; n <= lines && at != std::string::npos && at > 0; ++n) at = text.rfind('\n', at - 1);
+  return at == std::string::npos ? text : text.substr(at + 1);
+}
+
 std::vector<pid_t> ProcessesUnder(const std::string& dir) {
   std::vector<pid_t> found;
   std::error_code ec;

@@ -103,6 +103,9 @@ class RequestPoller {
   std::thread thread_;
 };
 
+// The last `lines` lines of `text` (a node's Output()), to quote in a failure.
+std::string Tail(const std::string& text, size_t lines = 25);
+
 // Processes whose working directory is below `dir` (instances of a heart).
 std::vector<pid_t> ProcessesUnder(const std::string& dir);
 
