@@ -67,7 +67,7 @@ int main() {
     return 1;
   }
   const std::string nodes[2] = {cluster.pacemaker().Uuid(), cluster.node("heart-1").Uuid()};
-  redis::Client client({"127.0.0.1", cluster.pacemaker().ports().jobs, ""});
+  redis::Client client(cluster.StoreEndpoint("jobs"));
   jobs::JobStore store(&client);
 
   std::vector<double> rtt, wide, chain;

@@ -25,6 +25,8 @@
 
 namespace paasmaker::cli {
 
+// The CLI on the pacemaker's own host of a config-less single-node cluster;
+// anywhere else --remote / PAASMAKER_REMOTE names the pacemaker.
 inline constexpr char kDefaultRemote[] = "http://127.0.0.1:42500";
 inline constexpr char kRemoteEnv[] = "PAASMAKER_REMOTE";
 inline constexpr char kKeyEnv[] = "PAASMAKER_KEY";

@@ -17,6 +17,8 @@
 namespace paasmaker::config {
 
 struct RedisStoreConfig {
+  // Loopback by default: the pacemaker's own stores live on its host; any
+  // other node gets the real address from the pacemaker (or from here).
   std::string host = "127.0.0.1";
   int port = 0;
   // Credentials of an external store (managed: false). A managed store gets
@@ -60,7 +62,9 @@ struct NodeConfig {
   std::string source;  // the file it came from, or "(defaults)"
 
   std::string my_name;                // [hostname]
-  std::string my_route = "127.0.0.1"; // address (or host name) other nodes use to reach this one
+  // Address (or host name) other nodes use to reach this one. Loopback by
+  // default: a config-less node is a whole single-host cluster.
+  std::string my_route = "127.0.0.1";
   // my_route as an IPv4 address, resolved once at load (nginx's balancer
   // and the instances' bind address need an address, not a name).
   std::string route_address = "127.0.0.1";

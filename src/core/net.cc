@@ -22,6 +22,8 @@ bool FillAddress(const std::string& host, int port, sockaddr_in* addr) {
 }
 }  // namespace
 
+// A free port is looked up on the loopback: the callers (tests, and the
+// daemons' own port checks) only need a number nothing here holds.
 Result<int> FreePort() {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return ErrnoStatus("socket", errno);

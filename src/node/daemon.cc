@@ -119,10 +119,10 @@ Result<model::RedisAccess> Node::WaitForRedisAccess() {
   sigaddset(&stop_signals, SIGINT);
   bool told = false;
   while (true) {
-    auto access = RegisterForRedisAccess(config_, node_token_);
+    auto access = FetchRedisAccess(config_, node_token_);
     if (access.ok() || access.status().code() != StatusCode::kUnavailable) return access;
     if (!told) {
-      PM_LOG_WARN("waiting for the pacemaker at {} to register (it hands out the Redis stores): {}",
+      PM_LOG_WARN("waiting for the pacemaker at {} (it hands out the Redis stores): {}",
                   config_.MasterUrl(), access.status().message());
       std::cerr << "waiting for the pacemaker at " << config_.MasterUrl() << " …" << std::endl;
       told = true;

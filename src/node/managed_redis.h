@@ -4,7 +4,7 @@
 // A managed store gets a redis-server with a generated config under
 // <data_dir>/redis/<name>/ and is kept alive by a ManagedDaemon. It listens
 // only on the addresses it must serve, in protected mode, with the
-// `default` user off and the ACL users it is given (node/redis_users.h), so
+// `default` user locked and the ACL users it is given (node/redis_users.h), so
 // a client without credentials gets NOAUTH. A store with `managed: false` is
 // an existing server this node only checks and never stops. A replica
 // follows its master with `replicaof`, authenticating as `master.user`;

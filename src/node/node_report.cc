@@ -132,11 +132,22 @@ Result<RegisterAnswer> PostRegistration(const config::NodeConfig& config, const 
 
 }  // namespace
 
-Result<model::RedisAccess> RegisterForRedisAccess(const config::NodeConfig& config, const std::string& node_token) {
-  PM_ASSIGN_OR_RETURN(RegisterAnswer answer,
-                      PostRegistration(config, node_token, ReportBody(config, NodeIdentity(config.DataDir()).LoadUuid(), {})));
-  if (!answer.redis) return Unavailable("registration: the pacemaker at " + config.MasterUrl() + " sent no Redis access");
-  return *answer.redis;
+Result<model::RedisAccess> FetchRedisAccess(const config::NodeConfig& config, const std::string& node_token) {
+  http::Client client(config.MasterUrl(), std::chrono::seconds(5));
+  auto response = client.Post("/api/v1/nodes/redis-access", json{{"roles", config.Roles()}}.dump(),
+                              {{"Authorization", "Bearer " + node_token}});
+  if (!response.ok()) return response.status();
+  if (response->status != 200) {
+    std::string why = "the pacemaker at " + config.MasterUrl() + " refused to hand out the Redis access: HTTP " +
+                      std::to_string(response->status) + " " + response->body;
+    return response->status == 401 ? Unauthenticated(why) : PermissionDenied(why);
+  }
+  json body = json::parse(response->body, nullptr, false);
+  if (body.is_discarded() || !body["data"].is_object()) return Unavailable("the pacemaker sent an unexpected answer");
+  auto access = model::RedisAccess::FromJson(body["data"]["redis"]);
+  if (!access.ok()) return Unavailable("the pacemaker's Redis access: " + access.status().message());
+  PM_RETURN_IF_ERROR(NodeIdentity(config.DataDir()).SaveRedisAccess(*access));
+  return *access;
 }
 
 json Reporter::BuildReport() const { return ReportBody(config_, uuid(), extra_ ? extra_() : json()); }

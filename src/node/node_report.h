@@ -35,12 +35,13 @@ nlohmann::json MachineStats(const std::string& dir);
 // Lower is better: load per cpu plus the fraction of memory in use.
 double ScoreFromStats(const nlohmann::json& stats, int cpus);
 
-// Registers once (with the saved UUID, if any) and saves what the pacemaker
-// answers: the UUID and the Redis access for this node's roles. For a node
-// that has no access saved yet, whose stores and jobs need it to start.
-// Unavailable while the pacemaker cannot be reached; PermissionDenied or
-// Unauthenticated when it refuses (wrong node token), with its message.
-Result<model::RedisAccess> RegisterForRedisAccess(const config::NodeConfig& config, const std::string& node_token);
+// Asks the pacemaker for the Redis access of this node's roles and saves it
+// (every registration answer refreshes it too). For a node that has none
+// saved yet: its stores and jobs need it to start, and it registers (is
+// listed ACTIVE) only once they run. Unavailable while the pacemaker cannot
+// be reached; Unauthenticated or PermissionDenied when it refuses (wrong
+// node token), with its message.
+Result<model::RedisAccess> FetchRedisAccess(const config::NodeConfig& config, const std::string& node_token);
 
 class Reporter {
  public:

@@ -49,7 +49,14 @@ Result<RedisUsers> RedisUsers::LoadOrCreate(const std::string& data_dir) {
 }
 
 std::string AclLines(const std::string& store, const RedisUsers& users) {
-  std::string lines = "user default off\n";
+  // The `default` user keeps every permission but gets a password that is
+  // made here and never stored or handed out, so no client can log in as
+  // it (a client without credentials gets NOAUTH). It cannot simply be
+  // turned off: Redis 7.0 replays the append-only file as `default` and
+  // re-checks its permissions at each EXEC, so with `default off` every
+  // MULTI/EXEC (the job store's, the routing table's) would be dropped when
+  // a store restarts (redis/redis#14541).
+  std::string lines = User("default", ids::RandomToken(32), kEverything);
   if (store == "table-replica") return lines + User("router", users.router, kRead);
   lines += User("pacemaker", users.pacemaker, kEverything);
   if (store == "table") return lines + User("router", users.router, kReadAndReplicate);

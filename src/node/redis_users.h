@@ -3,7 +3,8 @@
 // A pacemaker creates one password per role user at its first start and
 // keeps them in <data_dir>/redis_credentials.json (mode 0600), as
 //   {"users": {"pacemaker": "…", "router": "…", "heart": "…"}}
-// Every managed store turns the `default` user off, so a client without
+// Every managed store locks the `default` user behind a throwaway password
+// (see AclLines for why it is not simply off), so a client without
 // credentials gets NOAUTH, and defines only the users it must serve:
 //
 //   store          pacemaker   router                        heart

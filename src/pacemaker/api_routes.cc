@@ -18,6 +18,7 @@ const std::vector<ApiRoute>& ApiRoutes() {
       {"POST",   "/api/v1/login",                          Access::kLogin,       "",               ep::Login},
 
       {"POST",   "/api/v1/nodes/register",                 Access::kNode,       "",               ep::RegisterNode},
+      {"POST",   "/api/v1/nodes/redis-access",             Access::kNode,       "",               ep::NodeRedisAccess},
       {"POST",   "/api/v1/nodes/([0-9a-f-]+)/report",      Access::kNode,       "",               ep::ReportNode},
       {"POST",   "/api/v1/nodes/([0-9a-f-]+)/shutdown",    Access::kNode,       "",               ep::ShutdownNode},
       {"GET",    "/api/v1/nodes",                          Access::kPermission, "NODE_LIST",      ep::ListNodes},

@@ -47,7 +47,8 @@ struct NginxSettings {
   int redis_timeout_ms = 500;
 
   // Where nginx binds (the free-port check), and where the node itself
-  // reaches it (its readiness check).
+  // reaches it (its readiness check: the same host, so the loopback when
+  // nginx listens on every interface).
   std::string BindAddress() const { return listen_address.empty() ? "0.0.0.0" : listen_address; }
   std::string ProbeAddress() const { return BindAddress() == "0.0.0.0" ? "127.0.0.1" : listen_address; }
   std::string ConfigFile() const { return prefix + "/nginx.conf"; }

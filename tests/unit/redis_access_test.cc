@@ -91,6 +91,35 @@ TEST_F(ManagedStoreTest, TableRefusesStrangersAndRouterWrites) {
   EXPECT_FALSE(heart.Command({"GET", "serial"}).ok());  // no heart user on the table
 }
 
+// Redis replays the append-only file as its `default` user: transactions
+// (the job store's and the routing table's writes) must survive a restart.
+TEST_F(ManagedStoreTest, TransactionsSurviveARestart) {
+  auto port = paasmaker::testing::FreeTestPort();
+  ASSERT_TRUE(port.ok());
+  RedisStoreOptions options{.name = "jobs", .config = config::RedisStoreConfig::OnPort(*port), .data_dir = dir_.path()};
+  options.bind = {"127.0.0.1"};
+  options.acl = AclLines("jobs", users_);
+  options.client = {"127.0.0.1", *port, users_.pacemaker, "pacemaker"};
+  {
+    RedisStore store(options);
+    ASSERT_TRUE(store.Start().ok());
+    redis::Client client(store.endpoint());
+    ASSERT_TRUE(client.Command({"MULTI"}).ok());
+    ASSERT_TRUE(client.Command({"SET", "in-a-transaction", "kept"}).ok());
+    ASSERT_TRUE(client.Command({"EXEC"}).ok());
+    ASSERT_TRUE(client.Command({"EVAL", "return redis.call('SET', KEYS[1], 'kept')", "1", "in-a-script"}).ok());
+    store.Stop();
+  }
+  RedisStore again(options);
+  ASSERT_TRUE(again.Start().ok());
+  redis::Client client(again.endpoint());
+  for (const char* key : {"in-a-transaction", "in-a-script"}) {
+    auto value = client.Command({"GET", key});
+    ASSERT_TRUE(value.ok()) << value.status().ToString();
+    EXPECT_EQ(value->str, "kept") << key;
+  }
+}
+
 TEST_F(ManagedStoreTest, JobsLetsHeartsWorkButNotAdminister) {
   auto jobs = StartStore("jobs");
   redis::Client heart(As(*jobs, "heart", users_.heart));

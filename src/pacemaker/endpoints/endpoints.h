@@ -14,6 +14,7 @@ PM_ENDPOINT(Information);
 PM_ENDPOINT(Login);
 // nodes.cc
 PM_ENDPOINT(RegisterNode);
+PM_ENDPOINT(NodeRedisAccess);
 PM_ENDPOINT(ReportNode);
 PM_ENDPOINT(ShutdownNode);
 PM_ENDPOINT(ListNodes);

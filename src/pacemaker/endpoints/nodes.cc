@@ -103,6 +103,23 @@ void RegisterNode(PacemakerContext& ctx, const http::Request& req, http::Respons
                    known ? 200 : 201);
 }
 
+// Before its first registration a node asks where the stores are and how
+// to log in (its stores and jobs start with that; it registers, and so is
+// listed ACTIVE, only once it is up). Body: {"roles": [...]}.
+void NodeRedisAccess(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
+  auto body = api::ParseJsonBody(req);
+  if (!body.ok()) return api::RespondError(res, body.status());
+  if (!body->contains("roles") || !(*body)["roles"].is_array()) {
+    return api::RespondError(res, InvalidArgument("roles: required, a list"));
+  }
+  std::vector<std::string> roles;
+  for (const auto& role : (*body)["roles"]) {
+    if (!role.is_string()) return api::RespondError(res, InvalidArgument("roles: must be a list of strings"));
+    roles.push_back(role.get<std::string>());
+  }
+  api::RespondData(res, {{"redis", ctx.redis_handout.For(roles).ToJson()}});
+}
+
 void ReportNode(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
   auto body = api::ParseJsonBody(req);
   if (!body.ok()) return api::RespondError(res, body.status());

@@ -33,7 +33,7 @@ class ServiceDaemons {
   // ports_maximum]; daemons listen on `listen_address` (the node's route
   // address: instances on other hosts connect to it).
   ServiceDaemons(std::string data_dir, int ports_minimum, int ports_maximum,
-                 std::string listen_address = "127.0.0.1");
+                 std::string listen_address = "127.0.0.1");  // unit tests: one host
   ~ServiceDaemons();  // StopAll
   ServiceDaemons(const ServiceDaemons&) = delete;
   ServiceDaemons& operator=(const ServiceDaemons&) = delete;
