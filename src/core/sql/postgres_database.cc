@@ -1,4 +1,5 @@
-// The PostgreSQL backend: one libpq connection guarded by a mutex.
+// The PostgreSQL backend: one libpq connection, which ConnectionDatabase
+// guards with a mutex and wraps in transactions.
 //
 // Statements go through PQexecParams with text parameters, so values never
 // end up spliced into SQL. Results come back as text; Row's accessors convert.
@@ -9,15 +10,12 @@
 
 #include <libpq-fe.h>
 
-#include <atomic>
 #include <charconv>
 #include <cmath>
-#include <exception>
-#include <mutex>
 #include <string_view>
-#include <thread>
 
 #include "core/log.h"
+#include "core/sql/connection_database.h"
 
 namespace paasmaker::sql {
 
@@ -81,9 +79,7 @@ void LogNotice(void*, const char* message) {
   PM_LOG_DEBUG("postgres: {}", TrimTrailing(message));
 }
 
-// The raw connection. Not thread safe: PostgresDatabase holds the mutex
-// around every call.
-class PostgresConnection {
+class PostgresConnection final : public Connection {
  public:
   PostgresConnection(PGconn* conn, std::string password) : conn_(conn), password_(std::move(password)) {}
   ~PostgresConnection() { PQfinish(conn_); }
@@ -93,7 +89,7 @@ class PostgresConnection {
   // libpq only learns that the server hung up when it next reads, so read
   // (without blocking) before sending; a dead connection is reset here,
   // before the statement, when retrying cannot run anything twice.
-  Status EnsureConnected() {
+  Status EnsureConnected() override {
     if (PQstatus(conn_) == CONNECTION_OK) PQconsumeInput(conn_);
     if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
     // Other threads wait on the mutex meanwhile; connect_timeout bounds it.
@@ -150,7 +146,7 @@ class PostgresConnection {
     }
   }
 
-  Result<Rows> Query(const std::string& statement, const Params& params) {
+  Result<Rows> Query(const std::string& statement, const Params& params) override {
     PM_ASSIGN_OR_RETURN(ResultHandle result, Run(statement, params));
     Rows rows;
     int row_count = PQntuples(result.get());
@@ -171,7 +167,7 @@ class PostgresConnection {
     return rows;
   }
 
-  Result<int64_t> Execute(const std::string& statement, const Params& params) {
+  Result<int64_t> Execute(const std::string& statement, const Params& params) override {
     PM_ASSIGN_OR_RETURN(ResultHandle result, Run(statement, params));
     std::string_view changed = PQcmdTuples(result.get());  // "" for commands without a count
     int64_t count = 0;
@@ -179,16 +175,18 @@ class PostgresConnection {
     return count;
   }
 
+  Status Begin() override { return Execute("BEGIN", {}).status(); }
+
   // COMMIT of a transaction the server already aborted "succeeds" with the
   // tag ROLLBACK, so the tag is what tells whether anything was stored.
-  Status Commit() {
+  Status Commit() override {
     PM_ASSIGN_OR_RETURN(ResultHandle result, Run("COMMIT", {}));
     std::string tag = PQcmdStatus(result.get());
     if (tag != "COMMIT") return Aborted("postgres: transaction was rolled back by the server (" + tag + ")");
     return Status::Ok();
   }
 
-  void RollbackIfOpen() {
+  void RollbackIfOpen() override {
     if (PQstatus(conn_) != CONNECTION_OK || !InTransaction()) return;
     ResultHandle result(PQexec(conn_, "ROLLBACK"));
   }
@@ -214,122 +212,6 @@ class PostgresConnection {
 
   PGconn* conn_;
   std::string password_;
-};
-
-Status RunTransactionBody(const std::function<Status(Database&)>& body, Database& scope) {
-  // No exception may leave the wrapper, and one that did would leave the
-  // transaction open on a connection other threads are waiting for.
-  try {
-    return body(scope);
-  } catch (const std::exception& e) {
-    return Internal(std::string("transaction body threw: ") + e.what());
-  } catch (...) {
-    return Internal("transaction body threw a non-standard exception");
-  }
-}
-
-// The Database& a Transaction() body receives: the locked connection,
-// without locking again. After a failed statement PostgreSQL ignores the
-// rest of the transaction; the scope says so itself, with the first error.
-class PostgresTransactionScope final : public Database {
- public:
-  explicit PostgresTransactionScope(PostgresConnection& connection) : connection_(connection) {}
-
-  Dialect dialect() const override { return Dialect::kPostgres; }
-
-  Result<Rows> Query(const std::string& statement, const Params& params) override {
-    PM_RETURN_IF_ERROR(CheckNotPoisoned());
-    return Remember(connection_.Query(statement, params));
-  }
-
-  Result<int64_t> Execute(const std::string& statement, const Params& params) override {
-    PM_RETURN_IF_ERROR(CheckNotPoisoned());
-    return Remember(connection_.Execute(statement, params));
-  }
-
-  // Nested: part of the enclosing transaction. Its failure fails the whole
-  // transaction, since its writes cannot be undone on their own.
-  Status Transaction(const std::function<Status(Database&)>& body) override {
-    PM_RETURN_IF_ERROR(CheckNotPoisoned());
-    Status status = RunTransactionBody(body, *this);
-    if (!status.ok() && failure_.ok()) failure_ = status;
-    return status;
-  }
-
-  const Status& failure() const { return failure_; }
-
- private:
-  Status CheckNotPoisoned() const {
-    if (failure_.ok()) return Status::Ok();
-    return Aborted("transaction already failed, commands ignored until it ends: " + failure_.message());
-  }
-
-  template <typename T>
-  Result<T> Remember(Result<T> result) {
-    if (!result.ok() && failure_.ok()) failure_ = result.status();
-    return result;
-  }
-
-  PostgresConnection& connection_;
-  Status failure_;
-};
-
-class PostgresDatabase final : public Database {
- public:
-  PostgresDatabase(PGconn* conn, std::string password) : connection_(conn, std::move(password)) {}
-
-  Dialect dialect() const override { return Dialect::kPostgres; }
-
-  Result<Rows> Query(const std::string& statement, const Params& params) override {
-    PM_RETURN_IF_ERROR(CheckNotReentered());
-    std::lock_guard<std::mutex> lock(mutex_);
-    PM_RETURN_IF_ERROR(connection_.EnsureConnected());
-    return connection_.Query(statement, params);
-  }
-
-  Result<int64_t> Execute(const std::string& statement, const Params& params) override {
-    PM_RETURN_IF_ERROR(CheckNotReentered());
-    std::lock_guard<std::mutex> lock(mutex_);
-    PM_RETURN_IF_ERROR(connection_.EnsureConnected());
-    return connection_.Execute(statement, params);
-  }
-
-  Status Transaction(const std::function<Status(Database&)>& body) override {
-    PM_RETURN_IF_ERROR(CheckNotReentered());
-    std::lock_guard<std::mutex> lock(mutex_);
-    PM_RETURN_IF_ERROR(connection_.EnsureConnected());
-    auto begun = connection_.Execute("BEGIN", {});
-    if (!begun.ok()) return begun.status().WithContext("starting a transaction");
-
-    PostgresTransactionScope scope(connection_);
-    transaction_thread_.store(std::this_thread::get_id());
-    Status status = RunTransactionBody(body, scope);
-    transaction_thread_.store(std::thread::id());
-
-    if (status.ok() && !scope.failure().ok()) {
-      status = Aborted("transaction rolled back because a statement in it failed: " + scope.failure().message());
-    }
-    if (status.ok()) {
-      Status committed = connection_.Commit();
-      if (committed.ok()) return Status::Ok();
-      status = committed.WithContext("committing");
-    }
-    connection_.RollbackIfOpen();
-    return status;
-  }
-
- private:
-  // Calling the outer object from inside a Transaction() body on the same
-  // thread would deadlock on mutex_; fail loudly instead.
-  Status CheckNotReentered() const {
-    if (transaction_thread_.load() != std::this_thread::get_id()) return Status::Ok();
-    return FailedPrecondition(
-        "database used directly from inside its own Transaction(); use the Database& passed to the body");
-  }
-
-  std::mutex mutex_;
-  std::atomic<std::thread::id> transaction_thread_{};
-  PostgresConnection connection_;
 };
 
 // Copies text from `statement[start]` through the end of a quoted run that
@@ -442,7 +324,9 @@ Result<std::unique_ptr<Database>> OpenPostgres(const std::string& conninfo) {
   const char* values[] = {kConnectTimeoutSeconds, "paasmaker", conninfo.c_str(), nullptr};
   PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr) return Internal("postgres: out of memory allocating a connection");
-  auto db = std::make_unique<PostgresDatabase>(conn, password);  // owns `conn` from here on
+  // Owns `conn` from here on.
+  auto db =
+      std::make_unique<ConnectionDatabase>(Dialect::kPostgres, std::make_unique<PostgresConnection>(conn, password));
   PQsetNoticeProcessor(conn, LogNotice, nullptr);
   if (PQstatus(conn) != CONNECTION_OK) {
     return Unavailable("cannot connect to postgres: " + ScrubPassword(TrimTrailing(PQerrorMessage(conn)), password));

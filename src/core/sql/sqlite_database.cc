@@ -1,4 +1,5 @@
-// The SQLite3 backend: one connection in WAL mode, guarded by a mutex.
+// The SQLite3 backend: one connection in WAL mode, which ConnectionDatabase
+// guards with a mutex and wraps in transactions.
 //
 // WAL lets readers in other processes (backups, `sqlite3` in a shell) run
 // while we write; busy_timeout makes a writer wait for another process's
@@ -8,11 +9,9 @@
 
 #include <sqlite3.h>
 
-#include <atomic>
-#include <exception>
 #include <filesystem>
-#include <mutex>
-#include <thread>
+
+#include "core/sql/connection_database.h"
 
 namespace paasmaker::sql {
 
@@ -62,22 +61,20 @@ struct StatementFinalizer {
 };
 using StatementHandle = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 
-// The raw connection. Not thread safe: SqliteDatabase holds the mutex around
-// every call.
-class SqliteConnection {
+class SqliteConnection final : public Connection {
  public:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
   ~SqliteConnection() { sqlite3_close_v2(db_); }
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
-  Result<Rows> Query(const std::string& statement, const Params& params) {
+  Result<Rows> Query(const std::string& statement, const Params& params) override {
     Rows rows;
     PM_RETURN_IF_ERROR(Run(statement, params, &rows));
     return rows;
   }
 
-  Result<int64_t> Execute(const std::string& statement, const Params& params) {
+  Result<int64_t> Execute(const std::string& statement, const Params& params) override {
     // sqlite3_changes64() keeps the count of the last INSERT/UPDATE/DELETE,
     // so a CREATE TABLE after an INSERT would report the INSERT's rows.
     // Only trust it when this statement changed something.
@@ -87,9 +84,16 @@ class SqliteConnection {
     return static_cast<int64_t>(sqlite3_changes64(db_));
   }
 
+  // IMMEDIATE takes the write lock now: a deferred BEGIN that reads and
+  // then writes can fail with SQLITE_BUSY mid-way when another process
+  // wrote in between, which busy_timeout cannot wait out.
+  Status Begin() override { return Execute("BEGIN IMMEDIATE", {}).status(); }
+
+  Status Commit() override { return Execute("COMMIT", {}).status(); }
+
   // Some errors (disk full, I/O) make SQLite roll back on its own; a second
   // ROLLBACK would then fail, so only roll back what is still open.
-  void RollbackIfOpen() {
+  void RollbackIfOpen() override {
     if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
 
@@ -186,124 +190,7 @@ class SqliteConnection {
   sqlite3* db_;
 };
 
-Status RunTransactionBody(const std::function<Status(Database&)>& body, Database& scope) {
-  // No exception may leave the wrapper, and one that did would leave the
-  // transaction open on a connection other threads are waiting for.
-  try {
-    return body(scope);
-  } catch (const std::exception& e) {
-    return Internal(std::string("transaction body threw: ") + e.what());
-  } catch (...) {
-    return Internal("transaction body threw a non-standard exception");
-  }
-}
-
-// The Database& a Transaction() body receives: the locked connection,
-// without locking again. A failed statement poisons the transaction, so it
-// rolls back even if the body ignores the error; that is what PostgreSQL
-// does, and code tested on SQLite must behave the same there.
-class SqliteTransactionScope final : public Database {
- public:
-  explicit SqliteTransactionScope(SqliteConnection& connection) : connection_(connection) {}
-
-  Dialect dialect() const override { return Dialect::kSqlite; }
-
-  Result<Rows> Query(const std::string& statement, const Params& params) override {
-    PM_RETURN_IF_ERROR(CheckNotPoisoned());
-    return Remember(connection_.Query(statement, params));
-  }
-
-  Result<int64_t> Execute(const std::string& statement, const Params& params) override {
-    PM_RETURN_IF_ERROR(CheckNotPoisoned());
-    return Remember(connection_.Execute(statement, params));
-  }
-
-  // Nested: part of the enclosing transaction. Its failure fails the whole
-  // transaction, since its writes cannot be undone on their own.
-  Status Transaction(const std::function<Status(Database&)>& body) override {
-    PM_RETURN_IF_ERROR(CheckNotPoisoned());
-    Status status = RunTransactionBody(body, *this);
-    if (!status.ok() && failure_.ok()) failure_ = status;
-    return status;
-  }
-
-  const Status& failure() const { return failure_; }
-
- private:
-  Status CheckNotPoisoned() const {
-    if (failure_.ok()) return Status::Ok();
-    return Aborted("transaction already failed, commands ignored until it ends: " + failure_.message());
-  }
-
-  template <typename T>
-  Result<T> Remember(Result<T> result) {
-    if (!result.ok() && failure_.ok()) failure_ = result.status();
-    return result;
-  }
-
-  SqliteConnection& connection_;
-  Status failure_;
-};
-
-class SqliteDatabase final : public Database {
- public:
-  explicit SqliteDatabase(sqlite3* db) : connection_(db) {}
-
-  Dialect dialect() const override { return Dialect::kSqlite; }
-
-  Result<Rows> Query(const std::string& statement, const Params& params) override {
-    PM_RETURN_IF_ERROR(CheckNotReentered());
-    std::lock_guard<std::mutex> lock(mutex_);
-    return connection_.Query(statement, params);
-  }
-
-  Result<int64_t> Execute(const std::string& statement, const Params& params) override {
-    PM_RETURN_IF_ERROR(CheckNotReentered());
-    std::lock_guard<std::mutex> lock(mutex_);
-    return connection_.Execute(statement, params);
-  }
-
-  Status Transaction(const std::function<Status(Database&)>& body) override {
-    PM_RETURN_IF_ERROR(CheckNotReentered());
-    std::lock_guard<std::mutex> lock(mutex_);
-    // IMMEDIATE takes the write lock now: a deferred BEGIN that reads and
-    // then writes can fail with SQLITE_BUSY mid-way when another process
-    // wrote in between, which busy_timeout cannot wait out.
-    auto begun = connection_.Execute("BEGIN IMMEDIATE", {});
-    if (!begun.ok()) return begun.status().WithContext("starting a transaction");
-
-    SqliteTransactionScope scope(connection_);
-    transaction_thread_.store(std::this_thread::get_id());
-    Status status = RunTransactionBody(body, scope);
-    transaction_thread_.store(std::thread::id());
-
-    if (status.ok() && !scope.failure().ok()) {
-      status = Aborted("transaction rolled back because a statement in it failed: " + scope.failure().message());
-    }
-    if (status.ok()) {
-      auto committed = connection_.Execute("COMMIT", {});
-      if (committed.ok()) return Status::Ok();
-      status = committed.status().WithContext("committing");
-    }
-    connection_.RollbackIfOpen();
-    return status;
-  }
-
- private:
-  // Calling the outer object from inside a Transaction() body on the same
-  // thread would deadlock on mutex_; fail loudly instead.
-  Status CheckNotReentered() const {
-    if (transaction_thread_.load() != std::this_thread::get_id()) return Status::Ok();
-    return FailedPrecondition(
-        "database used directly from inside its own Transaction(); use the Database& passed to the body");
-  }
-
-  std::mutex mutex_;
-  std::atomic<std::thread::id> transaction_thread_{};
-  SqliteConnection connection_;
-};
-
-Status ApplyPragma(SqliteDatabase& db, const std::string& pragma) {
+Status ApplyPragma(Database& db, const std::string& pragma) {
   auto applied = db.Execute(pragma, {});
   return applied.ok() ? Status::Ok() : applied.status();
 }
@@ -327,8 +214,9 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path) {
     sqlite3_close_v2(raw);
     return IoError("opening sqlite database " + path + ": " + reason);
   }
-  auto db = std::make_unique<SqliteDatabase>(raw);  // owns `raw` from here on
-  sqlite3_extended_result_codes(raw, 1);            // tells unique violations from other constraints
+  // Owns `raw` from here on.
+  auto db = std::make_unique<ConnectionDatabase>(Dialect::kSqlite, std::make_unique<SqliteConnection>(raw));
+  sqlite3_extended_result_codes(raw, 1);  // tells unique violations from other constraints
   sqlite3_busy_timeout(raw, kBusyTimeoutMs);
 
   auto mode = db->Query("PRAGMA journal_mode = WAL", {});
