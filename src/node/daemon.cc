@@ -194,7 +194,16 @@ Status Node::StartNodeStores() {
 
 Status Node::StartRedisStores() {
   PM_RETURN_IF_ERROR(config_.pacemaker.enabled ? StartPacemakerStores() : StartNodeStores());
-  for (auto& store : stores_) PM_RETURN_IF_ERROR(store->Start());
+  for (auto& store : stores_) {
+    PM_RETURN_IF_ERROR(store->Start());
+    // A router serving from a replica that has not synced yet would answer
+    // 404 for every host. Without its master (away, or unreachable) it goes
+    // on with the routes it kept from last time.
+    if (store->is_replica() && !store->WaitForFirstSync(std::chrono::seconds(5))) {
+      PM_LOG_WARN("redis {}: not in sync with its master after 5 s; serving the routes it holds until it is",
+                  store->name());
+    }
+  }
   return Status::Ok();
 }
 

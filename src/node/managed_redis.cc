@@ -4,6 +4,8 @@
 #include "core/log.h"
 #include "core/net.h"
 
+#include <thread>
+
 namespace paasmaker::node {
 
 RedisStore::RedisStore(RedisStoreOptions options)
@@ -26,9 +28,13 @@ std::string RedisStore::WriteConfig() {
   conf += "save 60 1\n";
   conf += "dbfilename dump.rdb\n";
   conf += "loglevel notice\n";
-  // Replicas (routers) should sync at once, not after the default 5 s wait.
-  conf += "repl-diskless-sync yes\n";
-  conf += "repl-diskless-sync-delay 0\n";
+  // Replicas (routers) sync from a snapshot on disk. After a diskless sync
+  // Redis 7.0 holds back the changes made since the snapshot until the
+  // replica's next REPLCONF ACK when the replica's first ACK beat the
+  // master's own bookkeeping of the transfer, which it often does: for up
+  // to a second a new router would answer 404 for hosts its master already
+  // routes. A disk sync streams the changes as soon as the file is sent.
+  conf += "repl-diskless-sync no\n";
   conf += options_.acl;
   if (options_.master) {
     conf += "replicaof " + options_.master->host + " " + std::to_string(options_.master->port) + "\n";
@@ -76,6 +82,15 @@ void RedisStore::Stop() {
     daemon_->Stop(options_.config.shutdown);
     daemon_.reset();
   }
+}
+
+bool RedisStore::WaitForFirstSync(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!ReplicaInSync()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
 }
 
 bool RedisStore::ReplicaInSync() {

@@ -11,6 +11,7 @@
 // Redis retries the link by itself, and ReplicaInSync() tells whether it is up.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,7 +45,10 @@ class RedisStore {
   void Stop();
 
   const redis::Endpoint& endpoint() const { return options_.client; }
+  bool is_replica() const { return options_.master.has_value() && options_.config.managed; }
   bool ReplicaInSync();
+  // Until the link is up a new replica is empty; false after `timeout`.
+  bool WaitForFirstSync(std::chrono::milliseconds timeout);
   const std::string& name() const { return options_.name; }
 
  private:

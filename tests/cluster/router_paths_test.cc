@@ -46,6 +46,16 @@ int LoggedFor(const std::string& stats_log, const std::string& instance, double 
   return count;
 }
 
+// The router's error log says it marked a backend on `port` dead.
+bool MarkedDead(ClusterNode& router, int64_t port) {
+  std::ifstream in(router.data_dir() + "/nginx/error.log");
+  const std::string backend = ":" + std::to_string(port) + " of ";
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(backend) != std::string::npos && line.find("marked dead") != std::string::npos) return true;
+  }
+  return false;
+}
+
 class RouterPathsTest : public ClusterTest {};
 
 // SPEC §4: a change written on the table master is served by a router (its
@@ -115,11 +125,15 @@ TEST_F(RouterPathsTest, DeadBackendGetsNoTrafficForTheTtl) {
   ASSERT_TRUE(quantity.ok() && quantity->status == 202);
   ASSERT_TRUE(WaitForInstances(cluster_, v1.version_id(), 2, "RUNNING"));
   std::string victim;
+  int64_t victim_port = 0;
   auto names = NodeNames();
   for (const auto& i : VersionInstances(cluster_, v1.version_id())) {
-    if (names[i.value("node", "")] == "heart-2") victim = i.value("instance_id", "");
+    if (names[i.value("node", "")] != "heart-2") continue;
+    victim = i.value("instance_id", "");
+    victim_port = i.value("port", int64_t{0});
   }
   ASSERT_FALSE(victim.empty());
+  ASSERT_GT(victim_port, 0);
   const std::string stats_log = router().data_dir() + "/nginx/stats.log";
   RequestPoller poller(router(), kHost);
   // Both instances serve before the kill (nginx flushes its log every second).
@@ -127,8 +141,16 @@ TEST_F(RouterPathsTest, DeadBackendGetsNoTrafficForTheTtl) {
 
   auto processes = ProcessesUnder(cluster_.node("heart-2").data_dir() + "/instances");
   ASSERT_FALSE(processes.empty());
+  // The heart, frozen, cannot restart the victim before the router has
+  // tried it and marked it dead: a restart quicker than the poller's next
+  // try on it (~0.1 s) would leave nothing to test.
+  ClusterNode& heart = cluster_.node("heart-2");
+  heart.Signal(SIGSTOP);
   double killed = WallSeconds();
   for (pid_t pid : processes) ::kill(pid, SIGKILL);
+  bool marked = WaitFor([&] { return MarkedDead(router(), victim_port); }, seconds(5));
+  heart.Signal(SIGCONT);
+  ASSERT_TRUE(marked) << RouterErrors(router());
   // Restarted by its heart, on its port, well within the TTL.
   EXPECT_TRUE(WaitFor(
       [&] {
