@@ -18,6 +18,7 @@
 #include "core/sql/database.h"
 #include "core/sql/postgres_database.h"  // RewritePlaceholders
 #include "temp_dir.h"
+#include "test_databases.h"
 #include "test_postgres.h"
 
 namespace paasmaker::sql {
@@ -44,34 +45,10 @@ std::string Describe(const Result<T>& result) {
   } while (0)
 
 // ---------------------------------------------------------------------------
-// The shared PostgreSQL server: started on first use, stopped after the
-// last test by a gtest Environment (not a static destructor, which would run
-// after gtest and the process reaper may be gone).
-
-std::unique_ptr<support::TestPostgres>& PostgresSlot() {
-  static std::unique_ptr<support::TestPostgres> server;
-  return server;
-}
-
-support::TestPostgres& SharedPostgres() {
-  if (!PostgresSlot()) PostgresSlot() = std::make_unique<support::TestPostgres>();
-  return *PostgresSlot();
-}
-
-class PostgresEnvironment : public ::testing::Environment {
- public:
-  void TearDown() override { PostgresSlot().reset(); }
-};
-[[maybe_unused]] ::testing::Environment* const kPostgresEnvironment =
-    ::testing::AddGlobalTestEnvironment(new PostgresEnvironment);
-
-// ---------------------------------------------------------------------------
 // Both backends
 
-enum class Backend { kSqlite, kPostgres };
-
-std::string BackendName(Backend backend) { return backend == Backend::kSqlite ? "Sqlite" : "Postgres"; }
-void PrintTo(Backend backend, std::ostream* out) { *out << BackendName(backend); }
+using support::Backend;
+using support::SharedPostgres;
 
 class SqlTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -110,8 +87,7 @@ class SqlTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<Database> db_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, SqlTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const ::testing::TestParamInfo<Backend>& info) { return BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, SqlTest, support::BothBackends(), support::BackendParamName);
 
 TEST_P(SqlTest, ReportsItsDialect) {
   EXPECT_EQ(db().dialect(), GetParam() == Backend::kSqlite ? Dialect::kSqlite : Dialect::kPostgres);
