@@ -18,6 +18,7 @@ int ExitCodeFor(const Status& status) {
     case StatusCode::kOk:
       return 0;
     case StatusCode::kInvalidArgument:
+    case StatusCode::kTooLarge:
       return 2;
     case StatusCode::kUnauthenticated:
     case StatusCode::kPermissionDenied:

@@ -14,6 +14,7 @@ int HttpStatusFor(const Status& status) {
     case StatusCode::kAlreadyExists: return 409;
     case StatusCode::kFailedPrecondition: return 409;
     case StatusCode::kAborted: return 409;
+    case StatusCode::kTooLarge: return 413;
     case StatusCode::kUnavailable: return 503;
     case StatusCode::kTimeout: return 504;
     case StatusCode::kIoError: return 500;
@@ -32,7 +33,36 @@ void RespondError(http::Response& response, const Status& status) {
   response.status = HttpStatusFor(status);
   response.content_type = "application/json";
   if (response.status == 401) response.headers["WWW-Authenticate"] = "Bearer";
-  response.body = json{{"data", nullptr}, {"errors", json::array({status.message()})}}.dump();
+  json data = status.detail() != nullptr ? *status.detail() : json(nullptr);
+  response.body = json{{"data", std::move(data)}, {"errors", json::array({status.message()})}}.dump();
+}
+
+Reply Reply::Data(json data) {
+  Reply reply;
+  RespondData(reply.response, std::move(data), 200);
+  return reply;
+}
+
+Reply Reply::Created(json data) {
+  Reply reply;
+  RespondData(reply.response, std::move(data), 201);
+  return reply;
+}
+
+Reply Reply::Accepted(json data) {
+  Reply reply;
+  RespondData(reply.response, std::move(data), 202);
+  return reply;
+}
+
+void Respond(http::Response& response, Result<json> data) {
+  if (!data.ok()) return RespondError(response, data.status());
+  RespondData(response, std::move(data).value());
+}
+
+void Respond(http::Response& response, Result<Reply> reply) {
+  if (!reply.ok()) return RespondError(response, reply.status());
+  response = std::move(reply).value().response;
 }
 
 Result<json> ParseJsonBody(const http::Request& request) {

@@ -1,7 +1,10 @@
 // The JSON envelope of every API answer: {"data": ..., "errors": [...]}.
 //
 // HttpStatusFor is the ONE place a StatusCode becomes an HTTP status.
-// Thread safe (pure functions).
+// Handlers return their answer as a value (Result<json> for data with 200,
+// Result<Reply> otherwise) and Respond writes it: an error as its status's
+// HTTP code with the message in "errors" and the Status's detail, if any, as
+// "data". Thread safe (pure functions).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -12,6 +15,19 @@
 namespace paasmaker::api {
 
 int HttpStatusFor(const Status& status);
+
+// A successful answer other than JSON data with 200: a made resource, a
+// started job, or a body of its own (a log, a stream) with its headers.
+struct Reply {
+  static Reply Data(nlohmann::json data);      // 200, for handlers whose answer varies
+  static Reply Created(nlohmann::json data);   // 201
+  static Reply Accepted(nlohmann::json data);  // 202: work (a job tree) has started
+
+  http::Response response;
+};
+
+void Respond(http::Response& response, Result<nlohmann::json> data);
+void Respond(http::Response& response, Result<Reply> reply);
 
 void RespondData(http::Response& response, nlohmann::json data, int http_status = 200);
 void RespondError(http::Response& response, const Status& status);

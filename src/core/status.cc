@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include <nlohmann/json.hpp>
+
 namespace paasmaker {
 
 std::string_view StatusCodeName(StatusCode code) {
@@ -16,6 +18,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kUnavailable: return "UNAVAILABLE";
     case StatusCode::kTimeout: return "TIMEOUT";
     case StatusCode::kAborted: return "ABORTED";
+    case StatusCode::kTooLarge: return "TOO_LARGE";
     case StatusCode::kIoError: return "IO_ERROR";
     case StatusCode::kInternal: return "INTERNAL";
   }
@@ -29,7 +32,16 @@ std::string Status::ToString() const {
 
 Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
-  return Status(code_, std::string(context) + ": " + message_);
+  Status copy(code_, std::string(context) + ": " + message_);
+  copy.detail_ = detail_;
+  return copy;
+}
+
+Status Status::WithDetail(nlohmann::json detail) const {
+  if (ok()) return *this;
+  Status copy = *this;
+  copy.detail_ = std::make_shared<const nlohmann::json>(std::move(detail));
+  return copy;
 }
 
 Status ErrnoStatus(std::string_view what, int err) {

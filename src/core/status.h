@@ -10,9 +10,12 @@
 // Thread safety: values; copy freely.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include <nlohmann/json_fwd.hpp>
 
 namespace paasmaker {
 
@@ -27,6 +30,7 @@ enum class StatusCode {
   kUnavailable,        // a peer (Redis, database, node) cannot be reached
   kTimeout,
   kAborted,
+  kTooLarge,           // over a configured size limit (an upload)
   kIoError,
   kInternal,           // a broken invariant; a bug
 };
@@ -50,12 +54,21 @@ class [[nodiscard]] Status {
   // A copy with `context` prefixed to the message: "reading x.yml: ...".
   Status WithContext(std::string_view context) const;
 
+  // A copy carrying `detail`: what a caller needs besides the message to act
+  // on the error (an API error answer sends it as its "data", e.g. the
+  // upload's current state with a refused chunk, so a client resumes).
+  Status WithDetail(nlohmann::json detail) const;
+  // Null when there is none. Shared by copies; never changed once set.
+  const nlohmann::json* detail() const { return detail_.get(); }
+
   // Marks a Status as deliberately not checked.
   void IgnoreError() const {}
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  // Behind a pointer: rare, and Status stays cheap to copy and to include.
+  std::shared_ptr<const nlohmann::json> detail_;
 };
 
 inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
@@ -67,6 +80,7 @@ inline Status FailedPrecondition(std::string m) { return {StatusCode::kFailedPre
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status Timeout(std::string m) { return {StatusCode::kTimeout, std::move(m)}; }
 inline Status Aborted(std::string m) { return {StatusCode::kAborted, std::move(m)}; }
+inline Status TooLarge(std::string m) { return {StatusCode::kTooLarge, std::move(m)}; }
 inline Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 

@@ -46,6 +46,40 @@ TEST(StatusTest, HttpMappingIsOneTable) {
   EXPECT_EQ(api::HttpStatusFor(AlreadyExists("x")), 409);
   EXPECT_EQ(api::HttpStatusFor(Unavailable("x")), 503);
   EXPECT_EQ(api::HttpStatusFor(Internal("x")), 500);
+  EXPECT_EQ(api::HttpStatusFor(TooLarge("x")), 413);
+}
+
+TEST(StatusTest, DetailTravelsWithContextAndBecomesTheErrorData) {
+  Status s = FailedPrecondition("offset 3 is not 5").WithDetail({{"upload", {{"received", 5}}}}).WithContext("put");
+  ASSERT_NE(s.detail(), nullptr);
+  EXPECT_EQ((*s.detail())["upload"]["received"], 5);
+  EXPECT_EQ(NotFound("x").detail(), nullptr);
+  EXPECT_TRUE(Status::Ok().WithDetail(nlohmann::json::object()).detail() == nullptr) << "an OK status has no detail";
+
+  http::Response res;
+  api::Respond(res, Result<nlohmann::json>(s));
+  EXPECT_EQ(res.status, 409);
+  auto body = nlohmann::json::parse(res.body);
+  EXPECT_EQ(body["data"]["upload"]["received"], 5);
+  EXPECT_EQ(body["errors"], nlohmann::json::array({"put: offset 3 is not 5"}));
+}
+
+TEST(StatusTest, RespondWritesValuesAndErrorsThroughOneMapping) {
+  http::Response ok;
+  api::Respond(ok, Result<nlohmann::json>(nlohmann::json{{"n", 1}}));
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(ok.body), (nlohmann::json{{"data", {{"n", 1}}}, {"errors", nlohmann::json::array()}}));
+
+  http::Response accepted;
+  api::Respond(accepted, Result<api::Reply>(api::Reply::Accepted({{"job_id", "j"}})));
+  EXPECT_EQ(accepted.status, 202);
+  EXPECT_EQ(nlohmann::json::parse(accepted.body)["data"]["job_id"], "j");
+
+  http::Response refused;
+  api::Respond(refused, Result<api::Reply>(Unauthenticated("who are you")));
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(refused.headers["WWW-Authenticate"], "Bearer");
+  EXPECT_TRUE(nlohmann::json::parse(refused.body)["data"].is_null());
 }
 
 }  // namespace
