@@ -12,8 +12,8 @@
 #include "core/archive.h"
 #include "core/files.h"
 #include "core/http.h"
-#include "core/ids.h"
 #include "core/log.h"
+#include "core/node_token.h"
 #include "heart/heart_impl.h"
 #include "heart/package_cache.h"
 #include "jobs/job_logs.h"
@@ -191,12 +191,7 @@ void Heart::InstallRoutes(http::Server& server, const std::string& node_token) {
   Impl* d = impl_.get();
   server.Route("GET", "/api/v1/node/instances/([0-9a-zA-Z-]+)/log",
                [d, node_token](const http::Request& req, http::Response& res) {
-    std::string authorization = req.Header("Authorization");
-    std::string secret = authorization.rfind("Bearer ", 0) == 0 ? authorization.substr(7)
-                                                                : req.Header("X-Paasmaker-Key");
-    if (secret.empty() || node_token.empty() || !ids::SecretsEqual(secret, node_token)) {
-      return api::RespondError(res, Unauthenticated("instance logs are served to nodes with the node token only"));
-    }
+    if (Status token = api::CheckNodeToken(req, node_token); !token.ok()) return api::RespondError(res, token);
     const std::string& id = req.params[0];
     {
       std::lock_guard<std::mutex> lock(d->mutex);

@@ -1,8 +1,8 @@
 #include "node/node_jobs.h"
 
 #include "core/api_response.h"
-#include "core/ids.h"
 #include "core/log.h"
+#include "core/node_token.h"
 #include "plugins/builtin_plugins.h"
 
 namespace paasmaker::node {
@@ -25,12 +25,7 @@ Status NodeJobs::Init(const plugins::RoleHandles& roles) {
 
 void NodeJobs::InstallRoutes(http::Server& server) {
   server.Route("GET", "/api/v1/node/jobs/([0-9a-zA-Z-]+)/log", [this](const http::Request& req, http::Response& res) {
-    std::string authorization = req.Header("Authorization");
-    std::string secret = authorization.rfind("Bearer ", 0) == 0 ? authorization.substr(7) : "";
-    if (secret.empty()) return api::RespondError(res, Unauthenticated("the node token is required"));
-    if (!ids::SecretsEqual(secret, node_token_)) {
-      return api::RespondError(res, PermissionDenied("job logs on a node are served to other nodes only"));
-    }
+    if (Status token = api::CheckNodeToken(req, node_token_); !token.ok()) return api::RespondError(res, token);
     uint64_t offset = std::strtoull(req.Query("offset", "0").c_str(), nullptr, 10);
     uint64_t max = std::strtoull(req.Query("max", "262144").c_str(), nullptr, 10);
     auto chunk = logs_.Read(req.params[0], offset, std::min<uint64_t>(max, 4 * 1024 * 1024));

@@ -1,7 +1,7 @@
 #include "pacemaker/auth.h"
 
 #include "core/ids.h"
-#include "core/log.h"
+#include "core/node_token.h"
 
 namespace paasmaker::pacemaker {
 
@@ -24,10 +24,7 @@ std::string CookieValue(const std::string& header, const std::string& name) {
 }  // namespace
 
 Result<Principal> Authenticator::Authenticate(const http::Request& request) const {
-  std::string secret;
-  std::string authorization = request.Header("Authorization");
-  if (authorization.rfind("Bearer ", 0) == 0) secret = authorization.substr(7);
-  if (secret.empty()) secret = request.Header("X-Paasmaker-Key");
+  std::string secret = api::RequestSecret(request);
   if (secret.empty()) {
     std::string session = CookieValue(request.Header("Cookie"), kSessionCookie);
     if (!session.empty()) {
@@ -40,7 +37,7 @@ Result<Principal> Authenticator::Authenticate(const http::Request& request) cons
     }
     return Unauthenticated("authentication required: send an API key as 'Authorization: Bearer <key>'");
   }
-  if (!node_token_.empty() && ids::SecretsEqual(secret, node_token_)) {
+  if (api::IsNodeToken(secret, node_token_)) {
     Principal p;
     p.kind = Principal::Kind::kNode;
     return p;
@@ -62,21 +59,21 @@ Result<Principal> Authenticator::Authorize(const http::Request& request, Access 
                                            const std::string& permission) const {
   if (access == Access::kLogin) return Principal{};
   Result<Principal> who = Authenticate(request);
-  if (!who.ok() && access == Access::kNode && who.status().code() == StatusCode::kUnauthenticated) {
-    // A node with another cluster's token, or someone guessing: the
-    // operator should see it. Where it came from, never what it sent.
-    PM_LOG_WARN("refused {} {} from {}: wrong or missing node token", request.method, request.path,
-                request.remote_address);
-    return Unauthenticated("wrong or missing node token: the node's node_token (config or data_dir/node_token) "
-                           "must be the pacemaker's");
+  if (access == Access::kNode) {
+    // Known credentials of a user are refused as on any route they may not
+    // use (403); anything else that is not the node token is 401, as on
+    // every node route of every role.
+    if (who.ok() && who->kind != Principal::Kind::kNode) {
+      return PermissionDenied("this endpoint is for cluster nodes only");
+    }
+    if (!who.ok() && who.status().code() != StatusCode::kUnauthenticated) return who.status();
+    PM_RETURN_IF_ERROR(api::CheckNodeToken(request, node_token_));
+    return who;  // Authenticate knew the node token before anything else
   }
   PM_ASSIGN_OR_RETURN(Principal p, std::move(who));
   switch (access) {
-    case Access::kLogin:
-      return p;
+    case Access::kLogin:  // both answered above
     case Access::kNode:
-      if (p.kind != Principal::Kind::kNode) return PermissionDenied("this endpoint is for cluster nodes only");
-      return p;
     case Access::kAny:
       return p;
     case Access::kUser:

@@ -5,9 +5,10 @@
 // token (node endpoints only), the super token (only when allow_supertoken;
 // bypasses permissions), a user API key. No credentials or unknown ones →
 // 401; known ones that are not allowed → 403. Secrets are compared in
-// constant time (ids::SecretsEqual) and never logged. A node endpoint called
-// without the node token (401) is logged as a warning with the caller's
-// address. Thread safe.
+// constant time (ids::SecretsEqual) and never logged. Node endpoints take
+// the node token through api::CheckNodeToken, the check every role's node
+// routes use: anything but a known user's credentials (403) is 401, logged
+// as a warning with the caller's address. Thread safe.
 #pragma once
 
 #include <string>
