@@ -52,4 +52,12 @@ Result<LogPiece> FetchJobLog(PacemakerContext& ctx, const jobs::Job& job, uint64
   return FetchNodeLog(ctx, job.node, "/api/v1/node/jobs/" + job.id + "/log", offset, "job " + job.id);
 }
 
+api::Reply LogReply(LogPiece piece) {
+  api::Reply reply;
+  reply.response.content_type = "text/plain; charset=utf-8";
+  reply.response.headers["X-Log-Next-Offset"] = std::to_string(piece.next_offset);
+  reply.response.body = std::move(piece.text);
+  return reply;
+}
+
 }  // namespace paasmaker::pacemaker

@@ -12,6 +12,7 @@
 
 #include <string>
 
+#include "core/api_response.h"
 #include "jobs/job.h"
 #include "pacemaker/pacemaker_context.h"
 
@@ -32,5 +33,9 @@ struct LogPiece {
 Result<LogPiece> FetchNodeLog(PacemakerContext& ctx, const std::string& node_uuid, const std::string& path,
                               uint64_t offset, const std::string& what);
 Result<LogPiece> FetchJobLog(PacemakerContext& ctx, const jobs::Job& job, uint64_t offset);
+
+// A piece as the API answers it: plain text, and in X-Log-Next-Offset where
+// a client reads on from.
+api::Reply LogReply(LogPiece piece);
 
 }  // namespace paasmaker::pacemaker

@@ -13,9 +13,6 @@ namespace paasmaker::pacemaker::endpoints {
 
 using nlohmann::json;
 
-#define PM_ENDPOINT(name) \
-  void name(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who)
-
 namespace {
 
 Status Require(const Principal& who, const char* permission, const std::string& workspace_id) {
@@ -54,174 +51,151 @@ Result<json> InstancesJson(PacemakerContext& ctx, const std::vector<Instance>& i
   return list;
 }
 
-void RespondJob(http::Response& res, const Result<std::string>& job) {
-  if (!job.ok()) return api::RespondError(res, job.status());
-  api::RespondData(res, {{"job_id", *job}}, 202);
+// A started job tree: 202 with its root, which the client follows.
+Result<api::Reply> JobReply(Result<std::string> job) {
+  PM_ASSIGN_OR_RETURN(std::string root, std::move(job));
+  return api::Reply::Accepted({{"job_id", root}});
+}
+
+// The instance `id` and the check that `who` may read it.
+Result<Instance> AccessibleInstance(PacemakerContext& ctx, const std::string& id, const Principal& who) {
+  PM_ASSIGN_OR_RETURN(auto instance, ctx.apps.FindInstance(id));
+  if (!instance) return NotFound("no instance " + id);
+  PM_RETURN_IF_ERROR(AccessibleVersion(ctx, instance->version_id, who, "WORKSPACE_VIEW").status());
+  return *instance;
+}
+
+Result<InstanceType> KnownInstanceType(PacemakerContext& ctx, const std::string& id) {
+  PM_ASSIGN_OR_RETURN(auto type, ctx.apps.FindInstanceType(id));
+  if (!type) return NotFound("no instance type " + id);
+  return *type;
 }
 
 }  // namespace
 
-PM_ENDPOINT(ListApplications) {
+PM_ENDPOINT(json, ListApplications) {
   std::string workspace_id = req.params[0];
-  auto workspace = ctx.workspaces.Find(workspace_id);
-  if (!workspace.ok()) return api::RespondError(res, workspace.status());
-  if (!*workspace) return api::RespondError(res, NotFound("no workspace " + workspace_id));
-  Status allowed = Require(who, "WORKSPACE_VIEW", workspace_id);
-  if (!allowed.ok()) return api::RespondError(res, allowed);
-  auto apps = ctx.apps.ListApplications(workspace_id);
-  if (!apps.ok()) return api::RespondError(res, apps.status());
+  PM_ASSIGN_OR_RETURN(auto workspace, ctx.workspaces.Find(workspace_id));
+  if (!workspace) return NotFound("no workspace " + workspace_id);
+  PM_RETURN_IF_ERROR(Require(who, "WORKSPACE_VIEW", workspace_id));
+  PM_ASSIGN_OR_RETURN(auto apps, ctx.apps.ListApplications(workspace_id));
   json list = json::array();
-  for (const auto& app : *apps) {
+  for (const auto& app : apps) {
     json item = app.ToJson();
     auto current = ctx.apps.CurrentVersion(app.id);
     item["current_version"] = current.ok() && *current ? json((*current)->number) : json();
     list.push_back(item);
   }
-  api::RespondData(res, {{"applications", list}});
+  return json{{"applications", list}};
 }
 
-PM_ENDPOINT(ShowApplication) {
-  auto app = AccessibleApplication(ctx, req.params[0], who, "WORKSPACE_VIEW");
-  if (!app.ok()) return api::RespondError(res, app.status());
-  auto versions = ctx.apps.ListVersions(app->id);
-  if (!versions.ok()) return api::RespondError(res, versions.status());
-  auto services = ctx.apps.ListServices(app->id);
-  if (!services.ok()) return api::RespondError(res, services.status());
-  bool credentials = who.Allows("SERVICE_CREDENTIAL_VIEW", app->workspace_id);
+PM_ENDPOINT(json, ShowApplication) {
+  PM_ASSIGN_OR_RETURN(Application app, AccessibleApplication(ctx, req.params[0], who, "WORKSPACE_VIEW"));
+  PM_ASSIGN_OR_RETURN(auto versions, ctx.apps.ListVersions(app.id));
+  PM_ASSIGN_OR_RETURN(auto services, ctx.apps.ListServices(app.id));
+  bool credentials = who.Allows("SERVICE_CREDENTIAL_VIEW", app.workspace_id);
   json version_list = json::array(), service_list = json::array();
-  for (const auto& v : *versions) version_list.push_back(v.ToJson());
-  for (const auto& s : *services) service_list.push_back(s.ToJson(credentials));
-  api::RespondData(res, {{"application", app->ToJson()}, {"versions", version_list}, {"services", service_list}});
+  for (const auto& v : versions) version_list.push_back(v.ToJson());
+  for (const auto& s : services) service_list.push_back(s.ToJson(credentials));
+  return json{{"application", app.ToJson()}, {"versions", version_list}, {"services", service_list}};
 }
 
-PM_ENDPOINT(DeleteApplication) {
-  auto app = AccessibleApplication(ctx, req.params[0], who, "APPLICATION_DELETE");
-  if (!app.ok()) return api::RespondError(res, app.status());
-  RespondJob(res, lifecycle::Lifecycle(ctx).DeleteApplication(*app));
+PM_ENDPOINT(api::Reply, DeleteApplication) {
+  PM_ASSIGN_OR_RETURN(Application app, AccessibleApplication(ctx, req.params[0], who, "APPLICATION_DELETE"));
+  return JobReply(lifecycle::Lifecycle(ctx).DeleteApplication(app));
 }
 
-PM_ENDPOINT(ListVersions) {
-  auto app = AccessibleApplication(ctx, req.params[0], who, "WORKSPACE_VIEW");
-  if (!app.ok()) return api::RespondError(res, app.status());
-  auto versions = ctx.apps.ListVersions(app->id);
-  if (!versions.ok()) return api::RespondError(res, versions.status());
+PM_ENDPOINT(json, ListVersions) {
+  PM_ASSIGN_OR_RETURN(Application app, AccessibleApplication(ctx, req.params[0], who, "WORKSPACE_VIEW"));
+  PM_ASSIGN_OR_RETURN(auto versions, ctx.apps.ListVersions(app.id));
   json list = json::array();
-  for (const auto& v : *versions) list.push_back(v.ToJson());
-  api::RespondData(res, {{"versions", list}});
+  for (const auto& v : versions) list.push_back(v.ToJson());
+  return json{{"versions", list}};
 }
 
-PM_ENDPOINT(ShowVersion) {
-  auto version = AccessibleVersion(ctx, req.params[0], who, "WORKSPACE_VIEW");
-  if (!version.ok()) return api::RespondError(res, version.status());
-  auto types = ctx.apps.ListInstanceTypes(version->id);
-  if (!types.ok()) return api::RespondError(res, types.status());
+PM_ENDPOINT(json, ShowVersion) {
+  PM_ASSIGN_OR_RETURN(Version version, AccessibleVersion(ctx, req.params[0], who, "WORKSPACE_VIEW"));
+  PM_ASSIGN_OR_RETURN(auto types, ctx.apps.ListInstanceTypes(version.id));
   json type_list = json::array();
-  for (const auto& type : *types) {
-    auto instances = ctx.apps.ListInstancesOfType(type.id);
-    if (!instances.ok()) return api::RespondError(res, instances.status());
-    auto listed = InstancesJson(ctx, *instances);
-    if (!listed.ok()) return api::RespondError(res, listed.status());
+  for (const auto& type : types) {
+    PM_ASSIGN_OR_RETURN(auto instances, ctx.apps.ListInstancesOfType(type.id));
+    PM_ASSIGN_OR_RETURN(json listed, InstancesJson(ctx, instances));
     json item = type.ToJson();
-    item["instances"] = *listed;
+    item["instances"] = listed;
     type_list.push_back(item);
   }
-  json data = {{"version", version->ToJson()}, {"instance_types", type_list}};
-  auto app = ctx.apps.FindApplication(version->application_id);
+  json data = {{"version", version.ToJson()}, {"instance_types", type_list}};
+  auto app = ctx.apps.FindApplication(version.application_id);
   if (app.ok() && *app && who.Allows("APPLICATION_VIEW_MANIFEST", (*app)->workspace_id)) {
-    data["manifest"] = version->manifest;
+    data["manifest"] = version.manifest;
   }
-  api::RespondData(res, data);
+  return data;
 }
 
-PM_ENDPOINT(VersionAction) {
-  auto version = AccessibleVersion(ctx, req.params[0], who, "APPLICATION_DEPLOY");
-  if (!version.ok()) return api::RespondError(res, version.status());
+PM_ENDPOINT(api::Reply, VersionAction) {
+  PM_ASSIGN_OR_RETURN(Version version, AccessibleVersion(ctx, req.params[0], who, "APPLICATION_DEPLOY"));
   const std::string& action = req.params[1];
   lifecycle::Lifecycle lifecycle(ctx);
-  if (action == "register") return RespondJob(res, lifecycle.Register(*version));
-  if (action == "start") return RespondJob(res, lifecycle.Start(*version));
-  if (action == "stop") return RespondJob(res, lifecycle.Stop(*version));
-  if (action == "deregister") return RespondJob(res, lifecycle.Deregister(*version));
-  if (action == "current") return RespondJob(res, lifecycle.MakeCurrent(*version));
-  api::RespondError(res, NotFound("no version action '" + action + "' (register, start, stop, deregister, current)"));
+  if (action == "register") return JobReply(lifecycle.Register(version));
+  if (action == "start") return JobReply(lifecycle.Start(version));
+  if (action == "stop") return JobReply(lifecycle.Stop(version));
+  if (action == "deregister") return JobReply(lifecycle.Deregister(version));
+  if (action == "current") return JobReply(lifecycle.MakeCurrent(version));
+  return NotFound("no version action '" + action + "' (register, start, stop, deregister, current)");
 }
 
-PM_ENDPOINT(DeleteVersion) {
-  auto version = AccessibleVersion(ctx, req.params[0], who, "APPLICATION_DELETE");
-  if (!version.ok()) return api::RespondError(res, version.status());
-  RespondJob(res, lifecycle::Lifecycle(ctx).DeleteVersion(*version));
+PM_ENDPOINT(api::Reply, DeleteVersion) {
+  PM_ASSIGN_OR_RETURN(Version version, AccessibleVersion(ctx, req.params[0], who, "APPLICATION_DELETE"));
+  return JobReply(lifecycle::Lifecycle(ctx).DeleteVersion(version));
 }
 
-PM_ENDPOINT(VersionInstances) {
-  auto version = AccessibleVersion(ctx, req.params[0], who, "WORKSPACE_VIEW");
-  if (!version.ok()) return api::RespondError(res, version.status());
-  auto instances = ctx.apps.ListInstancesOfVersion(version->id);
-  if (!instances.ok()) return api::RespondError(res, instances.status());
-  auto listed = InstancesJson(ctx, *instances);
-  if (!listed.ok()) return api::RespondError(res, listed.status());
-  api::RespondData(res, {{"instances", *listed}});
+PM_ENDPOINT(json, VersionInstances) {
+  PM_ASSIGN_OR_RETURN(Version version, AccessibleVersion(ctx, req.params[0], who, "WORKSPACE_VIEW"));
+  PM_ASSIGN_OR_RETURN(auto instances, ctx.apps.ListInstancesOfVersion(version.id));
+  PM_ASSIGN_OR_RETURN(json listed, InstancesJson(ctx, instances));
+  return json{{"instances", listed}};
 }
 
-PM_ENDPOINT(ShowInstanceType) {
-  auto type = ctx.apps.FindInstanceType(req.params[0]);
-  if (!type.ok()) return api::RespondError(res, type.status());
-  if (!*type) return api::RespondError(res, NotFound("no instance type " + req.params[0]));
-  auto version = AccessibleVersion(ctx, (*type)->version_id, who, "WORKSPACE_VIEW");
-  if (!version.ok()) return api::RespondError(res, version.status());
-  api::RespondData(res, {{"instance_type", (*type)->ToJson()}});
+PM_ENDPOINT(json, ShowInstanceType) {
+  PM_ASSIGN_OR_RETURN(InstanceType type, KnownInstanceType(ctx, req.params[0]));
+  PM_RETURN_IF_ERROR(AccessibleVersion(ctx, type.version_id, who, "WORKSPACE_VIEW").status());
+  return json{{"instance_type", type.ToJson()}};
 }
 
-PM_ENDPOINT(ChangeQuantity) {
-  auto body = api::ParseJsonBody(req);
-  if (!body.ok()) return api::RespondError(res, body.status());
-  if (!body->contains("quantity") || !(*body)["quantity"].is_number_integer() || (*body)["quantity"].get<int64_t>() < 0) {
-    return api::RespondError(res, InvalidArgument("quantity: required, an integer of 0 or more"));
+PM_ENDPOINT(api::Reply, ChangeQuantity) {
+  PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
+  if (!body.contains("quantity") || !body["quantity"].is_number_integer() || body["quantity"].get<int64_t>() < 0) {
+    return InvalidArgument("quantity: required, an integer of 0 or more");
   }
-  auto type = ctx.apps.FindInstanceType(req.params[0]);
-  if (!type.ok()) return api::RespondError(res, type.status());
-  if (!*type) return api::RespondError(res, NotFound("no instance type " + req.params[0]));
-  auto version = AccessibleVersion(ctx, (*type)->version_id, who, "APPLICATION_DEPLOY");
-  if (!version.ok()) return api::RespondError(res, version.status());
-  auto job = lifecycle::Lifecycle(ctx).ChangeQuantity(**type, (*body)["quantity"].get<int64_t>());
-  if (!job.ok()) return api::RespondError(res, job.status());
-  api::RespondData(res, {{"job_id", *job ? json(**job) : json()}}, *job ? 202 : 200);
+  PM_ASSIGN_OR_RETURN(InstanceType type, KnownInstanceType(ctx, req.params[0]));
+  PM_RETURN_IF_ERROR(AccessibleVersion(ctx, type.version_id, who, "APPLICATION_DEPLOY").status());
+  PM_ASSIGN_OR_RETURN(auto job, lifecycle::Lifecycle(ctx).ChangeQuantity(type, body["quantity"].get<int64_t>()));
+  // No job when nothing needs to run (e.g. the version is not registered).
+  if (!job) return api::Reply::Data({{"job_id", nullptr}});
+  return api::Reply::Accepted({{"job_id", *job}});
 }
 
-PM_ENDPOINT(ShowInstance) {
-  auto instance = ctx.apps.FindInstance(req.params[0]);
-  if (!instance.ok()) return api::RespondError(res, instance.status());
-  if (!*instance) return api::RespondError(res, NotFound("no instance " + req.params[0]));
-  auto version = AccessibleVersion(ctx, (*instance)->version_id, who, "WORKSPACE_VIEW");
-  if (!version.ok()) return api::RespondError(res, version.status());
-  auto listed = InstancesJson(ctx, {**instance});
-  if (!listed.ok()) return api::RespondError(res, listed.status());
-  api::RespondData(res, {{"instance", (*listed)[0]}});
+PM_ENDPOINT(json, ShowInstance) {
+  PM_ASSIGN_OR_RETURN(Instance instance, AccessibleInstance(ctx, req.params[0], who));
+  PM_ASSIGN_OR_RETURN(json listed, InstancesJson(ctx, {instance}));
+  return json{{"instance", listed[0]}};
 }
 
-PM_ENDPOINT(InstanceLog) {
-  auto instance = ctx.apps.FindInstance(req.params[0]);
-  if (!instance.ok()) return api::RespondError(res, instance.status());
-  if (!*instance) return api::RespondError(res, NotFound("no instance " + req.params[0]));
-  auto version = AccessibleVersion(ctx, (*instance)->version_id, who, "WORKSPACE_VIEW");
-  if (!version.ok()) return api::RespondError(res, version.status());
+PM_ENDPOINT(api::Reply, InstanceLog) {
+  PM_ASSIGN_OR_RETURN(Instance instance, AccessibleInstance(ctx, req.params[0], who));
   uint64_t offset = std::strtoull(req.Query("offset", "0").c_str(), nullptr, 10);
-  auto piece = FetchNodeLog(ctx, (*instance)->node_uuid, "/api/v1/node/instances/" + (*instance)->id + "/log", offset,
-                            "instance " + (*instance)->id);
-  if (!piece.ok()) return api::RespondError(res, piece.status());
-  res.content_type = "text/plain; charset=utf-8";
-  res.headers["X-Log-Next-Offset"] = std::to_string(piece->next_offset);
-  res.body = std::move(piece->text);
+  PM_ASSIGN_OR_RETURN(LogPiece piece, FetchNodeLog(ctx, instance.node_uuid, "/api/v1/node/instances/" + instance.id + "/log",
+                                                   offset, "instance " + instance.id));
+  return LogReply(std::move(piece));
 }
 
-PM_ENDPOINT(RouterTable) {
-  auto table = ctx.routing.Dump();
-  if (!table.ok()) return api::RespondError(res, table.status());
+PM_ENDPOINT(json, RouterTable) {
+  PM_ASSIGN_OR_RETURN(json table, ctx.routing.Dump());
   // Each router's replica: the serial it had reached at its last report.
-  auto nodes = ctx.nodes.List();
-  if (!nodes.ok()) return api::RespondError(res, nodes.status());
+  PM_ASSIGN_OR_RETURN(auto nodes, ctx.nodes.List());
   json routers = json::array();
-  int64_t master = (*table)["serial"].get<int64_t>();
-  for (const auto& node : *nodes) {
+  int64_t master = table["serial"].get<int64_t>();
+  for (const auto& node : nodes) {
     if (!node.HasRole("router")) continue;
     json serial = node.stats.contains("router_table_serial") ? node.stats["router_table_serial"] : json();
     routers.push_back({{"node", node.uuid},
@@ -231,8 +205,8 @@ PM_ENDPOINT(RouterTable) {
                        {"lag", serial.is_number_integer() ? json(master - serial.get<int64_t>()) : json()},
                        {"reported", node.last_heard}});
   }
-  (*table)["routers"] = routers;
-  api::RespondData(res, *table);
+  table["routers"] = routers;
+  return table;
 }
 
 }  // namespace paasmaker::pacemaker::endpoints

@@ -1,63 +1,58 @@
-// API endpoint handlers, one file per resource. Each has the ApiHandler
-// signature; the route table (api_routes.cc) says who may call them.
+// API endpoint handlers, one file per resource. The route table
+// (api_routes.cc) says who may call them and writes what they return.
 #pragma once
 
 #include "pacemaker/api_routes.h"
 
 namespace paasmaker::pacemaker::endpoints {
 
-#define PM_ENDPOINT(name) \
-  void name(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who)
-
 // information.cc
-PM_ENDPOINT(Information);
-PM_ENDPOINT(Login);
+PM_ENDPOINT(nlohmann::json, Information);
+PM_ENDPOINT(api::Reply, Login);
 // nodes.cc
-PM_ENDPOINT(RegisterNode);
-PM_ENDPOINT(NodeRedisAccess);
-PM_ENDPOINT(ReportNode);
-PM_ENDPOINT(ShutdownNode);
-PM_ENDPOINT(ListNodes);
-PM_ENDPOINT(ShowNode);
+PM_ENDPOINT(api::Reply, RegisterNode);
+PM_ENDPOINT(nlohmann::json, NodeRedisAccess);
+PM_ENDPOINT(nlohmann::json, ReportNode);
+PM_ENDPOINT(nlohmann::json, ShutdownNode);
+PM_ENDPOINT(nlohmann::json, ListNodes);
+PM_ENDPOINT(nlohmann::json, ShowNode);
 // workspaces.cc
-PM_ENDPOINT(ListWorkspaces);
-PM_ENDPOINT(CreateWorkspace);
-PM_ENDPOINT(ShowWorkspace);
-PM_ENDPOINT(DeleteWorkspace);
+PM_ENDPOINT(nlohmann::json, ListWorkspaces);
+PM_ENDPOINT(api::Reply, CreateWorkspace);
+PM_ENDPOINT(nlohmann::json, ShowWorkspace);
+PM_ENDPOINT(nlohmann::json, DeleteWorkspace);
 // users.cc
-PM_ENDPOINT(ListUsers);
-PM_ENDPOINT(CreateUser);
-PM_ENDPOINT(ListRoles);
-PM_ENDPOINT(CreateRole);
-PM_ENDPOINT(AllocateRole);
+PM_ENDPOINT(nlohmann::json, ListUsers);
+PM_ENDPOINT(api::Reply, CreateUser);
+PM_ENDPOINT(nlohmann::json, ListRoles);
+PM_ENDPOINT(api::Reply, CreateRole);
+PM_ENDPOINT(api::Reply, AllocateRole);
 
 // jobs.cc
-PM_ENDPOINT(ListJobs);
-PM_ENDPOINT(ShowJob);
-PM_ENDPOINT(AbortJob);
-PM_ENDPOINT(JobLog);
-PM_ENDPOINT(JobStream);
+PM_ENDPOINT(nlohmann::json, ListJobs);
+PM_ENDPOINT(nlohmann::json, ShowJob);
+PM_ENDPOINT(nlohmann::json, AbortJob);
+PM_ENDPOINT(api::Reply, JobLog);
+PM_ENDPOINT(api::Reply, JobStream);
 
 // applications.cc
-PM_ENDPOINT(ListApplications);
-PM_ENDPOINT(ShowApplication);
-PM_ENDPOINT(DeleteApplication);
-PM_ENDPOINT(ListVersions);
-PM_ENDPOINT(ShowVersion);
-PM_ENDPOINT(VersionAction);
-PM_ENDPOINT(DeleteVersion);
-PM_ENDPOINT(VersionInstances);
-PM_ENDPOINT(ShowInstanceType);
-PM_ENDPOINT(ChangeQuantity);
-PM_ENDPOINT(ShowInstance);
-PM_ENDPOINT(InstanceLog);
-PM_ENDPOINT(RouterTable);
+PM_ENDPOINT(nlohmann::json, ListApplications);
+PM_ENDPOINT(nlohmann::json, ShowApplication);
+PM_ENDPOINT(api::Reply, DeleteApplication);
+PM_ENDPOINT(nlohmann::json, ListVersions);
+PM_ENDPOINT(nlohmann::json, ShowVersion);
+PM_ENDPOINT(api::Reply, VersionAction);
+PM_ENDPOINT(api::Reply, DeleteVersion);
+PM_ENDPOINT(nlohmann::json, VersionInstances);
+PM_ENDPOINT(nlohmann::json, ShowInstanceType);
+PM_ENDPOINT(api::Reply, ChangeQuantity);
+PM_ENDPOINT(nlohmann::json, ShowInstance);
+PM_ENDPOINT(api::Reply, InstanceLog);
+PM_ENDPOINT(nlohmann::json, RouterTable);
 // router_stats.cc
-PM_ENDPOINT(RouterStats);
+PM_ENDPOINT(nlohmann::json, RouterStats);
+PM_ENDPOINT(api::Reply, RouterStatsStream);
 // health.cc
-PM_ENDPOINT(HealthHistory);
-PM_ENDPOINT(RouterStatsStream);
-
-#undef PM_ENDPOINT
+PM_ENDPOINT(nlohmann::json, HealthHistory);
 
 }  // namespace paasmaker::pacemaker::endpoints

@@ -67,40 +67,39 @@ json DescribeRun(const jobs::TreeSnapshot& tree) {
 
 }  // namespace
 
-void HealthHistory(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
+PM_ENDPOINT(json, HealthHistory) {
   std::string group = req.Query("group");
   std::string only = req.Query("only_actions", "false");
   if (only != "true" && only != "false" && only != "1" && only != "0") {
-    return api::RespondError(res, InvalidArgument("only_actions: true or false"));
+    return InvalidArgument("only_actions: true or false");
   }
   bool only_actions = only == "true" || only == "1";
   char* end = nullptr;
   std::string limit_text = req.Query("limit", "20");
   int64_t limit = std::strtoll(limit_text.c_str(), &end, 10);
   if (end == limit_text.c_str() || *end != '\0' || limit <= 0 || limit > 500) {
-    return api::RespondError(res, InvalidArgument("limit: 1 <= limit <= 500"));
+    return InvalidArgument("limit: 1 <= limit <= 500");
   }
   std::string tag = group.empty() ? "health" : "health:" + group;
   json runs = json::array();
   int64_t scanned = 0;
   for (int64_t offset = 0; runs.size() < static_cast<size_t>(limit) && scanned < kMaxScanned; offset += kPage) {
-    auto page = ctx.job_store.ListRootsByTag(tag, offset, kPage);
-    if (!page.ok()) return api::RespondError(res, page.status());
-    for (const auto& root_id : page->root_ids) {
+    PM_ASSIGN_OR_RETURN(auto page, ctx.job_store.ListRootsByTag(tag, offset, kPage));
+    for (const auto& root_id : page.root_ids) {
       if (runs.size() >= static_cast<size_t>(limit) || scanned >= kMaxScanned) break;
       ++scanned;
       auto tree = ctx.job_tree.GetTree(root_id);
       if (!tree.ok()) {
         if (tree.status().code() == StatusCode::kNotFound) continue;  // removed after job_max_age meanwhile
-        return api::RespondError(res, tree.status());
+        return tree.status();
       }
       json run = DescribeRun(*tree);
       if (run.is_null() || (only_actions && run["actions"].empty())) continue;
       runs.push_back(std::move(run));
     }
-    if (page->root_ids.size() < static_cast<size_t>(kPage)) break;
+    if (page.root_ids.size() < static_cast<size_t>(kPage)) break;
   }
-  api::RespondData(res, {{"runs", runs}, {"scanned", scanned}});
+  return json{{"runs", runs}, {"scanned", scanned}};
 }
 
 }  // namespace paasmaker::pacemaker::endpoints

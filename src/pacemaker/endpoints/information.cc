@@ -6,7 +6,7 @@ namespace paasmaker::pacemaker::endpoints {
 
 using nlohmann::json;
 
-void Information(PacemakerContext& ctx, const http::Request&, http::Response& res, const Principal& who) {
+PM_ENDPOINT(json, Information) {
   std::string as = who.kind == Principal::Kind::kNode    ? "node"
                    : who.kind == Principal::Kind::kSuper ? "super"
                                                          : "user";
@@ -17,26 +17,24 @@ void Information(PacemakerContext& ctx, const http::Request&, http::Response& re
                {"cluster_hostname", ctx.config.pacemaker.cluster_hostname},
                {"authenticated_as", as}};
   if (who.kind == Principal::Kind::kUser) data["user"] = who.user.ToJson();
-  api::RespondData(res, data);
+  return data;
 }
 
-void Login(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
-  auto body = api::ParseJsonBody(req);
-  if (!body.ok()) return api::RespondError(res, body.status());
-  auto login = api::RequiredString(*body, "username");
-  auto password = api::RequiredString(*body, "password");
-  if (!login.ok()) return api::RespondError(res, login.status());
-  if (!password.ok()) return api::RespondError(res, password.status());
-  auto user = ctx.users.CheckPassword(*login, *password);
-  if (!user.ok()) return api::RespondError(res, user.status());
-  if (!user->has_value()) return api::RespondError(res, Unauthenticated("wrong username or password"));
+PM_ENDPOINT(api::Reply, Login) {
+  PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
+  auto login = api::RequiredString(body, "username");
+  auto password = api::RequiredString(body, "password");
+  PM_RETURN_IF_ERROR(login.status());
+  PM_RETURN_IF_ERROR(password.status());
+  PM_ASSIGN_OR_RETURN(auto user, ctx.users.CheckPassword(*login, *password));
+  if (!user) return Unauthenticated("wrong username or password");
   constexpr double kSessionLifetime = 7 * 24 * 3600;
-  auto token = ctx.users.CreateSession((*user)->id, kSessionLifetime);
-  if (!token.ok()) return api::RespondError(res, token.status());
-  res.headers["Set-Cookie"] = std::string(Authenticator::kSessionCookie) + "=" + *token +
-                              "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                              std::to_string(static_cast<int>(kSessionLifetime));
-  api::RespondData(res, {{"user", (*user)->ToJson()}});
+  PM_ASSIGN_OR_RETURN(std::string token, ctx.users.CreateSession(user->id, kSessionLifetime));
+  api::Reply reply = api::Reply::Data({{"user", user->ToJson()}});
+  reply.response.headers["Set-Cookie"] = std::string(Authenticator::kSessionCookie) + "=" + token +
+                                         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                                         std::to_string(static_cast<int>(kSessionLifetime));
+  return reply;
 }
 
 }  // namespace paasmaker::pacemaker::endpoints

@@ -59,53 +59,44 @@ void RedactSecrets(json& value, bool in_parameters = false) {
 
 }  // namespace
 
-void ListJobs(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+PM_ENDPOINT(json, ListJobs) {
   std::string tag = req.Query("tag");
-  if (tag.empty()) return api::RespondError(res, InvalidArgument("tag: required (e.g. workspace:<id>, health)"));
+  if (tag.empty()) return InvalidArgument("tag: required (e.g. workspace:<id>, health)");
   std::string workspace = tag.rfind("workspace:", 0) == 0 ? tag.substr(10) : "";
   bool allowed = workspace.empty() ? who.Allows("SYSTEM_OVERVIEW") : who.Allows("WORKSPACE_VIEW", workspace);
-  if (!allowed) return api::RespondError(res, PermissionDenied("not allowed to list jobs tagged " + tag));
+  if (!allowed) return PermissionDenied("not allowed to list jobs tagged " + tag);
   int64_t offset = std::strtoll(req.Query("offset", "0").c_str(), nullptr, 10);
   int64_t limit = std::strtoll(req.Query("limit", "20").c_str(), nullptr, 10);
   if (offset < 0 || limit <= 0 || limit > 500) {
-    return api::RespondError(res, InvalidArgument("offset/limit: offset >= 0 and 1 <= limit <= 500"));
+    return InvalidArgument("offset/limit: offset >= 0 and 1 <= limit <= 500");
   }
-  auto listing = ctx.job_tree.ListByTag(tag, offset, limit);
-  if (!listing.ok()) return api::RespondError(res, listing.status());
-  RedactSecrets(*listing);
-  api::RespondData(res, *listing);
+  PM_ASSIGN_OR_RETURN(json listing, ctx.job_tree.ListByTag(tag, offset, limit));
+  RedactSecrets(listing);
+  return listing;
 }
 
-void ShowJob(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
-  auto tree = AccessibleTree(ctx, req, who, JobAction::kView);
-  if (!tree.ok()) return api::RespondError(res, tree.status());
-  auto subtree = ctx.job_tree.Subtree(req.params[0]);
-  if (!subtree.ok()) return api::RespondError(res, subtree.status());
-  RedactSecrets(*subtree);
-  api::RespondData(res, {{"job", *subtree}, {"root_id", tree->root_id}});
+PM_ENDPOINT(json, ShowJob) {
+  PM_ASSIGN_OR_RETURN(auto tree, AccessibleTree(ctx, req, who, JobAction::kView));
+  PM_ASSIGN_OR_RETURN(json subtree, ctx.job_tree.Subtree(req.params[0]));
+  RedactSecrets(subtree);
+  return json{{"job", subtree}, {"root_id", tree.root_id}};
 }
 
-void AbortJob(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
-  auto tree = AccessibleTree(ctx, req, who, JobAction::kAbort);
-  if (!tree.ok()) return api::RespondError(res, tree.status());
+PM_ENDPOINT(json, AbortJob) {
+  PM_ASSIGN_OR_RETURN(auto tree, AccessibleTree(ctx, req, who, JobAction::kAbort));
   std::string by = who.kind == Principal::Kind::kUser ? who.user.login : "the super token";
-  Status status = ctx.job_store.AbortTree(req.params[0], "Aborted by " + by + ".");
-  if (!status.ok()) return api::RespondError(res, status);
-  PM_LOG_INFO("job tree {} aborted by {}", tree->root_id, by);
-  api::RespondData(res, {{"aborted", tree->root_id}});
+  PM_RETURN_IF_ERROR(ctx.job_store.AbortTree(req.params[0], "Aborted by " + by + "."));
+  PM_LOG_INFO("job tree {} aborted by {}", tree.root_id, by);
+  return json{{"aborted", tree.root_id}};
 }
 
-void JobLog(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
-  auto tree = AccessibleTree(ctx, req, who, JobAction::kView);
-  if (!tree.ok()) return api::RespondError(res, tree.status());
-  const jobs::Job* job = FindJob(*tree, req.params[0]);
-  if (job == nullptr) return api::RespondError(res, NotFound("no job " + req.params[0]));
+PM_ENDPOINT(api::Reply, JobLog) {
+  PM_ASSIGN_OR_RETURN(auto tree, AccessibleTree(ctx, req, who, JobAction::kView));
+  const jobs::Job* job = FindJob(tree, req.params[0]);
+  if (job == nullptr) return NotFound("no job " + req.params[0]);
   uint64_t offset = std::strtoull(req.Query("offset", "0").c_str(), nullptr, 10);
-  auto piece = FetchJobLog(ctx, *job, offset);
-  if (!piece.ok()) return api::RespondError(res, piece.status());
-  res.content_type = "text/plain; charset=utf-8";
-  res.headers["X-Log-Next-Offset"] = std::to_string(piece->next_offset);
-  res.body = std::move(piece->text);
+  PM_ASSIGN_OR_RETURN(LogPiece piece, FetchJobLog(ctx, *job, offset));
+  return LogReply(std::move(piece));
 }
 
 // Polls the tree and the logs of its jobs (every 200 ms) and sends what
@@ -113,10 +104,11 @@ void JobLog(PacemakerContext& ctx, const http::Request& req, http::Response& res
 //   {"type":"status","job_id","parent_id","state","title","summary","node"}
 //   {"type":"log","job_id","text"}
 //   {"type":"end","root_state"}  once the root is finished and logs are drained.
-void JobStream(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
-  auto tree = AccessibleTree(ctx, req, who, JobAction::kView);
-  if (!tree.ok()) return api::RespondError(res, tree.status());
+PM_ENDPOINT(api::Reply, JobStream) {
+  PM_RETURN_IF_ERROR(AccessibleTree(ctx, req, who, JobAction::kView).status());
   std::string job_id = req.params[0];
+  api::Reply reply;
+  http::Response& res = reply.response;
   res.content_type = "text/event-stream";
   res.headers["Cache-Control"] = "no-cache";
   res.stream = [&ctx, job_id](http::StreamWriter& out) {
@@ -159,6 +151,7 @@ void JobStream(PacemakerContext& ctx, const http::Request& req, http::Response& 
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   };
+  return reply;
 }
 
 }  // namespace paasmaker::pacemaker::endpoints

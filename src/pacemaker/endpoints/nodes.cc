@@ -14,16 +14,14 @@ namespace {
 
 // Copies what a node says about itself into `node`; names the bad field.
 Status ApplyReport(const json& body, model::Node* node) {
-  auto name = api::RequiredString(body, "name");
-  if (!name.ok()) return name.status();
-  auto route = api::RequiredString(body, "route");
-  if (!route.ok()) return route.status();
+  PM_ASSIGN_OR_RETURN(std::string name, api::RequiredString(body, "name"));
+  PM_ASSIGN_OR_RETURN(std::string route, api::RequiredString(body, "route"));
   if (!body.contains("api_port") || !body["api_port"].is_number_integer()) {
     return InvalidArgument("api_port: required, an integer");
   }
   if (!body.contains("roles") || !body["roles"].is_array()) return InvalidArgument("roles: required, a list");
-  node->name = *name;
-  node->route = *route;
+  node->name = name;
+  node->route = route;
   node->api_port = body["api_port"].get<int>();
   node->roles.clear();
   for (const auto& role : body["roles"]) {
@@ -35,6 +33,15 @@ Status ApplyReport(const json& body, model::Node* node) {
   if (body.contains("tags") && body["tags"].is_object()) node->tags = body["tags"];
   if (body.contains("runtimes") && body["runtimes"].is_object()) node->runtimes = body["runtimes"];
   if (body.contains("stats") && body["stats"].is_object()) node->stats = body["stats"];
+  if (body.contains("shared_directories")) {
+    const json& shared = body["shared_directories"];
+    if (!shared.is_array()) return InvalidArgument("shared_directories: must be a list of paths");
+    node->shared_directories.clear();
+    for (const auto& d : shared) {
+      if (!d.is_string()) return InvalidArgument("shared_directories: must be a list of paths");
+      node->shared_directories.push_back(d.get<std::string>());
+    }
+  }
   if (body.contains("score") && body["score"].is_number()) node->score = body["score"].get<double>();
   if (body.contains("router") && body["router"].is_object() && body["router"].contains("table_serial") &&
       body["router"]["table_serial"].is_number_integer()) {
@@ -73,18 +80,16 @@ void ApplyInstanceStates(PacemakerContext& ctx, const model::Node& node, const j
 
 }  // namespace
 
-void RegisterNode(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
-  auto body = api::ParseJsonBody(req);
-  if (!body.ok()) return api::RespondError(res, body.status());
+PM_ENDPOINT(api::Reply, RegisterNode) {
+  PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
   model::Node node;
   // A node that lost its record (new database) keeps the UUID it has.
-  std::string uuid = api::OptionalString(*body, "uuid");
+  std::string uuid = api::OptionalString(body, "uuid");
   bool known = false;
   if (!uuid.empty()) {
-    auto existing = ctx.nodes.Find(uuid);
-    if (!existing.ok()) return api::RespondError(res, existing.status());
-    if (existing->has_value()) {
-      node = **existing;
+    PM_ASSIGN_OR_RETURN(auto existing, ctx.nodes.Find(uuid));
+    if (existing) {
+      node = *existing;
       known = true;
     }
   }
@@ -92,71 +97,59 @@ void RegisterNode(PacemakerContext& ctx, const http::Request& req, http::Respons
     node.uuid = uuid.empty() ? ids::NewUuid() : uuid;
     node.created = NowSeconds();
   }
-  Status applied = ApplyReport(*body, &node);
-  if (!applied.ok()) return api::RespondError(res, applied);
-  Status saved = ctx.nodes.Save(node);
-  if (!saved.ok()) return api::RespondError(res, saved);
+  PM_RETURN_IF_ERROR(ApplyReport(body, &node));
+  PM_RETURN_IF_ERROR(ctx.nodes.Save(node));
   PM_LOG_INFO("node {} ({}) registered with roles {}", node.name, node.uuid, json(node.roles).dump());
   // The stores' addresses and this node's Redis credentials: a node needs
   // no more than `master` and `node_token` in its config.
-  api::RespondData(res, {{"node", node.ToJson()}, {"redis", ctx.redis_handout.For(node.roles).ToJson()}},
-                   known ? 200 : 201);
+  json data = {{"node", node.ToJson()}, {"redis", ctx.redis_handout.For(node.roles).ToJson()}};
+  return known ? api::Reply::Data(std::move(data)) : api::Reply::Created(std::move(data));
 }
 
 // Before its first registration a node asks where the stores are and how
 // to log in (its stores and jobs start with that; it registers, and so is
 // listed ACTIVE, only once it is up). Body: {"roles": [...]}.
-void NodeRedisAccess(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
-  auto body = api::ParseJsonBody(req);
-  if (!body.ok()) return api::RespondError(res, body.status());
-  if (!body->contains("roles") || !(*body)["roles"].is_array()) {
-    return api::RespondError(res, InvalidArgument("roles: required, a list"));
-  }
+PM_ENDPOINT(json, NodeRedisAccess) {
+  PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
+  if (!body.contains("roles") || !body["roles"].is_array()) return InvalidArgument("roles: required, a list");
   std::vector<std::string> roles;
-  for (const auto& role : (*body)["roles"]) {
-    if (!role.is_string()) return api::RespondError(res, InvalidArgument("roles: must be a list of strings"));
+  for (const auto& role : body["roles"]) {
+    if (!role.is_string()) return InvalidArgument("roles: must be a list of strings");
     roles.push_back(role.get<std::string>());
   }
-  api::RespondData(res, {{"redis", ctx.redis_handout.For(roles).ToJson()}});
+  return json{{"redis", ctx.redis_handout.For(roles).ToJson()}};
 }
 
-void ReportNode(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
-  auto body = api::ParseJsonBody(req);
-  if (!body.ok()) return api::RespondError(res, body.status());
-  auto existing = ctx.nodes.Find(req.params[0]);
-  if (!existing.ok()) return api::RespondError(res, existing.status());
-  if (!existing->has_value()) return api::RespondError(res, NotFound("no node " + req.params[0] + "; register again"));
-  model::Node node = **existing;
+PM_ENDPOINT(json, ReportNode) {
+  PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
+  PM_ASSIGN_OR_RETURN(auto existing, ctx.nodes.Find(req.params[0]));
+  if (!existing) return NotFound("no node " + req.params[0] + "; register again");
+  model::Node node = *existing;
   bool was_active = node.state == model::kNodeActive;
-  Status applied = ApplyReport(*body, &node);
-  if (!applied.ok()) return api::RespondError(res, applied);
-  Status saved = ctx.nodes.Save(node);
-  if (!saved.ok()) return api::RespondError(res, saved);
+  PM_RETURN_IF_ERROR(ApplyReport(body, &node));
+  PM_RETURN_IF_ERROR(ctx.nodes.Save(node));
   if (!was_active) PM_LOG_INFO("node {} ({}) is ACTIVE again", node.name, node.uuid);
-  ApplyInstanceStates(ctx, node, *body);
-  api::RespondData(res, {{"node", node.ToJson()}});
+  ApplyInstanceStates(ctx, node, body);
+  return json{{"node", node.ToJson()}};
 }
 
-void ShutdownNode(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
-  Status status = ctx.nodes.SetState(req.params[0], model::kNodeStopped);
-  if (!status.ok()) return api::RespondError(res, status);
+PM_ENDPOINT(json, ShutdownNode) {
+  PM_RETURN_IF_ERROR(ctx.nodes.SetState(req.params[0], model::kNodeStopped));
   PM_LOG_INFO("node {} is stopping: marked STOPPED", req.params[0]);
-  api::RespondData(res, {{"uuid", req.params[0]}, {"state", model::kNodeStopped}});
+  return json{{"uuid", req.params[0]}, {"state", model::kNodeStopped}};
 }
 
-void ListNodes(PacemakerContext& ctx, const http::Request&, http::Response& res, const Principal&) {
-  auto nodes = ctx.nodes.List();
-  if (!nodes.ok()) return api::RespondError(res, nodes.status());
+PM_ENDPOINT(json, ListNodes) {
+  PM_ASSIGN_OR_RETURN(auto nodes, ctx.nodes.List());
   json list = json::array();
-  for (const auto& n : *nodes) list.push_back(n.ToJson());
-  api::RespondData(res, {{"nodes", list}});
+  for (const auto& n : nodes) list.push_back(n.ToJson());
+  return json{{"nodes", list}};
 }
 
-void ShowNode(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
-  auto node = ctx.nodes.Find(req.params[0]);
-  if (!node.ok()) return api::RespondError(res, node.status());
-  if (!node->has_value()) return api::RespondError(res, NotFound("no node " + req.params[0]));
-  api::RespondData(res, {{"node", (*node)->ToJson()}});
+PM_ENDPOINT(json, ShowNode) {
+  PM_ASSIGN_OR_RETURN(auto node, ctx.nodes.Find(req.params[0]));
+  if (!node) return NotFound("no node " + req.params[0]);
+  return json{{"node", node->ToJson()}};
 }
 
 }  // namespace paasmaker::pacemaker::endpoints

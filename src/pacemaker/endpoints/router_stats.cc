@@ -72,23 +72,19 @@ bool WaitUntil(PacemakerContext& ctx, http::StreamWriter& out, std::chrono::stea
 
 }  // namespace
 
-void RouterStats(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+PM_ENDPOINT(json, RouterStats) {
   const std::string& kind = req.params[0];
   const std::string& id = req.params[1];
-  Status access = CheckAccess(ctx, kind, id, who);
-  if (!access.ok()) return api::RespondError(res, access);
-  auto totals = stats::Totals(ctx.stats_redis, kind, id);
-  if (!totals.ok()) return api::RespondError(res, totals.status());
-  json data = {{"kind", kind}, {"id", id}, {"totals", *totals}};
+  PM_RETURN_IF_ERROR(CheckAccess(ctx, kind, id, who));
+  PM_ASSIGN_OR_RETURN(json totals, stats::Totals(ctx.stats_redis, kind, id));
+  json data = {{"kind", kind}, {"id", id}, {"totals", totals}};
   std::string history = req.Query("history");
   if (!history.empty()) {
     int64_t seconds = std::strtoll(history.c_str(), nullptr, 10);
-    auto points = stats::History(ctx.stats_redis, kind, id, req.Query("metric", "requests"), seconds,
-                                 static_cast<int64_t>(std::time(nullptr)));
-    if (!points.ok()) return api::RespondError(res, points.status());
-    data["history"] = *points;
+    PM_ASSIGN_OR_RETURN(data["history"], stats::History(ctx.stats_redis, kind, id, req.Query("metric", "requests"),
+                                                        seconds, static_cast<int64_t>(std::time(nullptr))));
   }
-  api::RespondData(res, data);
+  return data;
 }
 
 // Every `interval` (default 1 s, clamped to 0.2–60 s; the first at once):
@@ -98,18 +94,19 @@ void RouterStats(PacemakerContext& ctx, const http::Request& req, http::Response
 // or, while the stats Redis cannot be read, {"kind", "id", "time", "error"} (the stream goes on).
 // Polling, like the job stream: no pub/sub message to lose, and the cost is
 // one read of the totals per interval per client.
-void RouterStatsStream(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+PM_ENDPOINT(api::Reply, RouterStatsStream) {
   const std::string kind = req.params[0];
   const std::string id = req.params[1];
-  Status access = CheckAccess(ctx, kind, id, who);
-  if (!access.ok()) return api::RespondError(res, access);
+  PM_RETURN_IF_ERROR(CheckAccess(ctx, kind, id, who));
   std::string interval_text = req.Query("interval", "1");
   char* end = nullptr;
   double interval_seconds = std::strtod(interval_text.c_str(), &end);
   if (end == interval_text.c_str() || *end != '\0' || !(interval_seconds > 0)) {
-    return api::RespondError(res, InvalidArgument("interval: '" + interval_text + "' is not a number of seconds"));
+    return InvalidArgument("interval: '" + interval_text + "' is not a number of seconds");
   }
   interval_seconds = std::clamp(interval_seconds, 0.2, 60.0);
+  api::Reply reply;
+  http::Response& res = reply.response;
   res.content_type = "text/event-stream";
   res.headers["Cache-Control"] = "no-cache";
   res.stream = [&ctx, kind, id, interval_seconds](http::StreamWriter& out) {
@@ -138,6 +135,7 @@ void RouterStatsStream(PacemakerContext& ctx, const http::Request& req, http::Re
       if (!WaitUntil(ctx, out, next)) return;
     }
   };
+  return reply;
 }
 
 }  // namespace paasmaker::pacemaker::endpoints

@@ -7,53 +7,47 @@ namespace paasmaker::pacemaker::endpoints {
 
 using nlohmann::json;
 
-void ListWorkspaces(PacemakerContext& ctx, const http::Request&, http::Response& res, const Principal& who) {
-  auto all = ctx.workspaces.List();
-  if (!all.ok()) return api::RespondError(res, all.status());
+PM_ENDPOINT(json, ListWorkspaces) {
+  PM_ASSIGN_OR_RETURN(auto all, ctx.workspaces.List());
   json list = json::array();
   bool list_all = who.Allows("WORKSPACE_LIST");
-  for (const auto& w : *all) {
+  for (const auto& w : all) {
     if (list_all || who.Allows("WORKSPACE_VIEW", w.id)) list.push_back(w.ToJson());
   }
-  api::RespondData(res, {{"workspaces", list}});
+  return json{{"workspaces", list}};
 }
 
-void CreateWorkspace(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
-  auto body = api::ParseJsonBody(req);
-  if (!body.ok()) return api::RespondError(res, body.status());
-  auto name = api::RequiredString(*body, "name");
-  if (!name.ok()) return api::RespondError(res, name.status());
-  std::string stub = api::OptionalString(*body, "stub");
+PM_ENDPOINT(api::Reply, CreateWorkspace) {
+  PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
+  PM_ASSIGN_OR_RETURN(std::string name, api::RequiredString(body, "name"));
+  std::string stub = api::OptionalString(body, "stub");
   if (stub.empty()) {
     // Derive a hostname-safe stub from the name.
-    for (char c : *name) {
+    for (char c : name) {
       if (std::isalnum(static_cast<unsigned char>(c))) stub += static_cast<char>(std::tolower(c));
       else if (!stub.empty() && stub.back() != '-') stub += '-';
     }
     while (!stub.empty() && stub.back() == '-') stub.pop_back();
   }
-  json tags = body->contains("tags") ? (*body)["tags"] : json::object();
-  auto created = ctx.workspaces.Create(*name, stub, tags);
-  if (!created.ok()) return api::RespondError(res, created.status());
-  PM_LOG_INFO("workspace {} ({}) created", created->name, created->id);
-  api::RespondData(res, {{"workspace", created->ToJson()}}, 201);
+  json tags = body.contains("tags") ? body["tags"] : json::object();
+  PM_ASSIGN_OR_RETURN(auto created, ctx.workspaces.Create(name, stub, tags));
+  PM_LOG_INFO("workspace {} ({}) created", created.name, created.id);
+  return api::Reply::Created({{"workspace", created.ToJson()}});
 }
 
-void ShowWorkspace(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+PM_ENDPOINT(json, ShowWorkspace) {
   if (!who.Allows("WORKSPACE_VIEW", req.params[0]) && !who.Allows("WORKSPACE_LIST")) {
-    return api::RespondError(res, PermissionDenied("permission WORKSPACE_VIEW is required on this workspace"));
+    return PermissionDenied("permission WORKSPACE_VIEW is required on this workspace");
   }
-  auto found = ctx.workspaces.Find(req.params[0]);
-  if (!found.ok()) return api::RespondError(res, found.status());
-  if (!found->has_value()) return api::RespondError(res, NotFound("no workspace " + req.params[0]));
-  api::RespondData(res, {{"workspace", (*found)->ToJson()}});
+  PM_ASSIGN_OR_RETURN(auto found, ctx.workspaces.Find(req.params[0]));
+  if (!found) return NotFound("no workspace " + req.params[0]);
+  return json{{"workspace", found->ToJson()}};
 }
 
-void DeleteWorkspace(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
-  Status status = ctx.workspaces.Delete(req.params[0]);
-  if (!status.ok()) return api::RespondError(res, status);
+PM_ENDPOINT(json, DeleteWorkspace) {
+  PM_RETURN_IF_ERROR(ctx.workspaces.Delete(req.params[0]));
   PM_LOG_INFO("workspace {} deleted", req.params[0]);
-  api::RespondData(res, {{"deleted", req.params[0]}});
+  return json{{"deleted", req.params[0]}};
 }
 
 }  // namespace paasmaker::pacemaker::endpoints

@@ -7,7 +7,6 @@
 #include "core/api_response.h"
 #include "core/log.h"
 #include "pacemaker/prepare/prepare_jobs.h"
-#include "pacemaker/prepare/responses.h"
 #include "pacemaker/prepare/scm.h"
 #include "pacemaker/prepare/uploads.h"
 
@@ -37,52 +36,47 @@ Status CheckUpload(PacemakerContext& ctx, const json& parameters, const Principa
 
 }  // namespace
 
-void DeployApplication(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+PM_ENDPOINT(api::Reply, DeployApplication) {
   const std::string& workspace_id = req.params[0];
-  if (ctx.node_uuid.Get().empty()) return RespondErrorWith(res, 503, "pacemaker not registered yet; try again shortly");
-  auto workspace = ctx.workspaces.Find(workspace_id);
-  if (!workspace.ok()) return api::RespondError(res, workspace.status());
-  if (!workspace->has_value()) return api::RespondError(res, NotFound("no workspace " + workspace_id));
+  if (ctx.node_uuid.Get().empty()) return Unavailable("pacemaker not registered yet; try again shortly");
+  PM_ASSIGN_OR_RETURN(auto workspace, ctx.workspaces.Find(workspace_id));
+  if (!workspace) return NotFound("no workspace " + workspace_id);
   if (!who.Allows("APPLICATION_DEPLOY", workspace_id)) {
-    return api::RespondError(res, PermissionDenied("permission APPLICATION_DEPLOY is required on this workspace"));
+    return PermissionDenied("permission APPLICATION_DEPLOY is required on this workspace");
   }
-  auto body = api::ParseJsonBody(req);
-  if (!body.ok()) return api::RespondError(res, body.status());
-  if (!body->contains("scm")) return api::RespondError(res, InvalidArgument("scm: required"));
-  const json& scm = (*body)["scm"];
-  Status valid = ValidateScmSpec(scm);
-  if (!valid.ok()) return api::RespondError(res, valid);
-  std::string manifest_path = api::OptionalString(*body, "manifest_path", "manifest.yml");
-  Status upload = CheckUpload(ctx, scm.value("parameters", json::object()), who);
-  if (!upload.ok()) return api::RespondError(res, upload);
+  PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
+  if (!body.contains("scm")) return InvalidArgument("scm: required");
+  const json& scm = body["scm"];
+  PM_RETURN_IF_ERROR(ValidateScmSpec(scm));
+  std::string manifest_path = api::OptionalString(body, "manifest_path", "manifest.yml");
+  PM_RETURN_IF_ERROR(CheckUpload(ctx, scm.value("parameters", json::object()), who));
 
-  auto tree = BuildPrepareTree(ctx, workspace_id, scm, manifest_path);
-  if (!tree.ok()) return api::RespondError(res, tree.status());
-  const std::string root = tree->front().id;
-  Status added = ctx.job_store.AddTree(*tree);
-  if (!added.ok()) return api::RespondError(res, added);
-  Status started = ctx.job_store.StartTree(root);
-  if (!started.ok()) return api::RespondError(res, started);
+  PM_ASSIGN_OR_RETURN(auto tree, BuildPrepareTree(ctx, workspace_id, scm, manifest_path));
+  const std::string root = tree.front().id;
+  PM_RETURN_IF_ERROR(ctx.job_store.AddTree(tree));
+  PM_RETURN_IF_ERROR(ctx.job_store.StartTree(root));
   PM_LOG_INFO("prepare tree {} started in workspace {} ({})", root, workspace_id, scm.value("plugin", ""));
-  api::RespondData(res, {{"job_id", root}}, 202);
+  return api::Reply::Accepted({{"job_id", root}});
 }
 
-void ServePackage(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal&) {
+void DeployApplication(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+  api::Respond(res, DeployApplication(ctx, req, who));
+}
+
+PM_ENDPOINT(api::Reply, ServePackage) {
   const std::string& version_id = req.params[0];
-  auto version = ctx.apps.FindVersion(version_id);
-  if (!version.ok()) return api::RespondError(res, version.status());
-  if (!version->has_value() || (*version)->package_path.empty()) {
-    return api::RespondError(res, NotFound("no package for version " + version_id));
-  }
-  std::string path = (*version)->package_path;
+  PM_ASSIGN_OR_RETURN(auto version, ctx.apps.FindVersion(version_id));
+  if (!version || version->package_path.empty()) return NotFound("no package for version " + version_id);
+  std::string path = version->package_path;
   // Opened now, so a missing file is a 404 rather than a broken stream.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return api::RespondError(res, NotFound("no package for version " + version_id + " (file missing)"));
+  if (fd < 0) return NotFound("no package for version " + version_id + " (file missing)");
   struct stat st {};
   ::fstat(fd, &st);
-  res.status = 200;
+  api::Reply reply;
+  http::Response& res = reply.response;
   res.content_type = "application/gzip";
-  res.headers["X-Paasmaker-Checksum"] = (*version)->package_checksum;
+  res.headers["X-Paasmaker-Checksum"] = version->package_checksum;
   res.headers["X-Paasmaker-Size"] = std::to_string(st.st_size);
   // Streamed in pieces: a package may be far larger than we want in memory.
   // Closed when the last copy of the stream goes, whether or not it ran.
@@ -99,6 +93,11 @@ void ServePackage(PacemakerContext& ctx, const http::Request& req, http::Respons
       if (!writer.Write(buffer.substr(0, static_cast<size_t>(n)))) break;
     }
   };
+  return reply;
+}
+
+void ServePackage(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+  api::Respond(res, ServePackage(ctx, req, who));
 }
 
 }  // namespace paasmaker::pacemaker::prepare

@@ -11,7 +11,6 @@
 #include "core/files.h"
 #include "core/ids.h"
 #include "core/log.h"
-#include "pacemaker/prepare/responses.h"
 
 namespace paasmaker::pacemaker::prepare {
 
@@ -37,23 +36,12 @@ std::shared_ptr<std::mutex> UploadLock(const std::string& id) {
 
 std::string MiB(int64_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MiB"; }
 
-// The upload `id` if `who` may use it; otherwise the error has been sent.
-std::optional<Upload> FindOwnUpload(PacemakerContext& ctx, const std::string& id, const Principal& who,
-                                    http::Response& res) {
-  auto found = ctx.apps.FindUpload(id);
-  if (!found.ok()) {
-    api::RespondError(res, found.status());
-    return std::nullopt;
-  }
-  if (!found->has_value()) {
-    api::RespondError(res, NotFound("no upload " + id));
-    return std::nullopt;
-  }
-  if ((*found)->user_id != UploadOwner(who)) {
-    api::RespondError(res, PermissionDenied("upload " + id + " belongs to another user"));
-    return std::nullopt;
-  }
-  return **found;
+// The upload `id` if `who` may use it.
+Result<Upload> FindOwnUpload(PacemakerContext& ctx, const std::string& id, const Principal& who) {
+  PM_ASSIGN_OR_RETURN(auto found, ctx.apps.FindUpload(id));
+  if (!found) return NotFound("no upload " + id);
+  if (found->user_id != UploadOwner(who)) return PermissionDenied("upload " + id + " belongs to another user");
+  return *found;
 }
 
 Status WriteAt(const std::string& path, int64_t offset, const std::string& data) {
@@ -93,38 +81,35 @@ std::string UploadOwner(const Principal& who) {
   return who.user.id;
 }
 
-void CreateUpload(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
-  auto body = api::ParseJsonBody(req);
-  if (!body.ok()) return api::RespondError(res, body.status());
-  auto filename = api::RequiredString(*body, "filename");
-  if (!filename.ok()) return api::RespondError(res, filename.status());
-  if (!body->contains("size") || !(*body)["size"].is_number_integer()) {
-    return api::RespondError(res, InvalidArgument("size: required, an integer number of bytes"));
+PM_ENDPOINT(api::Reply, CreateUpload) {
+  PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
+  PM_ASSIGN_OR_RETURN(std::string filename, api::RequiredString(body, "filename"));
+  if (!body.contains("size") || !body["size"].is_number_integer()) {
+    return InvalidArgument("size: required, an integer number of bytes");
   }
-  int64_t size = (*body)["size"].get<int64_t>();
-  if (size <= 0) return api::RespondError(res, InvalidArgument("size: must be more than 0"));
+  int64_t size = body["size"].get<int64_t>();
+  if (size <= 0) return InvalidArgument("size: must be more than 0");
   int64_t max = ctx.config.pacemaker.max_upload_size;
   if (size > max) {
-    return RespondErrorWith(res, 413, "size: " + std::to_string(size) + " bytes is more than the " + MiB(max) +
-                                          " (" + std::to_string(max) + " bytes) uploads may have (pacemaker.max_upload_size)");
+    return TooLarge("size: " + std::to_string(size) + " bytes is more than the " + MiB(max) + " (" +
+                    std::to_string(max) + " bytes) uploads may have (pacemaker.max_upload_size)");
   }
   std::string dir = ctx.config.DataDir() + "/uploads";
-  Status made = files::MakeDirectories(dir, 0700);
-  if (!made.ok()) return api::RespondError(res, made);
+  PM_RETURN_IF_ERROR(files::MakeDirectories(dir, 0700));
   std::string path = dir + "/" + ids::NewUuid();
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return api::RespondError(res, ErrnoStatus("creating " + path, errno));
+  if (fd < 0) return ErrnoStatus("creating " + path, errno);
   ::close(fd);
-  auto upload = ctx.apps.CreateUpload(UploadOwner(who), *filename, size, path);
+  auto upload = ctx.apps.CreateUpload(UploadOwner(who), filename, size, path);
   if (!upload.ok()) {
     ::unlink(path.c_str());
-    return api::RespondError(res, upload.status());
+    return upload.status();
   }
-  PM_LOG_INFO("upload {} created: {} ({} bytes)", upload->id, *filename, size);
-  api::RespondData(res, {{"upload", upload->ToJson()}}, 201);
+  PM_LOG_INFO("upload {} created: {} ({} bytes)", upload->id, filename, size);
+  return api::Reply::Created({{"upload", upload->ToJson()}});
 }
 
-void PutUploadChunk(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+PM_ENDPOINT(json, PutUploadChunk) {
   const std::string& id = req.params[0];
   std::string offset_text = req.Query("offset");
   int64_t offset = -1;
@@ -135,41 +120,48 @@ void PutUploadChunk(PacemakerContext& ctx, const http::Request& req, http::Respo
   } catch (...) {
     offset = -1;
   }
-  if (offset < 0) return api::RespondError(res, InvalidArgument("offset: required, a byte offset (query ?offset=N)"));
+  if (offset < 0) return InvalidArgument("offset: required, a byte offset (query ?offset=N)");
 
   auto lock = UploadLock(id);
   std::lock_guard<std::mutex> serial(*lock);
-  auto upload = FindOwnUpload(ctx, id, who, res);
-  if (!upload) return;
-  if (offset != upload->received) {
-    return RespondErrorWith(res, 409,
-                            "offset " + std::to_string(offset) + " does not match the " +
-                                std::to_string(upload->received) + " bytes received so far; resume from there",
-                            {{"upload", upload->ToJson()}});
+  PM_ASSIGN_OR_RETURN(Upload upload, FindOwnUpload(ctx, id, who));
+  // A refused chunk answers with the upload as it is, so a client resumes from there.
+  json current = {{"upload", upload.ToJson()}};
+  if (offset != upload.received) {
+    return FailedPrecondition("offset " + std::to_string(offset) + " does not match the " +
+                              std::to_string(upload.received) + " bytes received so far; resume from there")
+        .WithDetail(current);
   }
   int64_t chunk = static_cast<int64_t>(req.body.size());
-  if (upload->received + chunk > upload->size) {
-    int64_t max = ctx.config.pacemaker.max_upload_size;
-    int status = upload->received + chunk > max ? 413 : 400;
-    return RespondErrorWith(res, status,
-                            "this chunk of " + std::to_string(chunk) + " bytes at offset " + std::to_string(offset) +
-                                " goes past the announced size of " + std::to_string(upload->size) + " bytes",
-                            {{"upload", upload->ToJson()}});
+  if (upload.received + chunk > upload.size) {
+    std::string message = "this chunk of " + std::to_string(chunk) + " bytes at offset " + std::to_string(offset) +
+                          " goes past the announced size of " + std::to_string(upload.size) + " bytes";
+    bool over_limit = upload.received + chunk > ctx.config.pacemaker.max_upload_size;
+    return (over_limit ? TooLarge(message) : InvalidArgument(message)).WithDetail(current);
   }
   if (chunk > 0) {
-    Status written = WriteAt(upload->path, offset, req.body);
-    if (!written.ok()) return api::RespondError(res, written);
-    Status recorded = ctx.apps.SetUploadReceived(id, offset + chunk);
-    if (!recorded.ok()) return api::RespondError(res, recorded);
-    upload->received = offset + chunk;
+    PM_RETURN_IF_ERROR(WriteAt(upload.path, offset, req.body));
+    PM_RETURN_IF_ERROR(ctx.apps.SetUploadReceived(id, offset + chunk));
+    upload.received = offset + chunk;
   }
-  api::RespondData(res, {{"upload", upload->ToJson()}});
+  return json{{"upload", upload.ToJson()}};
+}
+
+PM_ENDPOINT(json, ShowUpload) {
+  PM_ASSIGN_OR_RETURN(Upload upload, FindOwnUpload(ctx, req.params[0], who));
+  return json{{"upload", upload.ToJson()}};
+}
+
+void CreateUpload(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+  api::Respond(res, CreateUpload(ctx, req, who));
+}
+
+void PutUploadChunk(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+  api::Respond(res, PutUploadChunk(ctx, req, who));
 }
 
 void ShowUpload(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
-  auto upload = FindOwnUpload(ctx, req.params[0], who, res);
-  if (!upload) return;
-  api::RespondData(res, {{"upload", upload->ToJson()}});
+  api::Respond(res, ShowUpload(ctx, req, who));
 }
 
 }  // namespace paasmaker::pacemaker::prepare

@@ -5,9 +5,10 @@
 //   PUT  /api/v1/uploads/<id>?offset=N   raw bytes appended at N
 //   GET  /api/v1/uploads/<id>       -> {"upload": {...}} (resume from "received")
 //
-// A chunk is accepted only at offset == received (else 409 with the current
-// upload in the data, so a client resumes from there) and only up to the
-// announced size, which is itself at most pacemaker.max_upload_size (413).
+// A chunk is accepted only at offset == received (else FailedPrecondition,
+// 409, with the current upload in the data, so a client resumes from there)
+// and only up to the announced size, which is itself at most
+// pacemaker.max_upload_size (TooLarge, 413).
 // Only the user who created an upload may use it (403). The bytes live in
 // <data>/uploads/<file id>; the row in ApplicationStore records the path.
 //
@@ -16,15 +17,21 @@
 #pragma once
 
 #include "core/http.h"
+#include "pacemaker/api_routes.h"
 #include "pacemaker/auth.h"
 #include "pacemaker/pacemaker_context.h"
 
 namespace paasmaker::pacemaker::prepare {
 
+// Each also comes written into a Response, as the route table writes it, for
+// callers that hold one rather than a server (the prepare unit tests).
+PM_ENDPOINT(api::Reply, CreateUpload);
 void CreateUpload(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who);
 // req.params[0] = upload id; query offset.
+PM_ENDPOINT(nlohmann::json, PutUploadChunk);
 void PutUploadChunk(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who);
 // req.params[0] = upload id.
+PM_ENDPOINT(nlohmann::json, ShowUpload);
 void ShowUpload(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who);
 
 // Who owns uploads made with these credentials ("super" for the super token).
