@@ -80,6 +80,10 @@ void ReadPacemaker(yaml::YamlSection s, NodeConfig* c) {
   s.Double("max_upload_size", &max_upload, 1, 1e13);
   p.max_upload_size = static_cast<int64_t>(max_upload);
   s.Int("prepare_uid", &p.prepare_uid, 1, 2147483647);  // never 0: root is what it avoids
+  s.String("filesystem_directory", &p.filesystem_directory);
+  if (!p.filesystem_directory.empty() && p.filesystem_directory.front() != '/') {
+    s.AddProblem("filesystem_directory", "must be an absolute path");
+  }
   s.Finish();
 }
 
@@ -120,6 +124,12 @@ void ReadHeart(yaml::YamlSection s, NodeConfig* c) {
   s.Double("instance_log_max_bytes", &log_max, 1024, 1e12);
   h.instance_log_max_bytes = static_cast<int64_t>(log_max);
   s.Double("stop_grace", &h.stop_grace, 0, 3600);
+  s.StringList("shared_directories", &h.shared_directories);
+  for (const auto& directory : h.shared_directories) {
+    if (directory.empty() || directory.front() != '/') {
+      s.AddProblem("shared_directories", "'" + directory + "' is not an absolute path");
+    }
+  }
   s.Finish();
 }
 
@@ -183,6 +193,10 @@ std::string NodeConfig::DataDir() const {
   std::error_code ec;
   auto absolute = std::filesystem::absolute(data_dir, ec);
   return ec ? data_dir : absolute.lexically_normal().string();
+}
+
+std::string NodeConfig::FilesystemDirectory() const {
+  return pacemaker.filesystem_directory.empty() ? DataDir() + "/services/filesystem" : pacemaker.filesystem_directory;
 }
 
 Result<NodeConfig> ParseNodeConfig(const std::string& text, const std::string& source) {

@@ -111,6 +111,13 @@ struct NodeConfig {
     // nothing else uses (every process of it is killed after each prepare).
     // Ignored when the pacemaker is not root.
     int prepare_uid = 60999;
+    // paasmaker.service.filesystem keeps each service's directory below
+    // this one (empty: <data_dir>/services/filesystem). On a cluster it is a
+    // shared filesystem (NFS, CephFS, ...) mounted at the same path on the
+    // pacemaker and on every heart that lists it in heart.shared_directories:
+    // instances of applications with a filesystem service are placed only
+    // on those hearts.
+    std::string filesystem_directory;
   } pacemaker;
 
   struct {
@@ -127,6 +134,10 @@ struct NodeConfig {
     int instance_uid_maximum = 61999;
     int64_t instance_log_max_bytes = 10LL * 1024 * 1024;  // per instance log, then rotated
     double stop_grace = 10.0;  // SIGTERM → SIGKILL (seconds)
+    // Shared directories this heart has mounted (see
+    // pacemaker.filesystem_directory); reported to the pacemaker, which
+    // places instances that need one only on hearts that report it.
+    std::vector<std::string> shared_directories;
   } heart;
 
   struct {
@@ -176,6 +187,8 @@ struct NodeConfig {
   std::vector<std::string> Roles() const;
   // Absolute data dir.
   std::string DataDir() const;
+  // pacemaker.filesystem_directory, or its default in the data dir.
+  std::string FilesystemDirectory() const;
 };
 
 // Reads and validates a config file. An empty path returns the defaults.

@@ -28,12 +28,15 @@ struct Node {
   nlohmann::json tags = nlohmann::json::object();      // static + generated
   nlohmann::json runtimes = nlohmann::json::object();  // plugin -> [versions]
   nlohmann::json stats = nlohmann::json::object();     // load, memory, disk
+  std::vector<std::string> shared_directories;         // heart.shared_directories it has mounted
   double score = 0;                                    // lower is better
   std::string state = kNodeActive;
   double last_heard = 0;  // unix seconds
   double created = 0;
 
   bool HasRole(const std::string& role) const;
+  // `directory` is one of shared_directories or below one.
+  bool Reaches(const std::string& directory) const;
   nlohmann::json ToJson() const;
 };
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -258,6 +259,12 @@ Status Node::Start() {
       if (reporter_) reporter_->ReportSoon();
     });
     PM_RETURN_IF_ERROR(heart_->Start());
+    for (const auto& directory : config_.heart.shared_directories) {
+      std::error_code ec;
+      if (!std::filesystem::is_directory(directory, ec)) {
+        PM_LOG_WARN("heart.shared_directories: {} is not a directory here; not reported until it is", directory);
+      }
+    }
   }
   PM_RETURN_IF_ERROR(jobs_->Init({pacemaker_ ? pacemaker_->context() : nullptr, heart_.get()}));
   if (pacemaker_) pacemaker_->context()->job_registry = &jobs_->registry();

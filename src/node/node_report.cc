@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -83,12 +84,24 @@ json ReportBody(const config::NodeConfig& config, const std::string& uuid, const
   json tags = GeneratedTags();
   for (const auto& [k, v] : config.tags) tags[k] = v;  // the operator's tags win
   json stats = MachineStats(config.DataDir());
+  // The shared directories mounted now (placement trusts what a heart
+  // reports), and on a node that is also the pacemaker its own filesystem
+  // directory, which the filesystem service creates here.
+  json shared = json::array();
+  if (config.heart.enabled) {
+    for (const auto& directory : config.heart.shared_directories) {
+      std::error_code ec;
+      if (std::filesystem::is_directory(directory, ec)) shared.push_back(directory);
+    }
+    if (config.pacemaker.enabled) shared.push_back(config.FilesystemDirectory());
+  }
   json report = {{"name", config.my_name},
                  {"route", config.route_address},
                  {"api_port", config.http_port},
                  {"roles", config.Roles()},
                  {"tags", tags},
                  {"runtimes", config.heart.enabled ? json(config.heart.runtimes) : json::object()},
+                 {"shared_directories", shared},
                  {"stats", stats},
                  {"score", ScoreFromStats(stats, static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN)))}};
   if (!uuid.empty()) report["uuid"] = uuid;

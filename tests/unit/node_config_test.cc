@@ -125,6 +125,25 @@ TEST(NodeConfigTest, PrepareUidDefaultsToAnUnusedIdAndIsNeverRoot) {
       << c.status().message();
 }
 
+TEST(NodeConfigTest, FilesystemDirectoryDefaultsToTheDataDirAndSharedDirectoriesAreAbsolute) {
+  auto c = config::ParseNodeConfig("data_dir: /var/lib/pm\n", "d.yml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->FilesystemDirectory(), "/var/lib/pm/services/filesystem");
+  EXPECT_TRUE(c->heart.shared_directories.empty());
+  c = config::ParseNodeConfig(
+      "pacemaker: {filesystem_directory: /srv/shared/files}\nheart: {shared_directories: [/srv/shared]}\n", "s.yml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->FilesystemDirectory(), "/srv/shared/files");
+  EXPECT_EQ(c->heart.shared_directories, std::vector<std::string>{"/srv/shared"});
+  c = config::ParseNodeConfig("pacemaker: {filesystem_directory: shared}\nheart: {shared_directories: [mnt]}\n",
+                              "r.yml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("pacemaker.filesystem_directory: must be an absolute path"), std::string::npos)
+      << c.status().message();
+  EXPECT_NE(c.status().message().find("heart.shared_directories: 'mnt' is not an absolute path"), std::string::npos)
+      << c.status().message();
+}
+
 TEST(NodeConfigTest, TestJobPluginsAreOffUnlessATestConfigTurnsThemOn) {
   auto defaults = config::ParseNodeConfig("", "empty.yml");
   ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();

@@ -133,6 +133,27 @@ TEST(PlacementTest, NoSuitableHeartSaysWhyForEachNode) {
   EXPECT_NE(message.find("stopped (uuid-stopped): state STOPPED"), std::string::npos) << message;
 }
 
+// A filesystem service's directory: only hearts that report it (or a
+// directory above it) as mounted qualify; the others are told why.
+TEST(PlacementTest, SharedDirectoriesGoOnlyToHeartsThatReachThem) {
+  model::Node mounted = Heart("mounted", 0.9);
+  mounted.shared_directories = {"/srv/shared/"};
+  model::Node elsewhere = Heart("elsewhere", 0.1);
+  elsewhere.shared_directories = {"/srv/shared-other"};
+  PlacementRequest request = Shell(2);
+  request.required_directories = {"/srv/shared/filesystem"};
+  auto decision = PlaceInstances({mounted, elsewhere, Heart("bare", 0.0)}, request);
+  ASSERT_TRUE(decision.ok()) << decision.status().ToString();
+  EXPECT_EQ(PerNode(*decision), (std::map<std::string, int>{{"uuid-mounted", 2}}));
+
+  auto refused = PlaceInstances({elsewhere, Heart("bare")}, request);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find(
+                "bare (uuid-bare): does not reach the shared directory /srv/shared/filesystem (heart.shared_directories)"),
+            std::string::npos)
+      << refused.status().message();
+}
+
 TEST(PlacementTest, NoNodesAtAllIsSaidSo) {
   auto decision = PlaceInstances({}, Shell(1));
   ASSERT_FALSE(decision.ok());

@@ -105,6 +105,29 @@ TEST_F(ServicesTest, FilesystemDirectoryIsKeptAndRemoved) {
   EXPECT_TRUE(left->empty());
 }
 
+// pacemaker.filesystem_directory (a shared mount on a cluster) holds the
+// directories; every instance uid may write in its application's, and the
+// directory above can be passed through but not listed.
+TEST_F(ServicesTest, FilesystemDirectoryIsInTheConfiguredSharedDirectoryWritableByInstances) {
+  const std::string shared = dir_.path() + "/mnt/shared";
+  ServiceContext context{config_.DataDir(), shared, daemons_.get()};
+  bool created = false;
+  auto service = CreateOrUpdateService(ctx_->apps, context, app_id_,
+                                       model::ManifestService{"files", "paasmaker.service.filesystem", json::object()},
+                                       &created);
+  ASSERT_TRUE(service.ok()) << service.status().ToString();
+  std::string directory = service->credentials["directory"];
+  EXPECT_EQ(directory, shared + "/" + service->id);
+  auto mode = [](const std::string& path) {
+    return std::filesystem::status(path).permissions() & std::filesystem::perms::all;
+  };
+  EXPECT_EQ(mode(directory), std::filesystem::perms::all);
+  using p = std::filesystem::perms;
+  EXPECT_EQ(mode(shared), p::owner_all | p::group_exec | p::others_exec);
+  ASSERT_TRUE(FindServicePlugin("paasmaker.service.filesystem")->Remove(*service, context).ok());
+  EXPECT_FALSE(files::Exists(directory));
+}
+
 TEST_F(ServicesTest, ManagedRedisAnswersWithItsPasswordKeepsItAndIsRemoved) {
   bool created = false;
   auto service = Ensure("cache", "paasmaker.service.managedredis", json::object(), &created);

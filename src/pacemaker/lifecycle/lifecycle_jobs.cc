@@ -13,6 +13,7 @@
 #include "pacemaker/lifecycle/placement.h"
 #include "pacemaker/lifecycle/trees.h"
 #include "pacemaker/pacemaker_context.h"
+#include "pacemaker/services/service_plugin.h"
 #include "pacemaker/stats/traffic_stats.h"
 
 namespace paasmaker::pacemaker::lifecycle {
@@ -87,6 +88,12 @@ class SelectJob : public PacemakerJob {
     PM_ASSIGN_OR_RETURN(auto instances, ctx.apps.ListInstancesOfType(type->id));
     std::vector<Instance> live;
     PlacementRequest request;
+    PM_ASSIGN_OR_RETURN(auto services, ctx.apps.ListServices(version->application_id));
+    for (const auto& service : services) {
+      if (service.plugin == services::kFilesystemServicePlugin) {
+        request.required_directories = {ctx.config.FilesystemDirectory()};
+      }
+    }
     for (const auto& i : instances) {
       auto node = by_uuid.find(i.node_uuid);
       bool active = node != by_uuid.end() && node->second->state == model::kNodeActive;

@@ -24,6 +24,11 @@ std::string Unsuitability(const model::Node& node, const PlacementRequest& reque
     if (!node.tags.contains(key)) return fmt::format("no tag {}", key);
     if (node.tags[key] != wanted) return fmt::format("tag {} is {}, wanted {}", key, node.tags[key].dump(), wanted.dump());
   }
+  for (const auto& directory : request.required_directories) {
+    if (!node.Reaches(directory)) {
+      return fmt::format("does not reach the shared directory {} (heart.shared_directories)", directory);
+    }
+  }
   return "";
 }
 

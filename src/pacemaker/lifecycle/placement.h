@@ -5,7 +5,9 @@
 // instance goes to the candidate with the fewest instances of the type
 // already (existing ones count, not only the new ones), then the best (lowest)
 // score, then the name — so two instances never share a heart while another
-// candidate has none, and 3 instances on 2 hearts end up 2+1.
+// candidate has none, and 3 instances on 2 hearts end up 2+1. Instances
+// that use shared directories (filesystem services) go only to hearts that
+// report them.
 //
 // Pure logic: no I/O, so it is tested directly. Every decision comes with the
 // reasons, for the job log; no candidate → FailedPrecondition saying why
@@ -32,6 +34,9 @@ struct PlacementRequest {
   int count = 1;
   // Instances of this type already on each node (uuid → count).
   std::map<std::string, int> existing;
+  // Directories its instances use (a filesystem service's): only hearts
+  // reporting them (model::Node::Reaches) are candidates.
+  std::vector<std::string> required_directories = {};
 };
 
 struct PlacementDecision {

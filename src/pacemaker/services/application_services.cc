@@ -7,7 +7,7 @@ namespace paasmaker::pacemaker::services {
 using nlohmann::json;
 
 ServiceContext MakeServiceContext(const PacemakerContext& ctx, ServiceDaemons* daemons) {
-  return ServiceContext{ctx.config.DataDir(), daemons};
+  return ServiceContext{ctx.config.DataDir(), ctx.config.FilesystemDirectory(), daemons};
 }
 
 Result<Service> CreateOrUpdateService(ApplicationStore& apps, const ServiceContext& context,

@@ -34,8 +34,13 @@ namespace paasmaker::pacemaker::services {
 
 class ServiceDaemons;
 
+// Its directories are in the shared config::NodeConfig::FilesystemDirectory(),
+// which placement requires of hearts for applications that have one.
+inline constexpr const char* kFilesystemServicePlugin = "paasmaker.service.filesystem";
+
 struct ServiceContext {
   std::string data_dir;              // the pacemaker's data dir
+  std::string filesystem_directory;  // config::NodeConfig::FilesystemDirectory()
   ServiceDaemons* daemons = nullptr;  // null: managed services cannot run here
 };
 

@@ -1,4 +1,8 @@
 // The built-in service plugins, and the one table that lists them.
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -50,15 +54,27 @@ class ParametersService : public ServicePlugin {
 
 class FilesystemService : public ServicePlugin {
  public:
-  std::string name() const override { return "paasmaker.service.filesystem"; }
+  std::string name() const override { return kFilesystemServicePlugin; }
   Status Validate(const json& parameters) const override { return NeedObject(parameters); }
   static std::string DirectoryOf(const Service& service, const ServiceContext& context) {
-    return context.data_dir + "/services/filesystem/" + service.id;
+    return context.filesystem_directory + "/" + service.id;
   }
+  // Every instance runs under a uid of its own (heart.instance_uid_*), and
+  // all of an application's instances share its directory, so the
+  // directory is writable by all. Its parent can be passed through but not
+  // listed: an instance of another application cannot find the random id.
   Result<json> CreateOrUpdate(const Service& service, const ServiceContext& context) const override {
     PM_RETURN_IF_ERROR(CheckServiceId(service));
+    PM_RETURN_IF_ERROR(files::MakeDirectories(context.filesystem_directory, 0711));
+    // The default directory is in the pacemaker's data dir (passable by
+    // instances when a root heart shares the node): so must the ones between.
+    fs::path between = fs::path(context.filesystem_directory).parent_path();
+    for (; between.string().rfind(context.data_dir + "/", 0) == 0; between = between.parent_path()) {
+      ::chmod(between.c_str(), 0711);
+    }
     std::string dir = DirectoryOf(service, context);
-    PM_RETURN_IF_ERROR(files::MakeDirectories(dir, 0755));
+    PM_RETURN_IF_ERROR(files::MakeDirectories(dir, 0777));
+    if (::chmod(dir.c_str(), 0777) != 0) return IoError("chmod " + dir + ": " + std::strerror(errno));
     return json{{"directory", dir}};
   }
   Status Remove(const Service& service, const ServiceContext& context) const override {

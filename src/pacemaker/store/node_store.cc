@@ -24,6 +24,9 @@ model::Node FromRow(const sql::Row& row) {
   n.tags = ParseOr(row.GetString("tags"), json::object());
   n.runtimes = ParseOr(row.GetString("runtimes"), json::object());
   n.stats = ParseOr(row.GetString("stats"), json::object());
+  for (const auto& d : ParseOr(row.GetString("shared_directories"), json::array())) {
+    if (d.is_string()) n.shared_directories.push_back(d.get<std::string>());
+  }
   n.score = row.GetDouble("score");
   n.state = row.GetString("state");
   n.last_heard = row.GetDouble("last_heard");
@@ -37,15 +40,17 @@ Status NodeStore::Save(const model::Node& n) {
   return db_.Transaction([&](sql::Database& db) -> Status {
     PM_ASSIGN_OR_RETURN(auto changed,
                         db.Execute("UPDATE nodes SET name = ?, route = ?, api_port = ?, roles = ?, tags = ?, "
-                                   "runtimes = ?, stats = ?, score = ?, state = ?, last_heard = ? WHERE uuid = ?",
+                                   "runtimes = ?, stats = ?, shared_directories = ?, score = ?, state = ?, last_heard = ? "
+                                   "WHERE uuid = ?",
                                    {n.name, n.route, int64_t{n.api_port}, json(n.roles).dump(), n.tags.dump(),
-                                    n.runtimes.dump(), n.stats.dump(), n.score, n.state, n.last_heard, n.uuid}));
+                                    n.runtimes.dump(), n.stats.dump(), json(n.shared_directories).dump(), n.score,
+                                    n.state, n.last_heard, n.uuid}));
     if (changed > 0) return Status::Ok();
     auto inserted = db.Execute(
-        "INSERT INTO nodes (uuid, name, route, api_port, roles, tags, runtimes, stats, score, state, "
-        "last_heard, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO nodes (uuid, name, route, api_port, roles, tags, runtimes, stats, shared_directories, score, "
+        "state, last_heard, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {n.uuid, n.name, n.route, int64_t{n.api_port}, json(n.roles).dump(), n.tags.dump(), n.runtimes.dump(),
-         n.stats.dump(), n.score, n.state, n.last_heard, n.created});
+         n.stats.dump(), json(n.shared_directories).dump(), n.score, n.state, n.last_heard, n.created});
     return inserted.ok() ? Status::Ok() : inserted.status();
   });
 }

@@ -51,6 +51,11 @@ const std::vector<sql::Migration>& SchemaMigrations() {
            "CREATE TABLE uploads (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, filename TEXT NOT NULL, "
            "size BIGINT NOT NULL, received BIGINT NOT NULL, path TEXT NOT NULL, created DOUBLE PRECISION NOT NULL)",
        }},
+      {3,
+       "the shared directories each node reports",
+       {
+           "ALTER TABLE nodes ADD COLUMN shared_directories TEXT NOT NULL DEFAULT '[]'",
+       }},
   };
   return migrations;
 }
