@@ -29,8 +29,8 @@ namespace paasmaker::redis {
 struct Endpoint {
   std::string host = "127.0.0.1";  // a default only: every caller names its server
   int port = 6379;
-  std::string password;  // empty: no AUTH
-  std::string user;      // an ACL user; empty: AUTH with the password alone (the default user)
+  std::string password = {};  // empty: no AUTH
+  std::string user = {};      // an ACL user; empty: AUTH with the password alone (the default user)
   std::string ToString() const { return host + ":" + std::to_string(port); }
 };
 
