@@ -52,7 +52,8 @@ TEST(StatsLineParserTest, UpstreamTimeForms) {
 
 TEST(StatsLineParserTest, NoRouteIsVersionTypeNull) {
   StatsLine line;
-  ASSERT_TRUE(StatsLineParser::Parse(Line("5.5", "404", "100", "", "null", "null"), &line));
+  std::string text;  // line's string_views point into it: it must outlive them
+  ASSERT_TRUE(StatsLineParser::Parse(text = Line("5.5", "404", "100", "", "null", "null"), &line));
   EXPECT_EQ(line.version_type, "null");
   EXPECT_EQ(line.time_ms, 5500);
   StatsAggregator aggregator;
@@ -62,10 +63,10 @@ TEST(StatsLineParserTest, NoRouteIsVersionTypeNull) {
   EXPECT_EQ(aggregator.Node("null"), nullptr);  // no node served it
   // A page after the failed cached-route try: nginx lists that try, but no
   // app answered, so there is no upstream time.
-  ASSERT_TRUE(StatsLineParser::Parse(Line("5.5", "404", "100", "0.000", "null", "null"), &line));
+  ASSERT_TRUE(StatsLineParser::Parse(text = Line("5.5", "404", "100", "0.000", "null", "null"), &line));
   EXPECT_EQ(line.upstream_time_ms, -1);
   // A routed request that went through @pm_lookup: the app's time only.
-  ASSERT_TRUE(StatsLineParser::Parse(Line("5.5", "200", "100", "0.000 : 0.014"), &line));
+  ASSERT_TRUE(StatsLineParser::Parse(text = Line("5.5", "200", "100", "0.000 : 0.014"), &line));
   EXPECT_EQ(line.upstream_time_ms, 14);
 }
 
@@ -75,32 +76,34 @@ TEST(StatsLineParserTest, ServedByHoldsThreeIdsOrNothing) {
            R"("served_by":")" + served_by + R"("})";
   };
   StatsLine line;
-  ASSERT_TRUE(StatsLineParser::Parse(with("null null null"), &line));
+  std::string text;  // line's string_views point into it: it must outlive them
+  ASSERT_TRUE(StatsLineParser::Parse(text = with("null null null"), &line));
   EXPECT_EQ(line.version_type, "null");
   EXPECT_EQ(line.node, "null");
   EXPECT_EQ(line.instance, "null");
   // nginx answered before the router's Lua ran (e.g. no Host on HTTP/1.1).
-  ASSERT_TRUE(StatsLineParser::Parse(with(""), &line));
+  ASSERT_TRUE(StatsLineParser::Parse(text = with(""), &line));
   EXPECT_EQ(line.version_type, "");
   EXPECT_EQ(line.node, "");
   EXPECT_EQ(line.instance, "");
   EXPECT_FALSE(line.health_check);
   // The router's own health check: well formed, not traffic.
-  ASSERT_TRUE(StatsLineParser::Parse(with("-"), &line));
+  ASSERT_TRUE(StatsLineParser::Parse(text = with("-"), &line));
   EXPECT_TRUE(line.health_check);
   EXPECT_EQ(line.version_type, "");
-  ASSERT_TRUE(StatsLineParser::Parse(with("vt node inst"), &line));
+  ASSERT_TRUE(StatsLineParser::Parse(text = with("vt node inst"), &line));
   EXPECT_FALSE(line.health_check);
   for (const char* bad : {"vt", "vt node", "vt node inst extra", "vt  inst", " node inst", "vt node ", "--"}) {
-    EXPECT_FALSE(StatsLineParser::Parse(with(bad), &line)) << "served_by \"" << bad << "\"";
+    EXPECT_FALSE(StatsLineParser::Parse(text = with(bad), &line)) << "served_by \"" << bad << "\"";
   }
 }
 
 TEST(StatsLineParserTest, Escapes) {
   StatsLine line;
+  std::string text;  // line's string_views point into it: it must outlive them
   // A hostile Host header, as nginx's escape=json writes it.
   std::string host = R"(a\"b\\c\/d\n\u001F\u00e9)";
-  ASSERT_TRUE(StatsLineParser::Parse(Line("1", "200", "0", "", "vt1", "node1", host), &line));
+  ASSERT_TRUE(StatsLineParser::Parse(text = Line("1", "200", "0", "", "vt1", "node1", host), &line));
   EXPECT_TRUE(line.escaped);
   EXPECT_EQ(line.host, host);
   std::string decoded;
@@ -109,7 +112,7 @@ TEST(StatsLineParserTest, Escapes) {
   // A quote inside the host does not end the field early.
   EXPECT_EQ(line.version_type, "vt1");
   // Escaped ids are unescaped before they become keys.
-  ASSERT_TRUE(StatsLineParser::Parse(Line("1", "200", "0", "", R"(v\"t)", "n"), &line));
+  ASSERT_TRUE(StatsLineParser::Parse(text = Line("1", "200", "0", "", R"(v\"t)", "n"), &line));
   StatsAggregator aggregator;
   aggregator.Add(line);
   EXPECT_NE(aggregator.VersionType("v\"t"), nullptr);
