@@ -67,7 +67,9 @@ TEST_F(SharedDirectoriesTest, FilesystemServiceInstancesGoOnlyToHeartsThatReachI
     written += entry.path().filename().string().rfind("from-", 0) == 0;
     struct stat st {};
     ASSERT_EQ(::stat(entry.path().c_str(), &st), 0);
-    if (::geteuid() == 0) EXPECT_NE(st.st_uid, 0u) << entry.path() << ": written as root";
+    if (::geteuid() == 0) {
+      EXPECT_NE(st.st_uid, 0u) << entry.path() << ": written as root";
+    }
   }
   EXPECT_EQ(written, ::geteuid() == 0 ? 2 : 1) << directory;  // one uid per instance when the heart is root
 }
