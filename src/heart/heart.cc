@@ -154,7 +154,7 @@ void Heart::Stop() {
     d.stopping = true;
     d.changed_cv.notify_all();
   }
-  d.exits->cv.notify_all();
+  d.exits->Wake();
   d.supervisor.join();
   d.pump.Stop();
   std::lock_guard<std::mutex> lock(d.mutex);
@@ -305,7 +305,7 @@ Status Heart::Deregister(const std::string& instance_id, jobs::JobLog& log) {
   d.SaveLocked();
   d.change_pending = true;
   d.changed_cv.notify_all();
-  d.exits->cv.notify_all();
+  d.exits->Wake();
   lock.unlock();
   std::error_code ec;
   std::filesystem::remove_all(d.InstanceDir(instance_id), ec);

@@ -2,9 +2,11 @@
 // report, routes) and supervision.cc (processes, readiness, restarts).
 // Private to src/heart.
 //
-// Locking: `mutex` guards catalog, live, deregistered and change_pending.
+// Locking: `mutex` guards catalog, live, deregistered, change_pending and
+// stopping.
 // Never held across a blocking wait for a process, a download or an unpack.
-// Process exit callbacks (reaper thread) only touch the ExitQueue.
+// Process exit callbacks (reaper thread) only touch the ExitQueue. Order:
+// `mutex` before the ExitQueue's (Wake() under `mutex`), never the reverse.
 #pragma once
 
 #include <sys/types.h>
@@ -30,8 +32,11 @@ namespace paasmaker::heart {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 
-// Exits reported by the reaper. Shared with the exit callbacks, which may
-// fire after the Heart is gone (instances outlive it).
+// Exits reported by the reaper, and the supervisor's wake-up. Shared with
+// the exit callbacks, which may fire after the Heart is gone (instances
+// outlive it). The supervisor waits on `cv` under this queue's own mutex, so
+// what it waits for lives here: a change or a stop (under Impl::mutex) is
+// announced with Wake(), never read by the wait itself.
 struct ExitQueue {
   struct Event {
     std::string instance_id;
@@ -41,10 +46,18 @@ struct ExitQueue {
   std::mutex mutex;
   std::condition_variable cv;
   std::vector<Event> events;
+  bool woken = false;  // Wake() since the supervisor last took the events
   void Push(Event e) {
     {
       std::lock_guard<std::mutex> lock(mutex);
       events.push_back(std::move(e));
+    }
+    cv.notify_all();
+  }
+  void Wake() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      woken = true;
     }
     cv.notify_all();
   }

@@ -58,7 +58,7 @@ void Heart::Impl::SetStateLocked(const std::string& id, InstanceEntry& entry, co
   SaveLocked();
   change_pending = true;
   changed_cv.notify_all();
-  exits->cv.notify_all();  // wakes the supervisor to call on_change
+  exits->Wake();  // the supervisor calls on_change
 }
 
 void Heart::Impl::SaveLocked() {
@@ -190,7 +190,9 @@ void Heart::Impl::SupervisorLoop() {
     std::vector<ExitQueue::Event> events;
     {
       std::unique_lock<std::mutex> lock(exits->mutex);
-      exits->cv.wait_for(lock, kTick, [this] { return !exits->events.empty() || stopping || change_pending; });
+      // `stopping` and `change_pending` are Impl::mutex's: read below, under it.
+      exits->cv.wait_for(lock, kTick, [this] { return !exits->events.empty() || exits->woken; });
+      exits->woken = false;
       events.swap(exits->events);
     }
     std::function<void()> notify;
