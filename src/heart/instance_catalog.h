@@ -21,18 +21,19 @@
 #include <nlohmann/json.hpp>
 
 #include "core/result.h"
+#include "model/instance_state.h"
 
 namespace paasmaker::heart {
 
-// Instance states the heart uses (SPEC §5.1); ALLOCATED and DOWN are the
-// pacemaker's.
-inline constexpr const char* kRegistered = "REGISTERED";
-inline constexpr const char* kStarting = "STARTING";
-inline constexpr const char* kRunning = "RUNNING";
-inline constexpr const char* kStopped = "STOPPED";
-inline constexpr const char* kSuspended = "SUSPENDED";  // stopped by a node shutdown; started again at its return
-inline constexpr const char* kError = "ERROR";
-inline constexpr const char* kDeregistered = "DEREGISTERED";
+// Instance states the heart uses (SPEC §5.1, defined once in
+// model/instance_state.h); ALLOCATED and DOWN are the pacemaker's.
+inline constexpr const char* kRegistered = model::kInstanceRegistered;
+inline constexpr const char* kStarting = model::kInstanceStarting;
+inline constexpr const char* kRunning = model::kInstanceRunning;
+inline constexpr const char* kStopped = model::kInstanceStopped;
+inline constexpr const char* kSuspended = model::kInstanceSuspended;
+inline constexpr const char* kError = model::kInstanceError;
+inline constexpr const char* kDeregistered = model::kInstanceDeregistered;
 
 struct InstanceEntry {
   nlohmann::json spec = nlohmann::json::object();  // InstanceSpec (docs/lifecycle.md)

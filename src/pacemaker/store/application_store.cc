@@ -1,7 +1,5 @@
 #include "pacemaker/store/application_store.h"
 
-#include <set>
-
 #include "core/ids.h"
 #include "pacemaker/store/schema.h"
 
@@ -139,18 +137,6 @@ Status ExpectOneRow(Result<int64_t> changed, const std::string& what) {
 }
 
 }  // namespace
-
-bool IsInstanceState(const std::string& state) {
-  static const std::set<std::string> states = {kInstanceAllocated, kInstanceRegistered, kInstanceStarting,
-                                               kInstanceRunning,   kInstanceSuspended,  kInstanceStopped,
-                                               kInstanceError,     kInstanceDown,       kInstanceDeregistered};
-  return states.count(state) > 0;
-}
-
-bool IsLiveInstanceState(const std::string& state) {
-  return state == kInstanceAllocated || state == kInstanceRegistered || state == kInstanceStarting ||
-         state == kInstanceRunning || state == kInstanceSuspended || state == kInstanceStopped;
-}
 
 json Application::ToJson() const {
   return {{"application_id", id}, {"workspace_id", workspace_id}, {"name", name}, {"created", created}};

@@ -19,31 +19,27 @@
 #include <vector>
 
 #include "core/sql/database.h"
+#include "model/instance_state.h"
 #include "model/manifest.h"
 
 namespace paasmaker::pacemaker {
 
-// Version states (SPEC §5.1).
-inline constexpr const char* kVersionNew = "NEW";
-inline constexpr const char* kVersionPrepared = "PREPARED";
-inline constexpr const char* kVersionReady = "READY";
-inline constexpr const char* kVersionRunning = "RUNNING";
-
-// Instance states (SPEC §5.1).
-inline constexpr const char* kInstanceAllocated = "ALLOCATED";
-inline constexpr const char* kInstanceRegistered = "REGISTERED";
-inline constexpr const char* kInstanceStarting = "STARTING";
-inline constexpr const char* kInstanceRunning = "RUNNING";
-inline constexpr const char* kInstanceSuspended = "SUSPENDED";
-inline constexpr const char* kInstanceStopped = "STOPPED";
-inline constexpr const char* kInstanceError = "ERROR";
-inline constexpr const char* kInstanceDown = "DOWN";
-inline constexpr const char* kInstanceDeregistered = "DEREGISTERED";
-
-// Every state the heart may report or the pacemaker may set.
-bool IsInstanceState(const std::string& state);
-// States in which an instance still occupies its heart (counts for placement).
-bool IsLiveInstanceState(const std::string& state);
+// The states live in model/instance_state.h; named here for the store's callers.
+using model::IsInstanceState;
+using model::IsLiveInstanceState;
+using model::kInstanceAllocated;
+using model::kInstanceDeregistered;
+using model::kInstanceDown;
+using model::kInstanceError;
+using model::kInstanceRegistered;
+using model::kInstanceRunning;
+using model::kInstanceStarting;
+using model::kInstanceStopped;
+using model::kInstanceSuspended;
+using model::kVersionNew;
+using model::kVersionPrepared;
+using model::kVersionReady;
+using model::kVersionRunning;
 
 struct Application {
   std::string id;
