@@ -36,7 +36,7 @@ inline constexpr char kCaFileEnv[] = "PAASMAKER_CA_FILE";
 struct ApiSettings {
   std::string remote;
   std::string key;
-  std::string ca_file;  // https:// remotes: the CA to verify them with; empty: the system's CAs
+  std::string ca_file = {};  // https:// remotes: the CA to verify them with; empty: the system's CAs
 };
 
 // Flag beats environment beats default. A missing key is an error here, so
