@@ -13,6 +13,7 @@
 #include "config/health_groups.h"
 #include "core/redis_client.h"
 #include "core/result.h"
+#include "model/runtime_names.h"
 
 namespace paasmaker::config {
 
@@ -124,7 +125,7 @@ struct NodeConfig {
     bool enabled = true;
     std::string working_dir;  // empty: data_dir/instances
     std::map<std::string, std::vector<std::string>> runtimes = {
-        {"paasmaker.runtime.shell", {"1"}}, {"paasmaker.runtime.static", {"1"}}};
+        {model::kShellRuntime, {"1"}}, {model::kStaticRuntime, {"1"}}};
     RestartPolicy restart_policy;
     // When the heart runs as root, each instance runs under its own uid (and
     // gid) from this range — accounts without a passwd entry, like systemd's

@@ -3,13 +3,14 @@
 #include <cmath>
 
 #include "core/clean_environment.h"
+#include "model/runtime_names.h"
 
 namespace paasmaker::heart {
 
 namespace {
 
-constexpr const char* kShellRuntime = "paasmaker.runtime.shell";
-constexpr const char* kStaticRuntime = "paasmaker.runtime.static";
+using model::kShellRuntime;
+using model::kStaticRuntime;
 constexpr const char* kShellStartup = "paasmaker.startup.shell";
 
 Status NeedString(const nlohmann::json& j, const char* key, const std::string& where) {
@@ -68,7 +69,7 @@ Status ValidateInstanceSpec(const nlohmann::json& spec) {
     PM_RETURN_IF_ERROR(OptionalSeconds(params, "start_timeout"));
     PM_RETURN_IF_ERROR(OptionalSeconds(params, "standalone_wait"));
   } else if (plugin == kStaticRuntime) {
-    if (spec.value("standalone", false)) return InvalidArgument("paasmaker.runtime.static cannot be standalone");
+    if (spec.value("standalone", false)) return InvalidArgument(std::string(kStaticRuntime) + " cannot be standalone");
     if (params.contains("document_root") && !params["document_root"].is_string()) {
       return InvalidArgument("instance.runtime.parameters.document_root: must be a string");
     }

@@ -59,12 +59,11 @@
 #include <vector>
 
 #include "core/result.h"
+#include "model/runtime_names.h"
 
 namespace paasmaker::model {
 
 inline constexpr const char* kDefaultPlacementPlugin = "paasmaker.placement.default";
-inline constexpr const char* kShellRuntime = "paasmaker.runtime.shell";
-inline constexpr const char* kStaticRuntime = "paasmaker.runtime.static";
 
 // A plugin named in the manifest, with the parameters to use it with.
 struct ManifestPlugin {
