@@ -186,13 +186,6 @@ PreparedIds IdsFromPrepareJob(const json& job_answer) {
   const json& context = Child(job_answer, "context");
   ids.application_id = Text(context, "application_id");
   ids.version_id = Text(context, "version_id");
-  const json& root = job_answer.is_object() && job_answer.contains("job") ? job_answer["job"] : job_answer;
-  for (const json& tag : Child(root, "tags")) {
-    if (!tag.is_string()) continue;
-    const std::string& t = tag.get_ref<const std::string&>();
-    if (ids.version_id.empty() && t.rfind("application_version:", 0) == 0) ids.version_id = t.substr(20);
-    if (ids.application_id.empty() && t.rfind("application:", 0) == 0) ids.application_id = t.substr(12);
-  }
   return ids;
 }
 

@@ -7,10 +7,9 @@
 
 namespace paasmaker::cli {
 
-// What a finished prepare tree says it made. Read from the GET
-// /api/v1/jobs/<id> answer: its `context` when the server sends one
-// (`application_id`, `version_id`), else the root's tags
-// `application:<id>` and `application_version:<id>`. Empty when neither.
+// What a finished prepare tree says it made: the `context` fields
+// `application_id` and `version_id` of the GET /api/v1/jobs/<id> answer.
+// Empty when the answer has none.
 struct PreparedIds {
   std::string application_id;
   std::string version_id;

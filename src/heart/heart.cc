@@ -22,7 +22,7 @@ namespace paasmaker::heart {
 
 namespace {
 
-constexpr const char* kAllocated = "ALLOCATED";  // in the catalog while registering
+constexpr const char* kAllocated = model::kInstanceAllocated;  // in the catalog while registering
 
 std::string SelfExecutable() {
   std::error_code ec;

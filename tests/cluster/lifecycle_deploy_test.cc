@@ -74,6 +74,11 @@ TEST_F(LifecycleDeployTest, DeployStartCurrentServesBothHostnamesWithServices) {
   EXPECT_EQ(vars["PM_SERVICES"]["settings"]["provider"], "paasmaker.service.parameters") << env.body;
   EXPECT_EQ(vars["PM_METADATA"]["application"]["name"], "hello") << env.body;
 
+  // The prepare job's answer names the version it made (the CLI reads it there).
+  json prepared = cluster_.GetData("/api/v1/jobs/" + v1.json["jobs"].value("prepare", ""));
+  EXPECT_EQ(prepared["context"].value("version_id", ""), v1.version_id()) << prepared.dump();
+  EXPECT_EQ(v1.command.output.find("does not name its version"), std::string::npos) << v1.command.output;
+
   // The job API shows that a register job carries credentials, never their values.
   std::string start_tree = JobTree(cluster_, v1.json["jobs"].value("start", "")).dump();
   EXPECT_NE(start_tree.find("paasmaker.job.heart.register"), std::string::npos);

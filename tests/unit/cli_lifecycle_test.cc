@@ -128,14 +128,13 @@ TEST(CliLifecycleRulesTest, ParsesVersionRefs) {
   EXPECT_FALSE(LooksLikeUuid("zzzzzzzz-0000-4000-8000-000000000001"));
 }
 
-TEST(CliLifecycleRulesTest, ReadsPreparedIdsFromContextOrTags) {
+// The ids are fields of the job answer's context; tags are not read.
+TEST(CliLifecycleRulesTest, ReadsPreparedIdsFromTheJobAnswersContext) {
   json tagged = {{"job", {{"job_id", "j"}, {"tags", {"workspace:1", "application:A", "application_version:V"}}}}};
-  PreparedIds ids = IdsFromPrepareJob(tagged);
-  EXPECT_EQ(ids.application_id, "A");
-  EXPECT_EQ(ids.version_id, "V");
+  EXPECT_EQ(IdsFromPrepareJob(tagged).version_id, "");
   json with_context = tagged;
   with_context["context"] = {{"application_id", "A2"}, {"version_id", "V2"}};
-  ids = IdsFromPrepareJob(with_context);
+  PreparedIds ids = IdsFromPrepareJob(with_context);
   EXPECT_EQ(ids.application_id, "A2");
   EXPECT_EQ(ids.version_id, "V2");
   EXPECT_EQ(IdsFromPrepareJob(json{{"job", {{"job_id", "j"}}}}).version_id, "");
@@ -232,15 +231,15 @@ class FakePacemaker {
       Record(req);
       std::string id = req.params[0];
       json job = {{"job_id", id}, {"state", "SUCCESS"}, {"title", id}, {"children", json::array()}};
-      if (id == "prepare-job") job["tags"] = {std::string("application:") + kAppId,
-                                              std::string("application_version:") + kVersionId};
+      json context = json::object();
+      if (id == "prepare-job") context = {{"application_id", kAppId}, {"version_id", kVersionId}};
       std::lock_guard<std::mutex> lock(mu_);
       if (failing_jobs_.count(id)) {
         job["state"] = "FAILED";
         job["children"] = {{{"job_id", "startup"}, {"state", "FAILED"}, {"title", "Run startup commands"},
                             {"summary", "migration failed: table users missing"}}};
       }
-      res.body = Envelope({{"job", job}, {"root_id", id}});
+      res.body = Envelope({{"job", job}, {"root_id", id}, {"context", context}});
     });
     server_.Route("GET", "/api/v1/jobs/([^/]+)/stream", [this](const http::Request& req, http::Response& res) {
       Record(req);

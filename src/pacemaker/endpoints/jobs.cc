@@ -79,7 +79,13 @@ PM_ENDPOINT(json, ShowJob) {
   PM_ASSIGN_OR_RETURN(auto tree, AccessibleTree(ctx, req, who, JobAction::kView));
   PM_ASSIGN_OR_RETURN(json subtree, ctx.job_tree.Subtree(req.params[0]));
   RedactSecrets(subtree);
-  return json{{"job", subtree}, {"root_id", tree.root_id}};
+  // The ids a prepare tree made (a deploy goes on with its new version).
+  // Only these: the rest of the context may hold what the jobs passed on.
+  json ids = json::object();
+  for (const char* key : {"application_id", "version_id"}) {
+    if (tree.context.contains(key) && tree.context[key].is_string()) ids[key] = tree.context[key];
+  }
+  return json{{"job", subtree}, {"root_id", tree.root_id}, {"context", ids}};
 }
 
 PM_ENDPOINT(json, AbortJob) {
