@@ -19,6 +19,7 @@
 #include "model/redis_access.h"
 #include "pacemaker/auth.h"
 #include "pacemaker/lifecycle/routing_table.h"
+#include "pacemaker/node_uuid.h"
 #include "pacemaker/store/application_store.h"
 #include "pacemaker/store/node_store.h"
 #include "pacemaker/store/user_store.h"
@@ -29,24 +30,6 @@ namespace paasmaker::pacemaker {
 namespace services {
 class ServiceDaemons;
 }
-
-// This node's uuid once registered: set from the node's reporter thread,
-// read by API, job, health and housekeeping threads. "" until then.
-class NodeUuid {
- public:
-  std::string Get() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return uuid_;
-  }
-  void Set(const std::string& uuid) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    uuid_ = uuid;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::string uuid_;
-};
 
 struct PacemakerContext {
   PacemakerContext(const config::NodeConfig& config, std::unique_ptr<sql::Database> database,
