@@ -8,6 +8,10 @@ namespace paasmaker::pacemaker::lifecycle {
 using nlohmann::json;
 
 Result<InstanceView> LoadInstance(PacemakerContext& ctx, const std::string& instance_id) {
+  return LoadInstance(InstanceSources{ctx.apps, ctx.workspaces, ctx.nodes}, instance_id);
+}
+
+Result<InstanceView> LoadInstance(const InstanceSources& ctx, const std::string& instance_id) {
   InstanceView view;
   PM_ASSIGN_OR_RETURN(auto instance, ctx.apps.FindInstance(instance_id));
   if (!instance) return NotFound("no instance " + instance_id);
@@ -42,12 +46,16 @@ std::vector<std::string> HostnamesOf(const InstanceView& view, const std::string
 }
 
 Result<json> BuildInstanceSpec(PacemakerContext& ctx, const InstanceView& view) {
+  return BuildInstanceSpec(ctx.apps, view);
+}
+
+Result<json> BuildInstanceSpec(ApplicationStore& apps, const InstanceView& view) {
   // The version's own manifest says which of the application's services it uses.
   json services = json::object();
   auto manifest = model::ParseManifest(view.version.manifest, view.version.manifest_path);
   if (manifest.ok()) {
     for (const auto& declared : manifest->services) {
-      PM_ASSIGN_OR_RETURN(auto service, ctx.apps.FindService(view.application.id, declared.name));
+      PM_ASSIGN_OR_RETURN(auto service, apps.FindService(view.application.id, declared.name));
       if (!service) continue;
       json credentials = service->credentials.is_object() ? service->credentials : json::object();
       credentials["provider"] = service->plugin;

@@ -24,6 +24,14 @@ struct InstanceView {
   std::optional<model::Node> node;
 };
 
+// The stores an InstanceView is read from.
+struct InstanceSources {
+  ApplicationStore& apps;
+  WorkspaceStore& workspaces;
+  NodeStore& nodes;
+};
+
+Result<InstanceView> LoadInstance(const InstanceSources& sources, const std::string& instance_id);
 Result<InstanceView> LoadInstance(PacemakerContext& ctx, const std::string& instance_id);
 
 enum class HostnameSet {
@@ -34,6 +42,7 @@ enum class HostnameSet {
 std::vector<std::string> HostnamesOf(const InstanceView& view, const std::string& cluster_hostname, HostnameSet set);
 
 // The InstanceSpec a heart registers the instance with (holds service credentials).
+Result<nlohmann::json> BuildInstanceSpec(ApplicationStore& apps, const InstanceView& view);
 Result<nlohmann::json> BuildInstanceSpec(PacemakerContext& ctx, const InstanceView& view);
 
 }  // namespace paasmaker::pacemaker::lifecycle
