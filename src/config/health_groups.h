@@ -24,13 +24,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/yaml_reader.h"
+#include "model/job_types.h"
 
 namespace paasmaker::config {
 
 // The health checks a group may name (implemented in src/pacemaker/health/).
 inline constexpr std::array<const char*, 4> kHealthCheckPlugins = {
-    "paasmaker.health.downnodes", "paasmaker.health.stuckjobs", "paasmaker.health.routerdowninstances",
-    "paasmaker.health.adjustinstances"};
+    model::job_types::kDownNodes, model::job_types::kStuckJobs, model::job_types::kRouterDownInstances,
+    model::job_types::kAdjustInstances};
 
 struct HealthCheckConfig {
   std::string plugin;

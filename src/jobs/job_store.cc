@@ -187,6 +187,12 @@ Result<std::vector<Job>> JobStore::FindOrphans(const std::string& node, const st
   return JobsFromReply(reply);
 }
 
+Result<std::vector<std::string>> JobStore::QueuedOrRunningOn(const std::string& node) {
+  PM_ASSIGN_OR_RETURN(auto reply, client_->Command({"SUNION", "jobs:node:" + node + ":waiting",
+                                                    "jobs:node:" + node + ":running"}));
+  return reply.StringElements();
+}
+
 Result<std::vector<std::string>> JobStore::TakeCancelled(const std::string& node, int max) {
   PM_ASSIGN_OR_RETURN(auto reply, client_->Command({"SPOP", "jobs:node:" + node + ":cancelled",
                                                     std::to_string(max)}));

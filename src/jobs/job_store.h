@@ -118,6 +118,9 @@ class JobStore {
   // Jobs RUNNING for `runner` on `node` that are not in `known`.
   Result<std::vector<Job>> FindOrphans(const std::string& node, const std::string& runner,
                                        const std::vector<std::string>& known);
+  // Ids of the jobs assigned to `node` that wait for it or run there (its
+  // waiting and running indexes; an id may name a job that just finished).
+  Result<std::vector<std::string>> QueuedOrRunningOn(const std::string& node);
   // Removes and returns up to `max` jobs whose Cancelled handler is due.
   Result<std::vector<std::string>> TakeCancelled(const std::string& node, int max);
   // Writes keys into a tree context directly (outside a Finish).

@@ -8,13 +8,12 @@
 
 #include "core/ids.h"
 #include "jobs/job_context.h"
-#include "jobs/job_plugin.h"
+#include "jobs/job_parameters.h"
 #include "jobs/job_store.h"
+#include "jobs/role_job.h"
 #include "pacemaker/health/health_decisions.h"
 #include "pacemaker/lifecycle/instance_view.h"
-#include "pacemaker/lifecycle/pacemaker_job.h"
 #include "pacemaker/lifecycle/trees.h"
-#include "pacemaker/pacemaker_context.h"
 #include "pacemaker/store/schema.h"
 
 namespace paasmaker::pacemaker::health {
@@ -24,22 +23,21 @@ namespace t = job_types;
 
 namespace {
 
-Status RequireObject(const json& p) { return p.is_object() ? Status::Ok() : InvalidArgument("parameters must be an object"); }
+using Context = HealthJobsContext;
+using jobs::ParameterCheck;
 
-Status OptionalNumber(const json& p, const char* key) {
-  if (p.contains(key) && !p[key].is_number()) return InvalidArgument(std::string("parameters: '") + key + "' must be a number");
-  return Status::Ok();
-}
-
-// Every health check is a pacemaker job (refuses to run elsewhere). A check
-// that changed nothing returns an empty summary (what it looked at goes to
-// its log), so a run's non-empty summaries are exactly its corrective actions
+// Every health check is a pacemaker job (jobs/role_job.h). A check that
+// changed nothing returns an empty summary (what it looked at goes to its
+// log), so a run's non-empty summaries are exactly its corrective actions
 // (GET /api/v1/health/history).
-using HealthJob = PacemakerJob;
+class HealthJob : public jobs::RoleJob<Context> {
+ public:
+  HealthJob(std::string name, std::optional<Context> ctx) : RoleJob(std::move(name), std::move(ctx), "pacemaker") {}
+};
 
 // Removes every route of an instance (all its possible hostnames).
-Result<bool> Unroute(PacemakerContext& ctx, const std::string& instance_id, jobs::JobContext& c) {
-  PM_ASSIGN_OR_RETURN(auto view, lifecycle::LoadInstance(ctx, instance_id));
+Result<bool> Unroute(const Context& ctx, const std::string& instance_id, jobs::JobContext& c) {
+  PM_ASSIGN_OR_RETURN(auto view, lifecycle::LoadInstance(lifecycle::InstanceSources{ctx.apps, ctx.workspaces, ctx.nodes}, instance_id));
   if (view.type.standalone) return false;
   auto hostnames = lifecycle::HostnamesOf(view, ctx.config.pacemaker.cluster_hostname, lifecycle::HostnameSet::kEvery);
   PM_ASSIGN_OR_RETURN(int64_t serial, ctx.routing.Remove(hostnames, instance_id));
@@ -51,11 +49,9 @@ class DownNodesJob : public HealthJob {
  public:
   using HealthJob::HealthJob;
   Status ValidateParameters(const json& p) const override {
-    PM_RETURN_IF_ERROR(RequireObject(p));
-    PM_RETURN_IF_ERROR(OptionalNumber(p, "timeout"));
-    return OptionalNumber(p, "not_before");
+    return ParameterCheck(p).OptionalNumber("timeout").OptionalNumber("not_before");
   }
-  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+  Result<std::string> Run(const Context& ctx, jobs::JobContext& c) const override {
     double timeout = c.parameters().value("timeout", ctx.config.pacemaker.node_down_timeout);
     double not_before = c.parameters().value("not_before", 0.0);
     double now = NowSeconds();
@@ -67,10 +63,8 @@ class DownNodesJob : public HealthJob {
     std::vector<std::string> lines;
     for (const auto& node : SilentNodes(nodes, now, timeout, not_before, ctx.node_uuid.Get())) {
       // Conditional, so a report arriving meanwhile wins over this decision.
-      PM_ASSIGN_OR_RETURN(int64_t changed,
-                          ctx.db->Execute("UPDATE nodes SET state = ? WHERE uuid = ? AND state = ? AND last_heard < ?",
-                                          {model::kNodeDown, node.uuid, model::kNodeActive, now - timeout}));
-      if (changed == 0) continue;
+      PM_ASSIGN_OR_RETURN(bool marked, ctx.nodes.MarkDownIfSilent(node.uuid, now - timeout));
+      if (!marked) continue;
       int down = 0, unrouted = 0;
       PM_ASSIGN_OR_RETURN(auto instances, ctx.apps.ListInstancesOnNode(node.uuid));
       for (const auto& instance : instances) {
@@ -98,22 +92,19 @@ class DownNodesJob : public HealthJob {
 class StuckJobsJob : public HealthJob {
  public:
   using HealthJob::HealthJob;
-  Status ValidateParameters(const json& p) const override { return RequireObject(p); }
-  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+  Status ValidateParameters(const json& p) const override { return ParameterCheck(p); }
+  Result<std::string> Run(const Context& ctx, jobs::JobContext& c) const override {
     PM_ASSIGN_OR_RETURN(auto nodes, ctx.nodes.List());
     std::set<std::string> roots;
     for (const auto& node : nodes) {
       if (node.state != model::kNodeDown) continue;
-      // The per-node indexes of job_store.h's Redis layout.
-      for (const char* set : {"waiting", "running"}) {
-        PM_ASSIGN_OR_RETURN(auto members, ctx.jobs_redis.Command({"SMEMBERS", "jobs:node:" + node.uuid + ":" + set}));
-        for (const auto& member : members.elements) {
-          auto job = ctx.job_store.Get(member.str);
-          if (!job.ok() || jobs::IsFinished(job->state)) continue;
-          if (roots.insert(job->root_id).second) {
-            c.log().Warning(fmt::format("job {} ({}) is {} on DOWN node {}: aborting its tree {}", job->id, job->type,
-                                        jobs::JobStateName(job->state), node.name, job->root_id));
-          }
+      PM_ASSIGN_OR_RETURN(auto job_ids, ctx.job_store.QueuedOrRunningOn(node.uuid));
+      for (const auto& id : job_ids) {
+        auto job = ctx.job_store.Get(id);
+        if (!job.ok() || jobs::IsFinished(job->state)) continue;
+        if (roots.insert(job->root_id).second) {
+          c.log().Warning(fmt::format("job {} ({}) is {} on DOWN node {}: aborting its tree {}", job->id, job->type,
+                                      jobs::JobStateName(job->state), node.name, job->root_id));
         }
       }
     }
@@ -131,11 +122,8 @@ class StuckJobsJob : public HealthJob {
 class RouterDownInstancesJob : public HealthJob {
  public:
   using HealthJob::HealthJob;
-  Status ValidateParameters(const json& p) const override {
-    PM_RETURN_IF_ERROR(RequireObject(p));
-    return OptionalNumber(p, "grace");
-  }
-  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+  Status ValidateParameters(const json& p) const override { return ParameterCheck(p).OptionalNumber("grace"); }
+  Result<std::string> Run(const Context& ctx, jobs::JobContext& c) const override {
     double grace = c.parameters().value("grace", kRouteGraceSeconds);
     PM_ASSIGN_OR_RETURN(json dump, ctx.routing.Dump());
     double now = NowSeconds();
@@ -158,10 +146,10 @@ class RouterDownInstancesJob : public HealthJob {
 class AdjustInstancesJob : public HealthJob {
  public:
   using HealthJob::HealthJob;
-  Status ValidateParameters(const json& p) const override { return RequireObject(p); }
+  Status ValidateParameters(const json& p) const override { return ParameterCheck(p); }
 
-  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
-    PM_ASSIGN_OR_RETURN(auto rows, ctx.db->Query("SELECT id FROM versions WHERE state = ?", {kVersionRunning}));
+  Result<std::string> Run(const Context& ctx, jobs::JobContext& c) const override {
+    PM_ASSIGN_OR_RETURN(auto versions, ctx.apps.ListVersionsInState(kVersionRunning));
     PM_ASSIGN_OR_RETURN(auto nodes, ctx.nodes.List());
     std::set<std::string> active;
     for (const auto& n : nodes) {
@@ -169,11 +157,12 @@ class AdjustInstancesJob : public HealthJob {
     }
     PM_ASSIGN_OR_RETURN(json dump, ctx.routing.Dump());
     auto routed = RoutedInstances(dump);
-    lifecycle::Lifecycle lifecycle(ctx);
+    lifecycle::Lifecycle lifecycle(ctx.trees);
     std::vector<std::string> actions;
     int checked = 0;
-    for (const auto& row : rows) {
-      PM_ASSIGN_OR_RETURN(auto version, ctx.apps.FindVersion(row.GetString("id")));
+    for (const auto& listed : versions) {
+      // Again, one by one: an earlier action may have changed a later version.
+      PM_ASSIGN_OR_RETURN(auto version, ctx.apps.FindVersion(listed.id));
       if (!version || version->state != kVersionRunning) continue;
       PM_ASSIGN_OR_RETURN(bool busy, ApplicationBusy(ctx, version->application_id));
       if (busy) {
@@ -230,7 +219,7 @@ class AdjustInstancesJob : public HealthJob {
   // make-current of another version — which stops this one's exclusive
   // instances — or one of ours) is unfinished: acting now would race it,
   // e.g. place twice or restart what it just stopped.
-  static Result<bool> ApplicationBusy(PacemakerContext& ctx, const std::string& application_id) {
+  static Result<bool> ApplicationBusy(const Context& ctx, const std::string& application_id) {
     PM_ASSIGN_OR_RETURN(auto page, ctx.job_store.ListRootsByTag("application:" + application_id, 0, 10));
     for (const auto& root : page.root_ids) {
       auto job = ctx.job_store.Get(root);
@@ -239,7 +228,7 @@ class AdjustInstancesJob : public HealthJob {
     return false;
   }
 
-  bool RecentlyFailed(PacemakerContext& ctx, const std::string& type_id) const {
+  bool RecentlyFailed(const Context& ctx, const std::string& type_id) const {
     std::string root;
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -264,25 +253,26 @@ class AdjustInstancesJob : public HealthJob {
   mutable std::map<std::string, std::string> started_;
 };
 
+Status CheckStages(const json& p) {
+  if (!p["stages"].is_array()) return InvalidArgument("parameters: 'stages' must be a list of stages");
+  for (const auto& stage : p["stages"]) {
+    if (!stage.is_array()) return InvalidArgument("parameters: each of 'stages' must be a list of checks");
+    for (const auto& check : stage) {
+      if (!check.is_object() || !check.contains("type") || !check["type"].is_string()) {
+        return InvalidArgument("parameters: each check of 'stages' needs a 'type'");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 // Runs after every check of one order has succeeded: grafts the next order
 // (with a stage job above it for the orders after that) under the root.
 class StageJob : public HealthJob {
  public:
   using HealthJob::HealthJob;
-  Status ValidateParameters(const json& p) const override {
-    PM_RETURN_IF_ERROR(RequireObject(p));
-    if (!p.contains("stages") || !p["stages"].is_array()) return InvalidArgument("parameters: 'stages' is required (a list)");
-    for (const auto& stage : p["stages"]) {
-      if (!stage.is_array()) return InvalidArgument("parameters: each stage is a list of checks");
-      for (const auto& check : stage) {
-        if (!check.is_object() || !check.contains("type") || !check["type"].is_string()) {
-          return InvalidArgument("parameters: each check needs a 'type'");
-        }
-      }
-    }
-    return Status::Ok();
-  }
-  Result<std::string> Run(PacemakerContext&, jobs::JobContext& c) const override {
+  Status ValidateParameters(const json& p) const override { return ParameterCheck(p).Present("stages").Also(CheckStages); }
+  Result<std::string> Run(const Context&, jobs::JobContext& c) const override {
     json stages = c.parameters()["stages"];
     if (stages.empty()) return std::string("last order of checks done");
     json next = stages[0];
@@ -308,7 +298,7 @@ class StageJob : public HealthJob {
 
 }  // namespace
 
-Status RegisterHealthJobs(jobs::JobRegistry& registry, PacemakerContext* ctx) {
+Status RegisterHealthJobs(jobs::JobRegistry& registry, const std::optional<HealthJobsContext>& ctx) {
   PM_RETURN_IF_ERROR(registry.Register(std::make_shared<DownNodesJob>(t::kDownNodes, ctx)));
   PM_RETURN_IF_ERROR(registry.Register(std::make_shared<StuckJobsJob>(t::kStuckJobs, ctx)));
   PM_RETURN_IF_ERROR(registry.Register(std::make_shared<RouterDownInstancesJob>(t::kRouterDownInstances, ctx)));

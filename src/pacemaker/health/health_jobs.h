@@ -10,27 +10,22 @@
 //   paasmaker.health.stage                runs the next order of checks (see health_group_tree.h)
 //
 // Every node registers them (a tree is validated wherever it is built);
-// with `ctx` null (not the pacemaker) they fail saying so.
+// with `ctx` absent (not the pacemaker) they fail saying so.
 #pragma once
+
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "jobs/job_registry.h"
-
-namespace paasmaker::pacemaker {
-struct PacemakerContext;
-}
+#include "model/job_types.h"
+#include "pacemaker/health/health_context.h"
 
 namespace paasmaker::pacemaker::health {
 
-namespace job_types {
-inline constexpr const char* kDownNodes = "paasmaker.health.downnodes";
-inline constexpr const char* kStuckJobs = "paasmaker.health.stuckjobs";
-inline constexpr const char* kRouterDownInstances = "paasmaker.health.routerdowninstances";
-inline constexpr const char* kAdjustInstances = "paasmaker.health.adjustinstances";
-inline constexpr const char* kStage = "paasmaker.health.stage";
-}  // namespace job_types
+// The checks' type names are spelled once, in model/job_types.h.
+namespace job_types = model::job_types;
 
 // Seconds a routed instance may be not RUNNING before it is unrouted.
 inline constexpr double kRouteGraceSeconds = 5;
@@ -38,6 +33,6 @@ inline constexpr double kRouteGraceSeconds = 5;
 // before trying again, so a broken type is not restarted every 2 s.
 inline constexpr double kRetryAfterFailureSeconds = 30;
 
-Status RegisterHealthJobs(jobs::JobRegistry& registry, PacemakerContext* ctx);
+Status RegisterHealthJobs(jobs::JobRegistry& registry, const std::optional<HealthJobsContext>& ctx);
 
 }  // namespace paasmaker::pacemaker::health

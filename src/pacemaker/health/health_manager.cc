@@ -9,7 +9,7 @@
 #include "core/log.h"
 #include "pacemaker/health/health_decisions.h"
 #include "pacemaker/health/health_group_tree.h"
-#include "pacemaker/pacemaker_context.h"
+#include "pacemaker/family_contexts.h"
 #include "pacemaker/store/schema.h"
 
 namespace paasmaker::pacemaker::health {
@@ -39,7 +39,7 @@ namespace {
 
 // Starts one run of `group` unless its previous tree is unfinished: the
 // root id, or nullopt when skipped.
-Result<std::optional<std::string>> RunGroup(PacemakerContext& ctx, const config::HealthGroupConfig& group,
+Result<std::optional<std::string>> RunGroup(const HealthManagerContext& ctx, const config::HealthGroupConfig& group,
                                             const RunParameters& run, std::string& last_root) {
   const std::string self = ctx.node_uuid.Get();
   if (self.empty()) return std::optional<std::string>();
@@ -51,7 +51,7 @@ Result<std::optional<std::string>> RunGroup(PacemakerContext& ctx, const config:
   }
   auto tree = BuildGroupTree(group, self, run);
   for (const auto& spec : tree) {
-    if (ctx.job_registry) PM_RETURN_IF_ERROR(ctx.job_registry->Validate(spec).WithContext(spec.type));
+    PM_RETURN_IF_ERROR(ctx.job_registry.Validate(spec).WithContext(spec.type));
   }
   PM_RETURN_IF_ERROR(ctx.job_store.AddTree(tree));
   PM_RETURN_IF_ERROR(ctx.job_store.StartTree(tree.front().id));
@@ -61,12 +61,11 @@ Result<std::optional<std::string>> RunGroup(PacemakerContext& ctx, const config:
 
 // The checks' own parameter validation, before the first run, so a bad
 // group is reported once at start rather than every period.
-Status ValidateGroup(PacemakerContext& ctx, const config::HealthGroupConfig& group) {
-  if (!ctx.job_registry) return Status::Ok();
+Status ValidateGroup(const HealthManagerContext& ctx, const config::HealthGroupConfig& group) {
   for (const auto& stage : ChecksByOrder(group)) {
     for (const auto& check : stage) {
       jobs::JobSpec spec{.type = check.plugin, .parameters = check.parameters};
-      PM_RETURN_IF_ERROR(ctx.job_registry->Validate(spec).WithContext(check.plugin));
+      PM_RETURN_IF_ERROR(ctx.job_registry.Validate(spec).WithContext(check.plugin));
     }
   }
   return Status::Ok();
@@ -91,7 +90,8 @@ std::optional<Clock::time_point> EarlyRun(const std::optional<double>& down_time
 
 }  // namespace
 
-HealthManager::HealthManager(PacemakerContext& ctx) : ctx_(ctx) {}
+HealthManager::HealthManager(HealthManagerContext ctx) : ctx_(ctx) {}
+HealthManager::HealthManager(PacemakerContext& ctx) : ctx_(HealthManagerContextOf(ctx)) {}
 
 HealthManager::~HealthManager() { Stop(); }
 

@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "pacemaker/health/health_context.h"
+
 namespace paasmaker::pacemaker {
 struct PacemakerContext;
 }
@@ -28,6 +30,8 @@ namespace paasmaker::pacemaker::health {
 
 class HealthManager {
  public:
+  explicit HealthManager(HealthManagerContext ctx);
+  // Until the composition root passes the narrow form (family_contexts.h).
   explicit HealthManager(PacemakerContext& ctx);
   ~HealthManager();
 
@@ -40,7 +44,7 @@ class HealthManager {
   struct Group;  // a group's configuration and schedule (health_manager.cc)
   void Loop();
 
-  PacemakerContext& ctx_;
+  HealthManagerContext ctx_;
   std::vector<Group> groups_;  // touched by the loop thread only, once started
   std::mutex mutex_;
   std::condition_variable cv_;

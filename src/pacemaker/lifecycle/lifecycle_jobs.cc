@@ -7,12 +7,12 @@
 
 #include "core/log.h"
 #include "jobs/job_context.h"
-#include "jobs/job_plugin.h"
+#include "jobs/job_parameters.h"
+#include "jobs/role_job.h"
 #include "pacemaker/lifecycle/instance_view.h"
-#include "pacemaker/lifecycle/pacemaker_job.h"
 #include "pacemaker/lifecycle/placement.h"
 #include "pacemaker/lifecycle/trees.h"
-#include "pacemaker/pacemaker_context.h"
+#include "pacemaker/services/application_services.h"
 #include "pacemaker/services/service_plugin.h"
 #include "pacemaker/stats/traffic_stats.h"
 
@@ -23,55 +23,45 @@ namespace t = job_types;
 
 namespace {
 
+using Context = LifecycleJobsContext;
+using jobs::ParameterCheck;
+
+// Every lifecycle job runs on the pacemaker (jobs/role_job.h).
+class LifecycleJob : public jobs::RoleJob<Context> {
+ public:
+  LifecycleJob(std::string name, std::optional<Context> ctx) : RoleJob(std::move(name), std::move(ctx), "pacemaker") {}
+};
+
+Result<InstanceView> Load(const Context& ctx, const std::string& instance_id) {
+  return LoadInstance(InstanceSources{ctx.apps, ctx.workspaces, ctx.nodes}, instance_id);
+}
+
 // The stats API sums version types per workspace, application and version;
 // the routing writer is what knows which belong where. Best effort: a
 // missing set entry only hides traffic from a sum, it never loses any.
-void RecordForStats(PacemakerContext& ctx, const InstanceView& view, jobs::JobContext& c) {
+void RecordForStats(const Context& ctx, const InstanceView& view, jobs::JobContext& c) {
   Status recorded = stats::RecordVersionType(ctx.stats_redis, view.workspace.id, view.application.id,
                                              view.version.id, view.type.id);
   if (!recorded.ok()) c.log().Warning("stats sets not updated: " + recorded.ToString());
 }
 
-Status RequireString(const json& p, const char* key) {
-  if (!p.is_object() || !p.contains(key) || !p[key].is_string() || p[key].get<std::string>().empty()) {
-    return InvalidArgument(std::string("parameters: '") + key + "' is required (a string)");
-  }
-  return Status::Ok();
-}
-
-Status RequireIdList(const json& p, const char* key) {
-  if (!p.is_object() || !p.contains(key) || !p[key].is_array()) {
-    return InvalidArgument(std::string("parameters: '") + key + "' is required (a list of ids)");
-  }
-  for (const auto& id : p[key]) {
-    if (!id.is_string()) return InvalidArgument(std::string("parameters: '") + key + "' must hold strings");
-  }
-  return Status::Ok();
-}
-
-class GroupJob : public PacemakerJob {
+class GroupJob : public LifecycleJob {
  public:
-  using PacemakerJob::PacemakerJob;
-  Status ValidateParameters(const json& p) const override {
-    return p.is_object() ? Status::Ok() : InvalidArgument("parameters must be an object");
-  }
-  Result<std::string> Run(PacemakerContext&, jobs::JobContext& c) const override {
+  using LifecycleJob::LifecycleJob;
+  Status ValidateParameters(const json& p) const override { return ParameterCheck(p); }
+  Result<std::string> Run(const Context&, jobs::JobContext& c) const override {
     return c.job().title.empty() ? std::string("Done.") : c.job().title + ": done.";
   }
 };
 
-class SelectJob : public PacemakerJob {
+class SelectJob : public LifecycleJob {
  public:
-  using PacemakerJob::PacemakerJob;
+  using LifecycleJob::LifecycleJob;
   Status ValidateParameters(const json& p) const override {
-    PM_RETURN_IF_ERROR(RequireString(p, "instance_type_id"));
-    PM_RETURN_IF_ERROR(RequireString(p, "mode"));
-    std::string mode = p["mode"];
-    if (mode != "register" && mode != "start") return InvalidArgument("parameters: mode must be register or start");
-    return Status::Ok();
+    return ParameterCheck(p).String("instance_type_id").OneOf("mode", {"register", "start"}).OptionalBool("force_exclusive");
   }
 
-  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+  Result<std::string> Run(const Context& ctx, jobs::JobContext& c) const override {
     const json& p = c.parameters();
     bool start = p["mode"] == "start";
     bool force_exclusive = p.value("force_exclusive", false);
@@ -136,8 +126,8 @@ class SelectJob : public PacemakerJob {
                     &graft);
         continue;
       }
-      PM_ASSIGN_OR_RETURN(auto view, LoadInstance(ctx, instance.id));
-      PM_ASSIGN_OR_RETURN(auto spec, BuildInstanceSpec(ctx, view));
+      PM_ASSIGN_OR_RETURN(auto view, Load(ctx, instance.id));
+      PM_ASSIGN_OR_RETURN(auto spec, BuildInstanceSpec(ctx.apps, view));
       AppendChain(c.job().parent_id, StartChain(instance, spec, c.job().node, start, !type->standalone), &graft);
       ++chains;
     }
@@ -147,11 +137,11 @@ class SelectJob : public PacemakerJob {
   }
 };
 
-class InstanceStoreJob : public PacemakerJob {
+class InstanceStoreJob : public LifecycleJob {
  public:
-  using PacemakerJob::PacemakerJob;
-  Status ValidateParameters(const json& p) const override { return RequireString(p, "instance_id"); }
-  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+  using LifecycleJob::LifecycleJob;
+  Status ValidateParameters(const json& p) const override { return ParameterCheck(p).String("instance_id"); }
+  Result<std::string> Run(const Context& ctx, jobs::JobContext& c) const override {
     std::string id = c.parameters()["instance_id"];
     PM_ASSIGN_OR_RETURN(json port, c.Get("port-" + id));
     if (!port.is_number_integer()) return Internal("the heart left no port for instance " + id);
@@ -161,20 +151,13 @@ class InstanceStoreJob : public PacemakerJob {
   }
 };
 
-class RoutingUpdateJob : public PacemakerJob {
+class RoutingUpdateJob : public LifecycleJob {
  public:
-  using PacemakerJob::PacemakerJob;
+  using LifecycleJob::LifecycleJob;
   Status ValidateParameters(const json& p) const override {
-    PM_RETURN_IF_ERROR(RequireIdList(p, "instance_ids"));
-    PM_RETURN_IF_ERROR(RequireString(p, "operation"));
-    PM_RETURN_IF_ERROR(RequireString(p, "which"));
-    if (p["operation"] != "add" && p["operation"] != "remove") {
-      return InvalidArgument("parameters: operation must be add or remove");
-    }
-    if (p["which"] != "all" && p["which"] != "current") return InvalidArgument("parameters: which must be all or current");
-    return Status::Ok();
+    return ParameterCheck(p).StringList("instance_ids").OneOf("operation", {"add", "remove"}).OneOf("which", {"all", "current"});
   }
-  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+  Result<std::string> Run(const Context& ctx, jobs::JobContext& c) const override {
     const json& p = c.parameters();
     bool add = p["operation"] == "add";
     bool current = p["which"] == "current";
@@ -182,7 +165,7 @@ class RoutingUpdateJob : public PacemakerJob {
     int changed = 0;
     for (const auto& id_json : p["instance_ids"]) {
       std::string id = id_json;
-      PM_ASSIGN_OR_RETURN(auto view, LoadInstance(ctx, id));
+      PM_ASSIGN_OR_RETURN(auto view, Load(ctx, id));
       if (view.type.standalone) continue;
       HostnameSet set = current ? HostnameSet::kCurrent : (add ? HostnameSet::kAll : HostnameSet::kEvery);
       auto hostnames = HostnamesOf(view, cluster, set);
@@ -205,14 +188,11 @@ class RoutingUpdateJob : public PacemakerJob {
   }
 };
 
-class VersionStateJob : public PacemakerJob {
+class VersionStateJob : public LifecycleJob {
  public:
-  using PacemakerJob::PacemakerJob;
-  Status ValidateParameters(const json& p) const override {
-    PM_RETURN_IF_ERROR(RequireString(p, "version_id"));
-    return RequireString(p, "state");
-  }
-  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+  using LifecycleJob::LifecycleJob;
+  Status ValidateParameters(const json& p) const override { return ParameterCheck(p).String("version_id").String("state"); }
+  Result<std::string> Run(const Context& ctx, jobs::JobContext& c) const override {
     std::string id = c.parameters()["version_id"];
     std::string state = c.parameters()["state"];
     PM_RETURN_IF_ERROR(ctx.apps.SetVersionState(id, state));
@@ -220,18 +200,18 @@ class VersionStateJob : public PacemakerJob {
   }
 };
 
-class VersionCurrentJob : public PacemakerJob {
+class VersionCurrentJob : public LifecycleJob {
  public:
-  using PacemakerJob::PacemakerJob;
-  Status ValidateParameters(const json& p) const override { return RequireString(p, "version_id"); }
-  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+  using LifecycleJob::LifecycleJob;
+  Status ValidateParameters(const json& p) const override { return ParameterCheck(p).String("version_id"); }
+  Result<std::string> Run(const Context& ctx, jobs::JobContext& c) const override {
     std::string id = c.parameters()["version_id"];
     PM_RETURN_IF_ERROR(ctx.apps.MakeCurrent(id));
     PM_ASSIGN_OR_RETURN(auto instances, ctx.apps.ListInstancesOfVersion(id));
     int routed = 0;
     for (const auto& instance : instances) {
       if (instance.state != kInstanceRunning) continue;
-      PM_ASSIGN_OR_RETURN(auto view, LoadInstance(ctx, instance.id));
+      PM_ASSIGN_OR_RETURN(auto view, Load(ctx, instance.id));
       if (view.type.standalone || !view.node || instance.port <= 0) continue;
       auto hostnames = HostnamesOf(view, ctx.config.pacemaker.cluster_hostname, HostnameSet::kCurrent);
       std::string entry = RouteEntry(view.node->route, instance.port, view.type.id, view.node->uuid, instance.id);
@@ -243,16 +223,15 @@ class VersionCurrentJob : public PacemakerJob {
   }
 };
 
-class InstanceStateJob : public PacemakerJob {
+class InstanceStateJob : public LifecycleJob {
  public:
-  using PacemakerJob::PacemakerJob;
+  using LifecycleJob::LifecycleJob;
   Status ValidateParameters(const json& p) const override {
-    PM_RETURN_IF_ERROR(RequireIdList(p, "instance_ids"));
-    PM_RETURN_IF_ERROR(RequireString(p, "state"));
-    if (!IsInstanceState(p["state"])) return InvalidArgument("parameters: state is not an instance state");
-    return Status::Ok();
+    return ParameterCheck(p).StringList("instance_ids").String("state").Also([](const json& checked) {
+      return IsInstanceState(checked["state"]) ? Status::Ok() : InvalidArgument("parameters: 'state' is not an instance state");
+    });
   }
-  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+  Result<std::string> Run(const Context& ctx, jobs::JobContext& c) const override {
     std::string state = c.parameters()["state"];
     for (const auto& id : c.parameters()["instance_ids"]) {
       PM_RETURN_IF_ERROR(ctx.apps.SetInstanceState(id.get<std::string>(), state));
@@ -267,11 +246,11 @@ void RemovePackage(const Version& version) {
   std::filesystem::remove(version.package_path, ignored);
 }
 
-class VersionDeleteJob : public PacemakerJob {
+class VersionDeleteJob : public LifecycleJob {
  public:
-  using PacemakerJob::PacemakerJob;
-  Status ValidateParameters(const json& p) const override { return RequireString(p, "version_id"); }
-  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+  using LifecycleJob::LifecycleJob;
+  Status ValidateParameters(const json& p) const override { return ParameterCheck(p).String("version_id"); }
+  Result<std::string> Run(const Context& ctx, jobs::JobContext& c) const override {
     PM_ASSIGN_OR_RETURN(auto version, ctx.apps.FindVersion(c.parameters()["version_id"].get<std::string>()));
     if (!version) return std::string("already deleted");
     RemovePackage(*version);
@@ -280,18 +259,16 @@ class VersionDeleteJob : public PacemakerJob {
   }
 };
 
-class ApplicationDeleteJob : public PacemakerJob {
+class ApplicationDeleteJob : public LifecycleJob {
  public:
-  using PacemakerJob::PacemakerJob;
-  Status ValidateParameters(const json& p) const override { return RequireString(p, "application_id"); }
-  Result<std::string> Run(PacemakerContext& ctx, jobs::JobContext& c) const override {
+  using LifecycleJob::LifecycleJob;
+  Status ValidateParameters(const json& p) const override { return ParameterCheck(p).String("application_id"); }
+  Result<std::string> Run(const Context& ctx, jobs::JobContext& c) const override {
     std::string id = c.parameters()["application_id"];
     PM_ASSIGN_OR_RETURN(auto app, ctx.apps.FindApplication(id));
     if (!app) return std::string("already deleted");
-    if (ctx.remove_services) {
-      PM_RETURN_IF_ERROR(ctx.remove_services(ctx, id).WithContext("removing services"));
-      c.log().Info("services removed");
-    }
+    PM_RETURN_IF_ERROR(services::RemoveApplicationServices(ctx.apps, ctx.services, id).WithContext("removing services"));
+    c.log().Info("services removed");
     PM_ASSIGN_OR_RETURN(auto versions, ctx.apps.ListVersions(id));
     for (const auto& v : versions) RemovePackage(v);
     PM_RETURN_IF_ERROR(ctx.apps.DeleteApplication(id));
@@ -301,7 +278,7 @@ class ApplicationDeleteJob : public PacemakerJob {
 
 }  // namespace
 
-Status RegisterLifecycleJobs(jobs::JobRegistry& registry, PacemakerContext* ctx) {
+Status RegisterLifecycleJobs(jobs::JobRegistry& registry, const std::optional<LifecycleJobsContext>& ctx) {
   PM_RETURN_IF_ERROR(registry.Register(std::make_shared<GroupJob>(t::kGroup, ctx)));
   PM_RETURN_IF_ERROR(registry.Register(std::make_shared<SelectJob>(t::kSelect, ctx)));
   PM_RETURN_IF_ERROR(registry.Register(std::make_shared<InstanceStoreJob>(t::kInstanceStore, ctx)));

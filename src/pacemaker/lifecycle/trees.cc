@@ -127,7 +127,7 @@ Result<std::string> Lifecycle::Launch(std::vector<jobs::JobSpec> tree, const std
   for (auto& spec : tree) {
     if (spec.id.empty()) spec.id = ids::NewUuid();
     if (spec.node.empty()) spec.node = pacemaker;
-    if (ctx_.job_registry) PM_RETURN_IF_ERROR(ctx_.job_registry->Validate(spec).WithContext(spec.type));
+    PM_RETURN_IF_ERROR(ctx_.job_registry.Validate(spec).WithContext(spec.type));
   }
   tree.front().tags = tags;
   PM_RETURN_IF_ERROR(ctx_.job_store.AddTree(tree));

@@ -16,27 +16,17 @@
 
 #include "core/result.h"
 #include "jobs/job.h"
-#include "pacemaker/pacemaker_context.h"
+#include "model/job_types.h"
+#include "pacemaker/lifecycle/lifecycle_context.h"
+
+namespace paasmaker::pacemaker {
+struct PacemakerContext;
+}
 
 namespace paasmaker::pacemaker::lifecycle {
 
-// Job type names of the heart (src/heart) and the pacemaker (here).
-namespace job_types {
-inline constexpr const char* kHeartRegister = "paasmaker.job.heart.register";
-inline constexpr const char* kHeartStartup = "paasmaker.job.heart.startup";
-inline constexpr const char* kHeartStart = "paasmaker.job.heart.start";
-inline constexpr const char* kHeartStop = "paasmaker.job.heart.stop";
-inline constexpr const char* kHeartDeregister = "paasmaker.job.heart.deregister";
-inline constexpr const char* kSelect = "paasmaker.job.placement.select";
-inline constexpr const char* kInstanceStore = "paasmaker.job.instance.store";
-inline constexpr const char* kRoutingUpdate = "paasmaker.job.routing.update";
-inline constexpr const char* kVersionState = "paasmaker.job.version.state";
-inline constexpr const char* kVersionCurrent = "paasmaker.job.version.current";
-inline constexpr const char* kInstanceState = "paasmaker.job.instance.state";
-inline constexpr const char* kVersionDelete = "paasmaker.job.version.delete";
-inline constexpr const char* kApplicationDelete = "paasmaker.job.application.delete";
-inline constexpr const char* kGroup = "paasmaker.job.group";
-}  // namespace job_types
+// Job type names (heart and pacemaker) are spelled once, in model/job_types.h.
+namespace job_types = model::job_types;
 
 // A chain of jobs, first = closest to `parent_id` (runs last), each next one
 // a child of the one before. Fills in ids; returns them appended to `out`.
@@ -63,7 +53,9 @@ std::vector<Instance> ChooseSurplus(std::vector<Instance> live, int64_t quantity
 
 class Lifecycle {
  public:
-  explicit Lifecycle(PacemakerContext& ctx) : ctx_(ctx) {}
+  explicit Lifecycle(TreeContext ctx) : ctx_(ctx) {}
+  // Until the API's endpoints pass the narrow form (family_contexts.cc).
+  explicit Lifecycle(PacemakerContext& ctx);
 
   Result<std::string> Register(const Version& version);
   Result<std::string> Start(const Version& version);
@@ -89,7 +81,7 @@ class Lifecycle {
   Result<std::vector<Instance>> LiveInstances(const std::string& version_id);
   Result<bool> NodeActive(const std::string& uuid);
 
-  PacemakerContext& ctx_;
+  TreeContext ctx_;
 };
 
 }  // namespace paasmaker::pacemaker::lifecycle

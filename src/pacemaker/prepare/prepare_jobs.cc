@@ -9,6 +9,9 @@
 #include "core/files.h"
 #include "core/ids.h"
 #include "jobs/job_context.h"
+#include "jobs/job_parameters.h"
+#include "jobs/role_job.h"
+#include "model/job_types.h"
 #include "pacemaker/prepare/command_runner.h"
 #include "pacemaker/prepare/prepare_user.h"
 #include "pacemaker/prepare/scm.h"
@@ -22,29 +25,17 @@ namespace fs = std::filesystem;
 using jobs::JobContext;
 using nlohmann::json;
 
-constexpr const char* kScmJob = "paasmaker.job.prepare.scm";
-constexpr const char* kManifestJob = "paasmaker.job.prepare.manifest";
-constexpr const char* kServicesJob = "paasmaker.job.prepare.services";
-constexpr const char* kCommandsJob = "paasmaker.job.prepare.commands";
-constexpr const char* kPackJob = "paasmaker.job.prepare.pack";
-constexpr const char* kRootJob = "paasmaker.job.prepare.root";
+namespace t = model::job_types;
+using jobs::ParameterCheck;
+using jobs::StringParameter;
+using Context = PrepareJobsContext;
 constexpr const char* kShellPrepare = "paasmaker.prepare.shell";
-
-std::string Str(const json& p, const std::string& key) {
-  return p.contains(key) && p[key].is_string() ? p[key].get<std::string>() : "";
-}
-
-Status RequireString(const json& p, const std::string& key) {
-  if (!p.is_object()) return InvalidArgument("parameters must be an object");
-  if (Str(p, key).empty()) return InvalidArgument("'" + key + "' must be a non-empty string");
-  return Status::Ok();
-}
 
 // A work dir is always <something>/prepare/<uuid>: never let a bad parameter
 // turn the clean-up into removing some other directory.
 Status CheckWorkDir(const json& p) {
-  PM_RETURN_IF_ERROR(RequireString(p, "work_dir"));
-  fs::path dir(Str(p, "work_dir"));
+  PM_RETURN_IF_ERROR(ParameterCheck(p).String("work_dir"));
+  fs::path dir(StringParameter(p, "work_dir"));
   if (!dir.is_absolute() || dir.lexically_normal() != dir || dir.parent_path().filename() != "prepare") {
     return InvalidArgument("'work_dir' must be an absolute <data>/prepare/<id> path");
   }
@@ -61,53 +52,22 @@ Status CheckManifestPath(const std::string& path) {
   return Status::Ok();
 }
 
-// What every prepare job shares: the pacemaker check, and removing the work
-// dir when the tree fails or is aborted.
-class PrepareJob : public jobs::JobPlugin {
+// Every prepare job is a pacemaker job (jobs/role_job.h) whose failure, and
+// whose cancellation because another failed, removes the tree's work dir.
+class PrepareJob : public jobs::RoleJob<Context> {
  public:
-  PrepareJob(std::string name, PacemakerContext* ctx, services::ServiceDaemons* daemons)
-      : name_(std::move(name)), ctx_(ctx), daemons_(daemons) {}
-  std::string name() const override { return name_; }
-
-  void Start(JobContext& c) const override {
-    if (ctx_ == nullptr) {
-      c.Failed("this node is not the pacemaker");
-      return;
-    }
-    Run(c, *ctx_);
-  }
-  void Cancelled(JobContext& c) const override {
-    if (ctx_ != nullptr) RemoveWorkDir(c);
-  }
+  PrepareJob(std::string name, std::optional<Context> ctx) : RoleJob(std::move(name), std::move(ctx), "pacemaker") {}
 
  protected:
-  virtual void Run(JobContext& c, PacemakerContext& ctx) const = 0;
+  void CleanUp(const Context&, JobContext& c) const override { RemoveWorkDir(c); }
 
-  void RemoveWorkDir(JobContext& c) const {
-    std::string dir = Str(c.parameters(), "work_dir");
+  static void RemoveWorkDir(JobContext& c) {
+    std::string dir = StringParameter(c.parameters(), "work_dir");
     if (dir.empty() || !CheckWorkDir(c.parameters()).ok()) return;
     std::error_code ec;
     fs::remove_all(dir, ec);
     fs::remove_all(dir + ".unpack", ec);
   }
-  // Ends the job as FAILED (or ABORTED when an abort was asked), cleaning up.
-  void Fail(JobContext& c, const std::string& summary) const {
-    RemoveWorkDir(c);
-    if (c.abort_requested()) {
-      c.log().Warning("Aborted: " + summary);
-      c.Aborted("Aborted: " + summary);
-      return;
-    }
-    c.log().Error(summary);
-    c.Failed(summary);
-  }
-
-  services::ServiceDaemons* daemons() const { return daemons_; }
-
- private:
-  std::string name_;
-  PacemakerContext* ctx_;
-  services::ServiceDaemons* daemons_;
 };
 
 // The version this tree prepares, with its parsed manifest.
@@ -117,7 +77,7 @@ struct Prepared {
   model::Manifest manifest;
 };
 
-Result<Prepared> LoadPrepared(JobContext& c, PacemakerContext& ctx) {
+Result<Prepared> LoadPrepared(JobContext& c, const Context& ctx) {
   PM_ASSIGN_OR_RETURN(json version_id, c.Get("version_id"));
   if (!version_id.is_string()) return Internal("version_id in the tree context is not a string");
   PM_ASSIGN_OR_RETURN(auto version, ctx.apps.FindVersion(version_id.get<std::string>()));
@@ -135,24 +95,24 @@ class ScmJob : public PrepareJob {
   using PrepareJob::PrepareJob;
   Status ValidateParameters(const json& p) const override {
     PM_RETURN_IF_ERROR(CheckWorkDir(p));
-    PM_RETURN_IF_ERROR(RequireString(p, "workspace_id"));
-    if (!p.contains("scm")) return InvalidArgument("'scm' is required");
-    return ValidateScmSpec(p["scm"]);
+    return ParameterCheck(p).String("workspace_id").Present("scm").Also([](const json& checked) {
+      return ValidateScmSpec(checked["scm"]);
+    });
   }
-  void Run(JobContext& c, PacemakerContext& ctx) const override {
+  Result<std::string> Run(const Context& ctx, JobContext& c) const override {
     const json& scm = c.parameters()["scm"];
-    const ScmPlugin* plugin = FindScmPlugin(Str(scm, "plugin"));
+    const ScmPlugin* plugin = FindScmPlugin(StringParameter(scm, "plugin"));
     // Before anything is written there: as root, the work dir's parents are
     // shared /var/tmp directories that must be root's alone (prepare_user.h).
-    Status parents = EnsureWorkDirParents(Str(c.parameters(), "work_dir"));
-    if (!parents.ok()) return Fail(c, "Cannot use the work dir: " + parents.message());
+    Status parents = EnsureWorkDirParents(StringParameter(c.parameters(), "work_dir"));
+    PM_RETURN_IF_ERROR(parents.WithContext("Cannot use the work dir"));
     ScmContext context{&ctx.apps, ctx.config.DataDir(), &c.log(), [&c] { return c.abort_requested(); }};
     c.log().Info("Fetching the source with " + plugin->name() + ".");
-    auto fetched = plugin->Fetch(scm.value("parameters", json::object()), Str(c.parameters(), "work_dir"), context);
-    if (!fetched.ok()) return Fail(c, "Could not fetch the source: " + fetched.status().message());
+    auto fetched = plugin->Fetch(scm.value("parameters", json::object()), StringParameter(c.parameters(), "work_dir"), context);
+    PM_RETURN_IF_ERROR(fetched.status().WithContext("Could not fetch the source"));
     if (!fetched->revision.empty()) c.Set("scm_revision", fetched->revision);
-    c.Succeeded("Fetched the source with " + plugin->name() +
-                (fetched->revision.empty() ? "" : " (revision " + fetched->revision + ")") + ".");
+    return "Fetched the source with " + plugin->name() +
+           (fetched->revision.empty() ? "" : " (revision " + fetched->revision + ")") + ".";
   }
 };
 
@@ -163,23 +123,22 @@ class ManifestJob : public PrepareJob {
   using PrepareJob::PrepareJob;
   Status ValidateParameters(const json& p) const override {
     PM_RETURN_IF_ERROR(CheckWorkDir(p));
-    PM_RETURN_IF_ERROR(RequireString(p, "workspace_id"));
-    PM_RETURN_IF_ERROR(RequireString(p, "manifest_path"));
-    return CheckManifestPath(Str(p, "manifest_path"));
+    PM_RETURN_IF_ERROR(ParameterCheck(p).String("workspace_id").String("manifest_path"));
+    return CheckManifestPath(StringParameter(p, "manifest_path"));
   }
-  void Run(JobContext& c, PacemakerContext& ctx) const override {
+  Result<std::string> Run(const Context& ctx, JobContext& c) const override {
     const json& p = c.parameters();
-    std::string manifest_path = Str(p, "manifest_path");
-    std::string file = Str(p, "work_dir") + "/" + manifest_path;
-    if (!files::Exists(file)) return Fail(c, "no manifest.yml in the source (looked for " + manifest_path + ")");
+    std::string manifest_path = StringParameter(p, "manifest_path");
+    std::string file = StringParameter(p, "work_dir") + "/" + manifest_path;
+    if (!files::Exists(file)) return InvalidArgument("no manifest.yml in the source (looked for " + manifest_path + ")");
     auto text = files::ReadFile(file);
-    if (!text.ok()) return Fail(c, "Could not read " + manifest_path + ": " + text.status().message());
+    PM_RETURN_IF_ERROR(text.status().WithContext("Could not read " + manifest_path));
 
     model::PluginCatalog catalog;
     catalog.services.clear();
     for (const auto& name : services::ServicePluginNames()) catalog.services.insert(name);
     auto manifest = model::ParseManifest(*text, manifest_path, catalog);
-    if (!manifest.ok()) return Fail(c, manifest.status().message());
+    PM_RETURN_IF_ERROR(manifest.status());
     // Service parameters are the plugins' to check: report them all too.
     std::string problems;
     int count = 0;
@@ -192,17 +151,17 @@ class ManifestJob : public PrepareJob {
         ++count;
       }
     }
-    if (count > 0) return Fail(c, "invalid manifest (" + std::to_string(count) + " problems):" + problems);
+    if (count > 0) return InvalidArgument("invalid manifest (" + std::to_string(count) + " problems):" + problems);
 
-    auto application = ctx.apps.FindOrCreateApplication(Str(p, "workspace_id"), manifest->application.name);
-    if (!application.ok()) return Fail(c, "Could not create the application: " + application.status().message());
+    auto application = ctx.apps.FindOrCreateApplication(StringParameter(p, "workspace_id"), manifest->application.name);
+    PM_RETURN_IF_ERROR(application.status().WithContext("Could not create the application"));
     json source = ScmSpecWithoutSecrets(p.value("source", json::object()));
     auto version = ctx.apps.CreateVersion(application->id, *manifest, *text, manifest_path, source);
-    if (!version.ok()) return Fail(c, "Could not create the version: " + version.status().message());
+    PM_RETURN_IF_ERROR(version.status().WithContext("Could not create the version"));
     auto revision = c.Get("scm_revision");
     if (revision.ok() && revision->is_string()) {
-      Status set = ctx.apps.SetVersionRevision(version->id, revision->get<std::string>());
-      if (!set.ok()) return Fail(c, "Could not record the revision: " + set.message());
+      PM_RETURN_IF_ERROR(ctx.apps.SetVersionRevision(version->id, revision->get<std::string>())
+                             .WithContext("Could not record the revision"));
     }
     for (const std::string& tag : {"application:" + application->id, "application_version:" + version->id}) {
       Status tagged = ctx.job_store.AddTag(c.job().id, tag);
@@ -216,7 +175,7 @@ class ManifestJob : public PrepareJob {
                           std::to_string(manifest->instances.size()) + " instance type(s), " +
                           std::to_string(manifest->services.size()) + " service(s)).";
     c.log().Info(summary);
-    c.Succeeded(summary);
+    return summary;
   }
 };
 
@@ -226,12 +185,10 @@ class ServicesJob : public PrepareJob {
  public:
   using PrepareJob::PrepareJob;
   Status ValidateParameters(const json& p) const override { return CheckWorkDir(p); }
-  void Run(JobContext& c, PacemakerContext& ctx) const override {
-    auto prepared = LoadPrepared(c, ctx);
-    if (!prepared.ok()) return Fail(c, prepared.status().message());
-    const auto& wanted = prepared->manifest.services;
-    if (wanted.empty()) return c.Succeeded("No services.");
-    services::ServiceContext context = services::MakeServiceContext(ctx, daemons());
+  Result<std::string> Run(const Context& ctx, JobContext& c) const override {
+    PM_ASSIGN_OR_RETURN(Prepared prepared, LoadPrepared(c, ctx));
+    const auto& wanted = prepared.manifest.services;
+    if (wanted.empty()) return std::string("No services.");
     std::vector<Status> results(wanted.size());
     // char, not bool: threads write neighbouring elements, and vector<bool> packs them into shared words.
     std::vector<char> created(wanted.size(), 0);
@@ -240,7 +197,7 @@ class ServicesJob : public PrepareJob {
     for (size_t i = 0; i < wanted.size(); ++i) {
       threads.emplace_back([&, i] {
         bool made = false;
-        auto saved = services::CreateOrUpdateService(ctx.apps, context, prepared->application.id, wanted[i], &made);
+        auto saved = services::CreateOrUpdateService(ctx.apps, ctx.services, prepared.application.id, wanted[i], &made);
         results[i] = saved.ok() ? Status::Ok() : saved.status();
         created[i] = made;
       });
@@ -257,8 +214,8 @@ class ServicesJob : public PrepareJob {
         failures += (failures.empty() ? "" : "; ") + label + ": " + results[i].message();
       }
     }
-    if (!failures.empty()) return Fail(c, failures);
-    c.Succeeded(std::to_string(wanted.size()) + " service(s) ready.");
+    if (!failures.empty()) return FailedPrecondition(failures);
+    return std::to_string(wanted.size()) + " service(s) ready.";
   }
 };
 
@@ -268,34 +225,31 @@ class CommandsJob : public PrepareJob {
  public:
   using PrepareJob::PrepareJob;
   Status ValidateParameters(const json& p) const override { return CheckWorkDir(p); }
-  void Run(JobContext& c, PacemakerContext& ctx) const override {
-    auto prepared = LoadPrepared(c, ctx);
-    if (!prepared.ok()) return Fail(c, prepared.status().message());
-    const auto& steps = prepared->manifest.application.prepare.commands;
-    if (steps.empty()) return c.Succeeded("No prepare commands.");
-    std::string work_dir = Str(c.parameters(), "work_dir");
-    auto environment = Environment(ctx, *prepared, work_dir);
-    if (!environment.ok()) return Fail(c, environment.status().message());
+  Result<std::string> Run(const Context& ctx, JobContext& c) const override {
+    PM_ASSIGN_OR_RETURN(Prepared prepared, LoadPrepared(c, ctx));
+    const auto& steps = prepared.manifest.application.prepare.commands;
+    if (steps.empty()) return std::string("No prepare commands.");
+    std::string work_dir = StringParameter(c.parameters(), "work_dir");
+    PM_ASSIGN_OR_RETURN(auto environment, Environment(ctx, prepared, work_dir));
     auto aborted = [&c] { return c.abort_requested(); };
     // Application code never runs as root (prepare_user.h).
     std::unique_ptr<PrepareUser> user;
     if (PrepareAsOtherUser()) {
-      Status allowed = CheckPrepareUid(ctx.config);
-      if (!allowed.ok()) return Fail(c, allowed.message());
+      PM_RETURN_IF_ERROR(CheckPrepareUid(ctx.config));
       auto acquired = PrepareUser::Acquire(static_cast<uid_t>(ctx.config.pacemaker.prepare_uid), work_dir, c.log(),
                                            aborted);
-      if (!acquired.ok()) return Fail(c, "Cannot run the prepare commands unprivileged: " + acquired.status().message());
+      PM_RETURN_IF_ERROR(acquired.status().WithContext("Cannot run the prepare commands unprivileged"));
       user = std::move(*acquired);
       c.log().Info("Prepare commands run as uid " + std::to_string(user->uid()) + ".");
     }
     int run = 0;
-    Status status = RunSteps(c, steps, work_dir, *environment, user.get(), &run);
-    // Released before the outcome: Fail removes the work dir, which nothing
-    // of the uid may still be writing to.
+    Status status = RunSteps(c, steps, work_dir, environment, user.get(), &run);
+    // Released before the outcome: a failure removes the work dir, which
+    // nothing of the uid may still be writing to.
     Status released = user ? user->Release() : Status::Ok();
-    if (!status.ok()) return Fail(c, status.message());
-    if (!released.ok()) return Fail(c, "After the prepare commands: " + released.message());
-    c.Succeeded("Ran " + std::to_string(run) + " prepare command(s).");
+    PM_RETURN_IF_ERROR(status);
+    PM_RETURN_IF_ERROR(released.WithContext("After the prepare commands"));
+    return "Ran " + std::to_string(run) + " prepare command(s).";
   }
 
  private:
@@ -343,7 +297,7 @@ class CommandsJob : public PrepareJob {
   // Nothing of this process's environment (core/clean_environment.h): HOME =
   // the work dir, LANG, the system PATH, PM_SERVICES and PM_METADATA.
   // Manifests declare no variables of their own.
-  static Result<std::map<std::string, std::string>> Environment(PacemakerContext& ctx, const Prepared& prepared,
+  static Result<std::map<std::string, std::string>> Environment(const Context& ctx, const Prepared& prepared,
                                                                 const std::string& work_dir) {
     std::map<std::string, std::string> env = process::CleanEnvironment(work_dir);
     PM_ASSIGN_OR_RETURN(json services_env, services::ServicesEnvironment(ctx.apps, prepared.application.id));
@@ -371,41 +325,40 @@ class PackJob : public PrepareJob {
  public:
   using PrepareJob::PrepareJob;
   Status ValidateParameters(const json& p) const override { return CheckWorkDir(p); }
-  void Run(JobContext& c, PacemakerContext& ctx) const override {
-    std::string work_dir = Str(c.parameters(), "work_dir");
+  Result<std::string> Run(const Context& ctx, JobContext& c) const override {
+    std::string work_dir = StringParameter(c.parameters(), "work_dir");
     auto version_id = c.Get("version_id");
-    if (!version_id.ok() || !version_id->is_string()) return Fail(c, "no version_id in the tree context");
+    if (!version_id.ok() || !version_id->is_string()) return Internal("no version_id in the tree context");
     std::string id = version_id->get<std::string>();
     std::error_code ec;
     // Hearts never need the repository's history.
     fs::remove_all(work_dir + "/.git", ec);
     std::string dir = ctx.config.DataDir() + "/packages";
-    Status made = files::MakeDirectories(dir, 0700);
-    if (!made.ok()) return Fail(c, made.message());
+    PM_RETURN_IF_ERROR(files::MakeDirectories(dir, 0700));
     std::string package = dir + "/" + id + ".tar.gz";
     // PackDirectory writes a temp file and renames it: never half a package.
     auto packed = archives::PackDirectory(work_dir, package);
-    if (!packed.ok()) return Fail(c, "Could not pack the source: " + packed.status().message());
+    PM_RETURN_IF_ERROR(packed.status().WithContext("Could not pack the source"));
     for (const auto& skipped : packed->skipped) c.log().Warning("Not packed (not a file, directory or link): " + skipped);
     auto drop = [&] { fs::remove(package, ec); };
     if (c.abort_requested()) {
       drop();
-      return Fail(c, "aborted while packing");
+      return Aborted("aborted while packing");
     }
     Status stored = ctx.apps.SetVersionPackage(id, package, packed->sha256, static_cast<int64_t>(packed->size));
     if (!stored.ok()) {
       drop();
-      return Fail(c, "Could not record the package: " + stored.message());
+      return stored.WithContext("Could not record the package");
     }
     Status state = ctx.apps.SetVersionState(id, kVersionPrepared);
     if (!state.ok()) {
       drop();
-      return Fail(c, "Could not mark the version PREPARED: " + state.message());
+      return state.WithContext("Could not mark the version PREPARED");
     }
     RemoveWorkDir(c);
     std::string summary = "Packed " + std::to_string(packed->size) + " bytes, sha256 " + packed->sha256 + ".";
     c.log().Info(summary);
-    c.Succeeded(summary);
+    return summary;
   }
 };
 
@@ -414,56 +367,55 @@ class PackJob : public PrepareJob {
 class RootJob : public PrepareJob {
  public:
   using PrepareJob::PrepareJob;
-  Status ValidateParameters(const json& p) const override {
-    return p.is_object() ? Status::Ok() : InvalidArgument("parameters must be an object");
-  }
-  void Run(JobContext& c, PacemakerContext&) const override {
+  Status ValidateParameters(const json& p) const override { return ParameterCheck(p); }
+  Result<std::string> Run(const Context&, JobContext& c) const override {
     auto number = c.Get("version_number");
     auto name = c.Get("application_name");
-    if (!number.ok() || !name.ok()) return c.Failed("the tree context lacks the version prepared");
-    c.Succeeded("Prepared version " + std::to_string(number->get<int64_t>()) + " of " + name->get<std::string>());
+    if (!number.ok() || !name.ok()) return Internal("the tree context lacks the version prepared");
+    return "Prepared version " + std::to_string(number->get<int64_t>()) + " of " + name->get<std::string>();
   }
 };
 
 }  // namespace
 
-Status RegisterPrepareJobs(jobs::JobRegistry& registry, PacemakerContext* ctx, services::ServiceDaemons* daemons) {
-  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<ScmJob>(kScmJob, ctx, daemons)));
-  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<ManifestJob>(kManifestJob, ctx, daemons)));
-  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<ServicesJob>(kServicesJob, ctx, daemons)));
-  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<CommandsJob>(kCommandsJob, ctx, daemons)));
-  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<PackJob>(kPackJob, ctx, daemons)));
-  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<RootJob>(kRootJob, ctx, daemons)));
+Status RegisterPrepareJobs(jobs::JobRegistry& registry, const std::optional<PrepareJobsContext>& ctx) {
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<ScmJob>(t::kPrepareScm, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<ManifestJob>(t::kPrepareManifest, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<ServicesJob>(t::kPrepareServices, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<CommandsJob>(t::kPrepareCommands, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<PackJob>(t::kPreparePack, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<RootJob>(t::kPrepareRoot, ctx)));
   return Status::Ok();
 }
 
-Result<std::vector<jobs::JobSpec>> BuildPrepareTree(PacemakerContext& ctx, const std::string& workspace_id,
-                                                    const json& scm, const std::string& manifest_path) {
-  const std::string node = ctx.node_uuid.Get();
+Result<std::vector<jobs::JobSpec>> BuildPrepareTree(const config::NodeConfig& config, const NodeUuid& node_uuid,
+                                                    const std::string& workspace_id, const json& scm,
+                                                    const std::string& manifest_path) {
+  const std::string node = node_uuid.Get();
   if (node.empty()) return Unavailable("pacemaker not registered yet");
   PM_RETURN_IF_ERROR(ValidateScmSpec(scm));
   PM_RETURN_IF_ERROR(CheckManifestPath(manifest_path));
-  std::string work_dir = WorkDirRoot(ctx.config, node) + "/" + ids::NewUuid();
-  std::string plugin = Str(scm, "plugin");
+  std::string work_dir = WorkDirRoot(config, node) + "/" + ids::NewUuid();
+  std::string plugin = StringParameter(scm, "plugin");
   jobs::TreeSpec tree;
-  std::string root = tree.Add({.id = ids::NewUuid(), .type = kRootJob, .node = node,
+  std::string root = tree.Add({.id = ids::NewUuid(), .type = t::kPrepareRoot, .node = node,
                                .title = "Prepare a new version", .tags = {"workspace:" + workspace_id}});
-  std::string pack = tree.Add({.id = ids::NewUuid(), .type = kPackJob, .parameters = {{"work_dir", work_dir}},
+  std::string pack = tree.Add({.id = ids::NewUuid(), .type = t::kPreparePack, .parameters = {{"work_dir", work_dir}},
                                .node = node, .title = "Pack and store"},
                               root);
-  std::string commands = tree.Add({.id = ids::NewUuid(), .type = kCommandsJob, .parameters = {{"work_dir", work_dir}},
+  std::string commands = tree.Add({.id = ids::NewUuid(), .type = t::kPrepareCommands, .parameters = {{"work_dir", work_dir}},
                                    .node = node, .title = "Run prepare commands"},
                                   pack);
-  std::string services = tree.Add({.id = ids::NewUuid(), .type = kServicesJob, .parameters = {{"work_dir", work_dir}},
+  std::string services = tree.Add({.id = ids::NewUuid(), .type = t::kPrepareServices, .parameters = {{"work_dir", work_dir}},
                                    .node = node, .title = "Create or update services"},
                                   commands);
-  std::string manifest = tree.Add({.id = ids::NewUuid(), .type = kManifestJob,
+  std::string manifest = tree.Add({.id = ids::NewUuid(), .type = t::kPrepareManifest,
                                    .parameters = {{"workspace_id", workspace_id}, {"work_dir", work_dir},
                                                   {"manifest_path", manifest_path},
                                                   {"source", ScmSpecWithoutSecrets(scm)}},
                                    .node = node, .title = "Read the manifest"},
                                   services);
-  tree.Add({.id = ids::NewUuid(), .type = kScmJob,
+  tree.Add({.id = ids::NewUuid(), .type = t::kPrepareScm,
             .parameters = {{"workspace_id", workspace_id}, {"scm", scm}, {"work_dir", work_dir}},
             .node = node, .title = "Fetch the source (" + plugin + ")"},
            manifest);

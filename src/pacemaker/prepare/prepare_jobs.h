@@ -23,33 +23,53 @@
 // work_dir; the version stays NEW (only pack makes it PREPARED) and no
 // half-written package is left.
 //
-// Every node registers these plugins (so any node validates a tree); with a
-// null PacemakerContext (not the pacemaker) they fail when run.
+// Every node registers these plugins (so any node validates a tree); with
+// no context (not the pacemaker) they fail when run.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "config/node_config.h"
 #include "core/result.h"
 #include "jobs/job.h"
 #include "jobs/job_registry.h"
-#include "pacemaker/pacemaker_context.h"
-#include "pacemaker/services/service_daemons.h"
+#include "jobs/job_store.h"
+#include "pacemaker/node_uuid.h"
+#include "pacemaker/services/service_plugin.h"
+#include "pacemaker/store/application_store.h"
+#include "pacemaker/store/workspace_store.h"
+
+namespace paasmaker::pacemaker {
+struct PacemakerContext;
+}
 
 namespace paasmaker::pacemaker::prepare {
 
-// `ctx` and `daemons` may be null (not the pacemaker); they must outlive the
-// registry's use.
-Status RegisterPrepareJobs(jobs::JobRegistry& registry, PacemakerContext* ctx,
-                           services::ServiceDaemons* daemons);
+// What the prepare jobs act on; references that must outlive the registry's use.
+struct PrepareJobsContext {
+  const config::NodeConfig& config;  // data dir, prepare_uid (and the heart's uid range), node tags
+  ApplicationStore& apps;            // applications, versions, uploads, services
+  WorkspaceStore& workspaces;        // PM_METADATA
+  jobs::JobStore& job_store;         // tags the tree with its application and version
+  services::ServiceContext services;  // creating the manifest's services
+};
+
+Status RegisterPrepareJobs(jobs::JobRegistry& registry, const std::optional<PrepareJobsContext>& ctx);
 
 // The jobs of a prepare tree, root first, ids filled, every job on
-// ctx.node_uuid, the root tagged workspace:<id>. `scm` is {"plugin",
+// node_uuid (Unavailable while unregistered), the root tagged workspace:<id>. `scm` is {"plugin",
 // "parameters"} (validated by the caller). work_dir = <WorkDirRoot>/<uuid>
 // (<data>/prepare, or a root pacemaker's directory the prepare uid can reach:
 // prepare_user.h).
+Result<std::vector<jobs::JobSpec>> BuildPrepareTree(const config::NodeConfig& config, const NodeUuid& node_uuid,
+                                                    const std::string& workspace_id, const nlohmann::json& scm,
+                                                    const std::string& manifest_path);
+
+// Until the prepare endpoints pass the narrow form (family_contexts.cc).
 Result<std::vector<jobs::JobSpec>> BuildPrepareTree(PacemakerContext& ctx, const std::string& workspace_id,
                                                     const nlohmann::json& scm, const std::string& manifest_path);
 

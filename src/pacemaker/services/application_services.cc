@@ -1,13 +1,14 @@
 #include "pacemaker/services/application_services.h"
 
 #include "core/log.h"
+#include "pacemaker/pacemaker_context.h"
 
 namespace paasmaker::pacemaker::services {
 
 using nlohmann::json;
 
-ServiceContext MakeServiceContext(const PacemakerContext& ctx, ServiceDaemons* daemons) {
-  return ServiceContext{ctx.config.DataDir(), ctx.config.FilesystemDirectory(), daemons};
+ServiceContext MakeServiceContext(const config::NodeConfig& config, ServiceDaemons* daemons) {
+  return ServiceContext{config.DataDir(), config.FilesystemDirectory(), daemons};
 }
 
 Result<Service> CreateOrUpdateService(ApplicationStore& apps, const ServiceContext& context,
@@ -52,16 +53,16 @@ Result<json> ServicesEnvironment(ApplicationStore& apps, const std::string& appl
   return env;
 }
 
-Status RemoveApplicationServices(PacemakerContext& ctx, ServiceDaemons* daemons, const std::string& application_id) {
-  PM_ASSIGN_OR_RETURN(auto list, ctx.apps.ListServices(application_id));
-  ServiceContext context = MakeServiceContext(ctx, daemons);
+Status RemoveApplicationServices(ApplicationStore& apps, const ServiceContext& context,
+                                 const std::string& application_id) {
+  PM_ASSIGN_OR_RETURN(auto list, apps.ListServices(application_id));
   Status first;
   for (const auto& service : list) {
     Status status;
     if (const ServicePlugin* plugin = FindServicePlugin(service.plugin)) {
       status = plugin->Remove(service, context);
     }
-    if (status.ok()) status = ctx.apps.DeleteService(service.id);
+    if (status.ok()) status = apps.DeleteService(service.id);
     if (!status.ok()) {
       PM_LOG_WARN("removing service {} ({}): {}", service.name, service.id, status.ToString());
       if (first.ok()) first = status.WithContext("removing service " + service.name);
@@ -70,20 +71,20 @@ Status RemoveApplicationServices(PacemakerContext& ctx, ServiceDaemons* daemons,
   return first;
 }
 
-Status StartManagedServices(PacemakerContext& ctx, ServiceDaemons& daemons) {
-  PM_ASSIGN_OR_RETURN(auto workspaces, ctx.workspaces.List());
+Status StartManagedServices(WorkspaceStore& workspaces_store, ApplicationStore& apps, ServiceDaemons& daemons) {
+  PM_ASSIGN_OR_RETURN(auto workspaces, workspaces_store.List());
   Status first;
   auto note = [&first](const Status& status) {
     if (!status.ok() && first.ok()) first = status;
   };
   for (const auto& workspace : workspaces) {
-    auto applications = ctx.apps.ListApplications(workspace.id);
+    auto applications = apps.ListApplications(workspace.id);
     if (!applications.ok()) {
       note(applications.status());
       continue;
     }
     for (const auto& application : *applications) {
-      auto list = ctx.apps.ListServices(application.id);
+      auto list = apps.ListServices(application.id);
       if (!list.ok()) {
         note(list.status());
         continue;
@@ -105,6 +106,17 @@ Status StartManagedServices(PacemakerContext& ctx, ServiceDaemons& daemons) {
     }
   }
   return first;
+}
+
+// Until the composition root calls the narrow forms (pacemaker_context.h).
+ServiceContext MakeServiceContext(const PacemakerContext& ctx, ServiceDaemons* daemons) {
+  return MakeServiceContext(ctx.config, daemons);
+}
+Status RemoveApplicationServices(PacemakerContext& ctx, ServiceDaemons* daemons, const std::string& application_id) {
+  return RemoveApplicationServices(ctx.apps, MakeServiceContext(ctx.config, daemons), application_id);
+}
+Status StartManagedServices(PacemakerContext& ctx, ServiceDaemons& daemons) {
+  return StartManagedServices(ctx.workspaces, ctx.apps, daemons);
 }
 
 }  // namespace paasmaker::pacemaker::services

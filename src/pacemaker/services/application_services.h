@@ -13,14 +13,20 @@
 
 #include "core/result.h"
 #include "model/manifest.h"
-#include "pacemaker/pacemaker_context.h"
+#include "config/node_config.h"
 #include "pacemaker/services/service_daemons.h"
 #include "pacemaker/services/service_plugin.h"
+#include "pacemaker/store/application_store.h"
+#include "pacemaker/store/workspace_store.h"
+
+namespace paasmaker::pacemaker {
+struct PacemakerContext;
+}
 
 namespace paasmaker::pacemaker::services {
 
 // The ServiceContext for plugins running on the pacemaker.
-ServiceContext MakeServiceContext(const PacemakerContext& ctx, ServiceDaemons* daemons);
+ServiceContext MakeServiceContext(const config::NodeConfig& config, ServiceDaemons* daemons);
 
 // Creates the service `wanted` of `application_id`, or updates the existing
 // one of that name (its plugin must not change). Saves the row with the new
@@ -34,11 +40,18 @@ Result<nlohmann::json> ServicesEnvironment(ApplicationStore& apps, const std::st
 
 // Removes every service of the application: the plugin's Remove, then the
 // row. Goes on after a failure and returns the first error.
-Status RemoveApplicationServices(PacemakerContext& ctx, ServiceDaemons* daemons, const std::string& application_id);
+Status RemoveApplicationServices(ApplicationStore& apps, const ServiceContext& context,
+                                 const std::string& application_id);
 
 // Starts the redis of every existing paasmaker.service.managedredis service
 // with its stored port and password (pacemaker start). Goes on after a
 // failure and returns the first error.
+Status StartManagedServices(WorkspaceStore& workspaces, ApplicationStore& apps, ServiceDaemons& daemons);
+
+// The same over the whole pacemaker, for its composition root only
+// (pacemaker.cc) until that calls the forms above.
+ServiceContext MakeServiceContext(const PacemakerContext& ctx, ServiceDaemons* daemons);
+Status RemoveApplicationServices(PacemakerContext& ctx, ServiceDaemons* daemons, const std::string& application_id);
 Status StartManagedServices(PacemakerContext& ctx, ServiceDaemons& daemons);
 
 }  // namespace paasmaker::pacemaker::services

@@ -290,6 +290,11 @@ Result<std::vector<Version>> ApplicationStore::ListVersions(const std::string& a
                            VersionFromRow);
 }
 
+Result<std::vector<Version>> ApplicationStore::ListVersionsInState(const std::string& state) {
+  return QueryAll<Version>(db_, "SELECT * FROM versions WHERE state = ? ORDER BY application_id, number", {state},
+                           VersionFromRow);
+}
+
 Result<std::optional<Version>> ApplicationStore::CurrentVersion(const std::string& application_id) {
   return QueryOne<Version>(db_, "SELECT * FROM versions WHERE application_id = ? AND is_current = 1",
                            {application_id}, VersionFromRow);

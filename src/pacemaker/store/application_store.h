@@ -143,6 +143,8 @@ class ApplicationStore {
                                 const nlohmann::json& source);
   Result<std::optional<Version>> FindVersion(const std::string& id);
   Result<std::vector<Version>> ListVersions(const std::string& application_id);  // by number
+  // Every version in `state`, of any application (the health checks walk the RUNNING ones).
+  Result<std::vector<Version>> ListVersionsInState(const std::string& state);
   Result<std::optional<Version>> CurrentVersion(const std::string& application_id);
   Status SetVersionState(const std::string& id, const std::string& state);
   Status SetVersionRevision(const std::string& id, const std::string& revision);

@@ -74,4 +74,10 @@ Status NodeStore::SetState(const std::string& uuid, const std::string& state) {
   return Status::Ok();
 }
 
+Result<bool> NodeStore::MarkDownIfSilent(const std::string& uuid, double silent_since) {
+  PM_ASSIGN_OR_RETURN(auto changed, db_.Execute("UPDATE nodes SET state = ? WHERE uuid = ? AND state = ? AND last_heard < ?",
+                                                {model::kNodeDown, uuid, model::kNodeActive, silent_since}));
+  return changed > 0;
+}
+
 }  // namespace paasmaker::pacemaker

@@ -19,6 +19,10 @@ class NodeStore {
   Result<std::optional<model::Node>> Find(const std::string& uuid);
   Result<std::vector<model::Node>> List();
   Status SetState(const std::string& uuid, const std::string& state);
+  // ACTIVE -> DOWN only if the node is still ACTIVE and last heard before
+  // `silent_since`: a report that arrives meanwhile wins over the decision.
+  // Whether it changed.
+  Result<bool> MarkDownIfSilent(const std::string& uuid, double silent_since);
 
  private:
   sql::Database& db_;
