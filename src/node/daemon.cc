@@ -247,7 +247,10 @@ Status Node::Start() {
   jobs_ = std::make_unique<NodeJobs>(config_, node_token_);
   jobs_->InstallRoutes(*server_);
   if (config_.pacemaker.enabled) {
-    pacemaker_ = std::make_unique<pacemaker::Pacemaker>(config_, node_token_, redis_handout_);
+    // The node's registry validates the pacemaker's trees; it is filled
+    // with the plugins (jobs_->Init, below) before the API serves and the
+    // health checks start.
+    pacemaker_ = std::make_unique<pacemaker::Pacemaker>(config_, node_token_, redis_handout_, jobs_->registry());
     PM_RETURN_IF_ERROR(pacemaker_->Start(*server_));
   }
   if (config_.heart.enabled) {
@@ -267,7 +270,7 @@ Status Node::Start() {
     }
   }
   PM_RETURN_IF_ERROR(jobs_->Init({pacemaker_ ? pacemaker_->context() : nullptr, heart_.get()}));
-  if (pacemaker_) pacemaker_->context()->job_registry = &jobs_->registry();
+  if (pacemaker_) pacemaker_->StartHealthChecks();
   PM_RETURN_IF_ERROR(server_->Start(config_.route_address, config_.http_port)
                          .WithContext("HTTP API (http_port " + std::to_string(config_.http_port) + ")"));
   // Any other node's stores may wait for the pacemaker (a first start asks

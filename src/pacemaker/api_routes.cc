@@ -67,12 +67,6 @@ const std::vector<ApiRoute>& ApiRoutes() {
   return routes;
 }
 
-void ApiHandler::operator()(PacemakerContext& ctx, const http::Request& req, http::Response& res,
-                            const Principal& who) const {
-  if (json_ != nullptr) return api::Respond(res, json_(ctx, req, who));
-  api::Respond(res, full_(ctx, req, who));
-}
-
 void InstallApiRoutes(http::Server& server, PacemakerContext& context) {
   for (const auto& route : ApiRoutes()) {
     server.Route(route.method, route.pattern, [&context, &route](const http::Request& req, http::Response& res) {

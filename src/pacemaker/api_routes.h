@@ -1,37 +1,43 @@
 // The pacemaker's HTTP API: every route in one table (api_routes.cc), each
 // with the credentials it accepts. Handlers live in endpoints/ and prepare/,
-// one file per resource; they receive the authenticated principal and
-// return their answer as a value, which the table's one wrapper writes
-// (api::Respond: an error becomes its HttpStatusFor code).
+// one file per resource; they receive their group's narrow context and the
+// authenticated principal and return their answer as a value, which the
+// table's one wrapper writes (api::Respond: an error becomes its
+// HttpStatusFor code).
 #pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/api_response.h"
 #include "core/http.h"
 #include "pacemaker/auth.h"
+#include "pacemaker/endpoints/endpoint.h"
 #include "pacemaker/pacemaker_context.h"
-
-// A handler answering `answer` (nlohmann::json: data with 200; api::Reply:
-// any other answer), or the Status that says why not.
-#define PM_ENDPOINT(answer, name) \
-  Result<answer> name(PacemakerContext& ctx, const http::Request& req, const Principal& who)
 
 namespace paasmaker::pacemaker {
 
-// Either shape of handler, so the table lists both alike.
+// A handler of any endpoint group, bound to how its group's context is
+// found in the composition root (PacemakerContext::EndpointGroup), so the
+// table lists every group's handlers alike.
 class ApiHandler {
  public:
-  using Json = Result<nlohmann::json> (*)(PacemakerContext&, const http::Request&, const Principal&);
-  using Full = Result<api::Reply> (*)(PacemakerContext&, const http::Request&, const Principal&);
-  ApiHandler(Json handler) : json_(handler) {}  // NOLINT: implicit, for the table
-  ApiHandler(Full handler) : full_(handler) {}  // NOLINT
+  template <typename Group, typename Answer>
+  // NOLINTNEXTLINE(google-explicit-constructor): implicit, for the table
+  ApiHandler(Result<Answer> (*handler)(Group&, const http::Request&, const Principal&))
+      : call_([handler](PacemakerContext& root, const http::Request& req, http::Response& res, const Principal& who) {
+          api::Respond(res, handler(root.EndpointGroup<Group>(), req, who));
+        }) {}
 
-  void operator()(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) const;
+  void operator()(PacemakerContext& root, const http::Request& req, http::Response& res, const Principal& who) const {
+    call_(root, req, res, who);
+  }
 
  private:
-  Json json_ = nullptr;
-  Full full_ = nullptr;
+  std::function<void(PacemakerContext&, const http::Request&, http::Response&, const Principal&)> call_;
 };
 
 struct ApiRoute {

@@ -7,18 +7,18 @@
 
 namespace paasmaker::pacemaker {
 
-Result<BootstrapResult> BootstrapCluster(PacemakerContext& context, const std::string& data_dir) {
+Result<BootstrapResult> BootstrapCluster(UserStore& users, WorkspaceStore& workspaces, const std::string& data_dir) {
   BootstrapResult result;
   result.credentials_file = data_dir + "/admin_credentials.json";
   result.api_key_file = data_dir + "/admin_api_key";
-  PM_ASSIGN_OR_RETURN(int64_t users, context.users.CountUsers());
-  if (users > 0) return result;
+  PM_ASSIGN_OR_RETURN(int64_t existing, users.CountUsers());
+  if (existing > 0) return result;
 
   std::string password = ids::RandomToken(12);
-  PM_ASSIGN_OR_RETURN(auto admin, context.users.CreateUser("admin", "Administrator", "", password));
-  PM_ASSIGN_OR_RETURN(auto role, context.users.CreateRole("Administrator", model::AllPermissions()));
-  PM_RETURN_IF_ERROR(context.users.Allocate(admin.first.id, role.id, ""));
-  auto workspace = context.workspaces.Create("Default", "default", nlohmann::json::object());
+  PM_ASSIGN_OR_RETURN(auto admin, users.CreateUser("admin", "Administrator", "", password));
+  PM_ASSIGN_OR_RETURN(auto role, users.CreateRole("Administrator", model::AllPermissions()));
+  PM_RETURN_IF_ERROR(users.Allocate(admin.first.id, role.id, ""));
+  auto workspace = workspaces.Create("Default", "default", nlohmann::json::object());
   if (!workspace.ok() && workspace.status().code() != StatusCode::kAlreadyExists) return workspace.status();
 
   nlohmann::json credentials = {{"username", "admin"}, {"password", password}, {"api_key", admin.second}};

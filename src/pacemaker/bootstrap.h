@@ -5,7 +5,9 @@
 
 #include <string>
 
-#include "pacemaker/pacemaker_context.h"
+#include "core/result.h"
+#include "pacemaker/store/user_store.h"
+#include "pacemaker/store/workspace_store.h"
 
 namespace paasmaker::pacemaker {
 
@@ -15,6 +17,6 @@ struct BootstrapResult {
   std::string api_key_file;        // the API key alone, for scripts
 };
 
-Result<BootstrapResult> BootstrapCluster(PacemakerContext& context, const std::string& data_dir);
+Result<BootstrapResult> BootstrapCluster(UserStore& users, WorkspaceStore& workspaces, const std::string& data_dir);
 
 }  // namespace paasmaker::pacemaker

@@ -25,7 +25,7 @@ Status CheckJobAccess(const Principal& who, const jobs::TreeSnapshot& tree, JobA
                                             : "permission WORKSPACE_VIEW is required on workspace " + workspace);
 }
 
-Result<LogPiece> FetchNodeLog(PacemakerContext& ctx, const std::string& node_uuid, const std::string& path,
+Result<LogPiece> FetchNodeLog(const NodeLogsContext& ctx, const std::string& node_uuid, const std::string& path,
                               uint64_t offset, const std::string& what) {
   PM_ASSIGN_OR_RETURN(auto node, ctx.nodes.Find(node_uuid));
   if (!node) return Unavailable("the node " + node_uuid + " of " + what + " is not known to the pacemaker");
@@ -48,7 +48,7 @@ Result<LogPiece> FetchNodeLog(PacemakerContext& ctx, const std::string& node_uui
   return piece;
 }
 
-Result<LogPiece> FetchJobLog(PacemakerContext& ctx, const jobs::Job& job, uint64_t offset) {
+Result<LogPiece> FetchJobLog(const NodeLogsContext& ctx, const jobs::Job& job, uint64_t offset) {
   return FetchNodeLog(ctx, job.node, "/api/v1/node/jobs/" + job.id + "/log", offset, "job " + job.id);
 }
 

@@ -12,9 +12,12 @@
 
 #include <string>
 
+#include "config/node_config.h"
 #include "core/api_response.h"
 #include "jobs/job.h"
-#include "pacemaker/pacemaker_context.h"
+#include "jobs/job_store.h"
+#include "pacemaker/auth.h"
+#include "pacemaker/store/node_store.h"
 
 namespace paasmaker::pacemaker {
 
@@ -24,15 +27,23 @@ enum class JobAction { kView, kAbort };
 std::string WorkspaceOfTree(const jobs::TreeSnapshot& tree);
 Status CheckJobAccess(const Principal& who, const jobs::TreeSnapshot& tree, JobAction action);
 
+// What fetching a log from another node takes: where the node is, how
+// this cluster is reached (http or https), and the token nodes accept.
+struct NodeLogsContext {
+  NodeStore& nodes;
+  const config::NodeConfig& config;
+  const std::string& node_token;
+};
+
 struct LogPiece {
   std::string text;
   uint64_t next_offset = 0;
 };
 // An empty piece (next_offset == offset) when the node has no log yet.
 // GETs `path`?offset= from the node (node token): a job's or an instance's log.
-Result<LogPiece> FetchNodeLog(PacemakerContext& ctx, const std::string& node_uuid, const std::string& path,
+Result<LogPiece> FetchNodeLog(const NodeLogsContext& ctx, const std::string& node_uuid, const std::string& path,
                               uint64_t offset, const std::string& what);
-Result<LogPiece> FetchJobLog(PacemakerContext& ctx, const jobs::Job& job, uint64_t offset);
+Result<LogPiece> FetchJobLog(const NodeLogsContext& ctx, const jobs::Job& job, uint64_t offset);
 
 // A piece as the API answers it: plain text, and in X-Log-Next-Offset where
 // a client reads on from.

@@ -13,8 +13,12 @@
 
 namespace paasmaker::pacemaker {
 
-Pacemaker::Pacemaker(const config::NodeConfig& config, std::string node_token, model::RedisHandout redis_handout)
-    : config_(config), node_token_(std::move(node_token)), redis_handout_(std::move(redis_handout)) {}
+Pacemaker::Pacemaker(const config::NodeConfig& config, std::string node_token, model::RedisHandout redis_handout,
+                     const jobs::JobRegistry& job_registry)
+    : config_(config),
+      node_token_(std::move(node_token)),
+      redis_handout_(std::move(redis_handout)),
+      job_registry_(job_registry) {}
 
 Pacemaker::~Pacemaker() { Stop(); }
 
@@ -23,28 +27,29 @@ Status Pacemaker::Start(http::Server& server) {
   if (dsn.empty()) dsn = "sqlite://" + config_.DataDir() + "/paasmaker.db";
   PM_ASSIGN_OR_RETURN(auto db, sql::Open(dsn));
   PM_RETURN_IF_ERROR(sql::Migrate(*db, SchemaMigrations()).WithContext("database schema"));
-  context_ = std::make_unique<PacemakerContext>(config_, std::move(db), node_token_, redis_handout_);
-  PM_ASSIGN_OR_RETURN(bootstrap_, BootstrapCluster(*context_, config_.DataDir()));
   service_daemons_ = std::make_unique<services::ServiceDaemons>(
       config_.DataDir() + "/services", config_.service_ports_minimum, config_.service_ports_maximum,
       config_.route_address);
-  context_->service_daemons = service_daemons_.get();
-  context_->remove_services = [daemons = service_daemons_.get()](PacemakerContext& ctx, const std::string& app) {
-    return services::RemoveApplicationServices(ctx, daemons, app);
-  };
+  context_ = std::make_unique<PacemakerContext>(config_, std::move(db), node_token_, job_registry_,
+                                                service_daemons_.get(), redis_handout_);
+  PM_ASSIGN_OR_RETURN(bootstrap_, BootstrapCluster(context_->users, context_->workspaces, config_.DataDir()));
   // Services of deployed applications come back with the pacemaker.
-  Status services = services::StartManagedServices(*context_, *service_daemons_);
+  Status services = services::StartManagedServices(context_->workspaces, context_->apps, *service_daemons_);
   if (!services.ok()) PM_LOG_WARN("managed services: {}", services.ToString());
   InstallApiRoutes(server, *context_);
   housekeeping_ = std::thread([this] { HousekeepingLoop(); });
-  health_ = std::make_unique<health::HealthManager>(*context_);
-  health_->Start();
   stats_history_ = std::make_unique<stats::HistoryArchiver>(
       context_->stats_redis.endpoint(),
       stats::HistoryArchiveOptions{static_cast<int64_t>(config_.pacemaker.stats_history_archive_after),
                                    static_cast<int64_t>(config_.pacemaker.stats_history_max_age)});
   stats_history_->Start();
   return Status::Ok();
+}
+
+void Pacemaker::StartHealthChecks() {
+  if (!context_ || health_) return;
+  health_ = std::make_unique<health::HealthManager>(*context_);
+  health_->Start();
 }
 
 void Pacemaker::HousekeepingLoop() {

@@ -15,6 +15,7 @@
 
 #include "config/node_config.h"
 #include "core/http.h"
+#include "jobs/job_registry.h"
 #include "model/redis_access.h"
 #include "pacemaker/bootstrap.h"
 
@@ -34,10 +35,18 @@ class HistoryArchiver;
 class Pacemaker {
  public:
   // `redis_handout`: what registering nodes are told about the Redis stores.
-  Pacemaker(const config::NodeConfig& config, std::string node_token, model::RedisHandout redis_handout);
+  // `job_registry`: the node's (NodeJobs), which validates the trees the
+  // pacemaker starts; it may be filled with plugins after Start and must
+  // outlive this.
+  Pacemaker(const config::NodeConfig& config, std::string node_token, model::RedisHandout redis_handout,
+            const jobs::JobRegistry& job_registry);
   ~Pacemaker();
 
   Status Start(http::Server& server);
+  // Starts the health-check groups, which are validated against the job
+  // registry as they start: call once the registry holds the plugins (the
+  // node registers them after Start, since they act on context()).
+  void StartHealthChecks();
   // Ends live streams; call before the HTTP server stops.
   void PrepareStop();
   void Stop();
@@ -51,8 +60,10 @@ class Pacemaker {
   const config::NodeConfig& config_;
   std::string node_token_;
   model::RedisHandout redis_handout_;
-  std::unique_ptr<PacemakerContext> context_;
+  const jobs::JobRegistry& job_registry_;
+  // Made before the context, which is given them; the context goes first.
   std::unique_ptr<services::ServiceDaemons> service_daemons_;
+  std::unique_ptr<PacemakerContext> context_;
   std::unique_ptr<health::HealthManager> health_;
   std::unique_ptr<stats::HistoryArchiver> stats_history_;
   BootstrapResult bootstrap_;

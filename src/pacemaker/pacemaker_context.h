@@ -1,13 +1,21 @@
-// What endpoints and pacemaker services share: configuration, the database
-// and its stores, the authenticator. Owned by Pacemaker; endpoints get a
-// reference and must not keep pointers past Pacemaker::Stop(). Thread safe.
+// The pacemaker's composition root: it owns the database and its stores,
+// the authenticator, the Redis clients, the job store and the routing
+// table, and builds from them the narrow context of every endpoint group
+// (endpoints/*.h, prepare/prepare_endpoints.h, prepare/uploads.h), so that a
+// handler sees exactly what its group uses. Only Pacemaker, the route
+// installer (api_routes.h) and the plugin registration see the whole of it.
+//
+// Everything is given at construction; nothing is assigned afterwards
+// (node_uuid is set once the node registers, `stopping` before the HTTP
+// server stops: runtime state, not wiring). Owned by Pacemaker; users must
+// not keep references past Pacemaker::Stop(). Thread safe.
 #pragma once
 
 #include <atomic>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
+#include <tuple>
 
 #include "config/node_config.h"
 #include "core/redis_client.h"
@@ -18,8 +26,12 @@
 #include "jobs/job_tree.h"
 #include "model/redis_access.h"
 #include "pacemaker/auth.h"
+#include "pacemaker/endpoints/endpoints.h"
 #include "pacemaker/lifecycle/routing_table.h"
 #include "pacemaker/node_uuid.h"
+#include "pacemaker/prepare/prepare_endpoints.h"
+#include "pacemaker/prepare/uploads.h"
+#include "pacemaker/services/application_services.h"
 #include "pacemaker/store/application_store.h"
 #include "pacemaker/store/node_store.h"
 #include "pacemaker/store/user_store.h"
@@ -27,13 +39,15 @@
 
 namespace paasmaker::pacemaker {
 
-namespace services {
-class ServiceDaemons;
-}
-
 struct PacemakerContext {
+  // `job_registry`: the node's (NodeJobs owns it; it is filled with the
+  // plugins after this is built, which is fine: trees are only validated
+  // once the API serves). `service_daemons`: the managed service daemons
+  // (Pacemaker owns them; null where none may run, e.g. unit tests). Both
+  // must outlive this.
   PacemakerContext(const config::NodeConfig& config, std::unique_ptr<sql::Database> database,
-                   const std::string& node_token, model::RedisHandout redis_handout = {})
+                   const std::string& node_token, const jobs::JobRegistry& job_registry,
+                   services::ServiceDaemons* service_daemons, model::RedisHandout redis_handout = {})
       : config(config),
         db(std::move(database)),
         nodes(*db),
@@ -49,7 +63,36 @@ struct PacemakerContext {
         job_tree(&job_store, &job_archive),
         table_redis(config.redis.table.Endpoint()),
         routing(&table_redis),
-        stats_redis(config.redis.stats.Endpoint()) {}
+        stats_redis(config.redis.stats.Endpoint()),
+        job_registry(&job_registry),
+        service_daemons(service_daemons),
+        remove_services([service_daemons](PacemakerContext& ctx, const std::string& application_id) {
+          return services::RemoveApplicationServices(
+              ctx.apps, services::MakeServiceContext(ctx.config, service_daemons), application_id);
+        }),
+        endpoint_groups_(
+            endpoints::InformationContext{this->config, node_uuid, users},
+            endpoints::NodesContext{nodes, apps, this->redis_handout},
+            endpoints::WorkspacesContext{workspaces},
+            endpoints::UsersContext{users},
+            endpoints::JobsContext{job_tree, job_store, NodeLogs(), stopping},
+            endpoints::ApplicationsContext{workspaces, apps, nodes, routing,
+                                           lifecycle::TreeContext{apps, nodes, job_store, job_registry, node_uuid},
+                                           NodeLogs()},
+            endpoints::RouterStatsContext{apps, stats_redis, stopping},
+            endpoints::HealthContext{job_store, job_tree},
+            prepare::PrepareEndpointsContext{this->config, node_uuid, workspaces, apps, job_store},
+            prepare::UploadsContext{this->config, apps}) {}
+
+  PacemakerContext(const PacemakerContext&) = delete;
+  PacemakerContext& operator=(const PacemakerContext&) = delete;
+
+  // The context of endpoint group `Group` (its handlers' first parameter).
+  // A group this root does not build does not compile.
+  template <typename Group>
+  Group& EndpointGroup() {
+    return std::get<Group>(endpoint_groups_);
+  }
 
   const config::NodeConfig& config;
   std::unique_ptr<sql::Database> db;
@@ -67,14 +110,27 @@ struct PacemakerContext {
   redis::Client table_redis;  // the routing table master
   lifecycle::RoutingTable routing;
   redis::Client stats_redis;  // routers' traffic counters (SPEC §3)
-  const jobs::JobRegistry* job_registry = nullptr;  // validates trees before they are added
+  // Validates trees before they are added; never null (a pointer so the
+  // plugin families' code reads it as before).
+  const jobs::JobRegistry* const job_registry;
   // Managed service daemons (paasmaker.service.managedredis); owned by Pacemaker.
-  services::ServiceDaemons* service_daemons = nullptr;
-  // Removes an application's services (src/pacemaker/services), for its deletion.
-  std::function<Status(PacemakerContext&, const std::string& application_id)> remove_services;
+  services::ServiceDaemons* const service_daemons;
+  // Removes an application's services (src/pacemaker/services), for its
+  // deletion, with the daemons given at construction.
+  const std::function<Status(PacemakerContext&, const std::string& application_id)> remove_services;
   NodeUuid node_uuid;
   // Set before the HTTP server stops, so long-lived streams end.
   std::atomic<bool> stopping{false};
+
+ private:
+  NodeLogsContext NodeLogs() { return NodeLogsContext{nodes, config, node_token}; }
+
+  // Built last: every group holds references to the members above.
+  std::tuple<endpoints::InformationContext, endpoints::NodesContext, endpoints::WorkspacesContext,
+             endpoints::UsersContext, endpoints::JobsContext, endpoints::ApplicationsContext,
+             endpoints::RouterStatsContext, endpoints::HealthContext, prepare::PrepareEndpointsContext,
+             prepare::UploadsContext>
+      endpoint_groups_;
 };
 
 }  // namespace paasmaker::pacemaker

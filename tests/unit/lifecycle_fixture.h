@@ -12,8 +12,10 @@
 #include <string>
 
 #include "core/ids.h"
+#include "jobs/job_registry.h"
 #include "pacemaker/pacemaker_context.h"
 #include "pacemaker/store/schema.h"
+#include "plugins/builtin_plugins.h"
 #include "temp_dir.h"
 #include "test_redis.h"
 
@@ -65,7 +67,10 @@ class LifecycleTest : public ::testing::Test {
     auto db = sql::Open("sqlite://" + dir_.path() + "/pacemaker.db");
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     ASSERT_TRUE(sql::Migrate(**db, SchemaMigrations()).ok());
-    ctx_ = std::make_unique<PacemakerContext>(config_, std::move(*db), "node-token");
+    // Every built-in job type, as on a node: the trees the lifecycle
+    // launches are validated against it.
+    ASSERT_TRUE(plugins::RegisterBuiltinJobs(registry_).ok());
+    ctx_ = std::make_unique<PacemakerContext>(config_, std::move(*db), "node-token", registry_, nullptr);
     pacemaker_ = ids::NewUuid();
     ctx_->node_uuid.Set(pacemaker_);
     auto ws = ctx_->workspaces.Create("Team Blue", "blue", {{"tier", "dev"}});
@@ -134,6 +139,7 @@ class LifecycleTest : public ::testing::Test {
   testing::TempDir dir_{"pm-lifecycle"};
   std::unique_ptr<testing::TestRedisServer> redis_;
   config::NodeConfig config_;
+  jobs::JobRegistry registry_;
   std::unique_ptr<PacemakerContext> ctx_;
   std::string pacemaker_;
   Workspace workspace_;

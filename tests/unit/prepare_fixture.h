@@ -17,6 +17,7 @@
 #include "core/ids.h"
 #include "core/process.h"
 #include "jobs/job_manager.h"
+#include "pacemaker/family_contexts.h"
 #include "pacemaker/pacemaker_context.h"
 #include "pacemaker/prepare/prepare_endpoints.h"
 #include "pacemaker/prepare/prepare_jobs.h"
@@ -56,7 +57,7 @@ class PrepareTest : public ::testing::Test {
     auto db = sql::Open("sqlite://" + dir_.path() + "/pacemaker.db");
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     ASSERT_TRUE(sql::Migrate(**db, SchemaMigrations()).ok());
-    ctx_ = std::make_unique<PacemakerContext>(config_, std::move(*db), "node-token");
+    ctx_ = std::make_unique<PacemakerContext>(config_, std::move(*db), "node-token", registry_, &daemons_);
     node_uuid_ = ids::NewUuid();
     ctx_->node_uuid.Set(node_uuid_);
     auto ws = ctx_->workspaces.Create("Test", "test", {{"tier", "dev"}});
@@ -74,7 +75,7 @@ class PrepareTest : public ::testing::Test {
 
   // Starts a JobManager running the prepare plugins on ctx_->node_uuid.
   void StartJobs() {
-    ASSERT_TRUE(RegisterPrepareJobs(registry_, ctx_.get(), &daemons_).ok());
+    ASSERT_TRUE(RegisterPrepareJobs(registry_, PrepareJobsContextOf(*ctx_)).ok());
     jobs::JobManagerOptions options;
     options.node_uuid = ctx_->node_uuid.Get();
     options.redis = redis_.endpoint();
@@ -86,7 +87,9 @@ class PrepareTest : public ::testing::Test {
     manager_ = std::move(*manager);
   }
 
-  http::Response Call(void (*handler)(PacemakerContext&, const http::Request&, http::Response&, const Principal&),
+  // `handler` gets its endpoint group's context from ctx_, as the route table does.
+  template <typename Group>
+  http::Response Call(void (*handler)(Group&, const http::Request&, http::Response&, const Principal&),
                       const Principal& who, std::vector<std::string> params, std::string body = "",
                       std::map<std::string, std::string> query = {}) {
     http::Request req;
@@ -94,7 +97,7 @@ class PrepareTest : public ::testing::Test {
     req.body = std::move(body);
     req.query = std::move(query);
     http::Response res;
-    handler(*ctx_, req, res, who);
+    handler(ctx_->EndpointGroup<Group>(), req, res, who);
     return res;
   }
 

@@ -30,14 +30,14 @@ class ServicesTest : public ::testing::Test {
     auto db = sql::Open("sqlite://" + dir_.path() + "/pacemaker.db");
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     ASSERT_TRUE(sql::Migrate(**db, SchemaMigrations()).ok());
-    ctx_ = std::make_unique<PacemakerContext>(config_, std::move(*db), "node-token");
+    daemons_ = std::make_unique<ServiceDaemons>(config_.DataDir(), config_.service_ports_minimum,
+                                                config_.service_ports_maximum);
+    ctx_ = std::make_unique<PacemakerContext>(config_, std::move(*db), "node-token", registry_, daemons_.get());
     auto ws = ctx_->workspaces.Create("Test", "test", json::object());
     ASSERT_TRUE(ws.ok()) << ws.status().ToString();
     auto app = ctx_->apps.FindOrCreateApplication(ws->id, "app");
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_id_ = app->id;
-    daemons_ = std::make_unique<ServiceDaemons>(config_.DataDir(), config_.service_ports_minimum,
-                                                config_.service_ports_maximum);
   }
   void TearDown() override {
     if (daemons_) daemons_->StopAll();
@@ -50,6 +50,7 @@ class ServicesTest : public ::testing::Test {
 
   testing::TempDir dir_{"pm-services"};
   config::NodeConfig config_;
+  jobs::JobRegistry registry_;  // no trees are launched here
   std::unique_ptr<PacemakerContext> ctx_;
   std::unique_ptr<ServiceDaemons> daemons_;
   std::string app_id_;

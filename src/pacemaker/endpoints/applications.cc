@@ -2,12 +2,12 @@
 // (SPEC §9). Permissions are checked on the application's workspace:
 // reading needs WORKSPACE_VIEW there, lifecycle actions APPLICATION_DEPLOY,
 // deletion APPLICATION_DELETE, service credentials SERVICE_CREDENTIAL_VIEW.
+#include "pacemaker/endpoints/applications.h"
+
 #include "core/api_response.h"
 #include "model/node.h"
-#include "pacemaker/endpoints/endpoints.h"
 #include "pacemaker/job_access.h"
 #include "pacemaker/lifecycle/trees.h"
-#include "pacemaker/pacemaker_context.h"
 
 namespace paasmaker::pacemaker::endpoints {
 
@@ -21,7 +21,7 @@ Status Require(const Principal& who, const char* permission, const std::string& 
 }
 
 // The application and the check that `who` may do `permission` on it.
-Result<Application> AccessibleApplication(PacemakerContext& ctx, const std::string& id, const Principal& who,
+Result<Application> AccessibleApplication(ApplicationsContext& ctx, const std::string& id, const Principal& who,
                                           const char* permission) {
   PM_ASSIGN_OR_RETURN(auto app, ctx.apps.FindApplication(id));
   if (!app) return NotFound("no application " + id);
@@ -29,7 +29,7 @@ Result<Application> AccessibleApplication(PacemakerContext& ctx, const std::stri
   return *app;
 }
 
-Result<Version> AccessibleVersion(PacemakerContext& ctx, const std::string& id, const Principal& who,
+Result<Version> AccessibleVersion(ApplicationsContext& ctx, const std::string& id, const Principal& who,
                                   const char* permission) {
   PM_ASSIGN_OR_RETURN(auto version, ctx.apps.FindVersion(id));
   if (!version) return NotFound("no version " + id);
@@ -37,7 +37,7 @@ Result<Version> AccessibleVersion(PacemakerContext& ctx, const std::string& id, 
   return *version;
 }
 
-Result<json> InstancesJson(PacemakerContext& ctx, const std::vector<Instance>& instances) {
+Result<json> InstancesJson(ApplicationsContext& ctx, const std::vector<Instance>& instances) {
   PM_ASSIGN_OR_RETURN(auto nodes, ctx.nodes.List());
   json list = json::array();
   for (const auto& i : instances) {
@@ -58,14 +58,14 @@ Result<api::Reply> JobReply(Result<std::string> job) {
 }
 
 // The instance `id` and the check that `who` may read it.
-Result<Instance> AccessibleInstance(PacemakerContext& ctx, const std::string& id, const Principal& who) {
+Result<Instance> AccessibleInstance(ApplicationsContext& ctx, const std::string& id, const Principal& who) {
   PM_ASSIGN_OR_RETURN(auto instance, ctx.apps.FindInstance(id));
   if (!instance) return NotFound("no instance " + id);
   PM_RETURN_IF_ERROR(AccessibleVersion(ctx, instance->version_id, who, "WORKSPACE_VIEW").status());
   return *instance;
 }
 
-Result<InstanceType> KnownInstanceType(PacemakerContext& ctx, const std::string& id) {
+Result<InstanceType> KnownInstanceType(ApplicationsContext& ctx, const std::string& id) {
   PM_ASSIGN_OR_RETURN(auto type, ctx.apps.FindInstanceType(id));
   if (!type) return NotFound("no instance type " + id);
   return *type;
@@ -73,7 +73,7 @@ Result<InstanceType> KnownInstanceType(PacemakerContext& ctx, const std::string&
 
 }  // namespace
 
-PM_ENDPOINT(json, ListApplications) {
+PM_ENDPOINT(ApplicationsContext, json, ListApplications) {
   std::string workspace_id = req.params[0];
   PM_ASSIGN_OR_RETURN(auto workspace, ctx.workspaces.Find(workspace_id));
   if (!workspace) return NotFound("no workspace " + workspace_id);
@@ -89,7 +89,7 @@ PM_ENDPOINT(json, ListApplications) {
   return json{{"applications", list}};
 }
 
-PM_ENDPOINT(json, ShowApplication) {
+PM_ENDPOINT(ApplicationsContext, json, ShowApplication) {
   PM_ASSIGN_OR_RETURN(Application app, AccessibleApplication(ctx, req.params[0], who, "WORKSPACE_VIEW"));
   PM_ASSIGN_OR_RETURN(auto versions, ctx.apps.ListVersions(app.id));
   PM_ASSIGN_OR_RETURN(auto services, ctx.apps.ListServices(app.id));
@@ -100,12 +100,12 @@ PM_ENDPOINT(json, ShowApplication) {
   return json{{"application", app.ToJson()}, {"versions", version_list}, {"services", service_list}};
 }
 
-PM_ENDPOINT(api::Reply, DeleteApplication) {
+PM_ENDPOINT(ApplicationsContext, api::Reply, DeleteApplication) {
   PM_ASSIGN_OR_RETURN(Application app, AccessibleApplication(ctx, req.params[0], who, "APPLICATION_DELETE"));
-  return JobReply(lifecycle::Lifecycle(ctx).DeleteApplication(app));
+  return JobReply(lifecycle::Lifecycle(ctx.trees).DeleteApplication(app));
 }
 
-PM_ENDPOINT(json, ListVersions) {
+PM_ENDPOINT(ApplicationsContext, json, ListVersions) {
   PM_ASSIGN_OR_RETURN(Application app, AccessibleApplication(ctx, req.params[0], who, "WORKSPACE_VIEW"));
   PM_ASSIGN_OR_RETURN(auto versions, ctx.apps.ListVersions(app.id));
   json list = json::array();
@@ -113,7 +113,7 @@ PM_ENDPOINT(json, ListVersions) {
   return json{{"versions", list}};
 }
 
-PM_ENDPOINT(json, ShowVersion) {
+PM_ENDPOINT(ApplicationsContext, json, ShowVersion) {
   PM_ASSIGN_OR_RETURN(Version version, AccessibleVersion(ctx, req.params[0], who, "WORKSPACE_VIEW"));
   PM_ASSIGN_OR_RETURN(auto types, ctx.apps.ListInstanceTypes(version.id));
   json type_list = json::array();
@@ -132,10 +132,10 @@ PM_ENDPOINT(json, ShowVersion) {
   return data;
 }
 
-PM_ENDPOINT(api::Reply, VersionAction) {
+PM_ENDPOINT(ApplicationsContext, api::Reply, VersionAction) {
   PM_ASSIGN_OR_RETURN(Version version, AccessibleVersion(ctx, req.params[0], who, "APPLICATION_DEPLOY"));
   const std::string& action = req.params[1];
-  lifecycle::Lifecycle lifecycle(ctx);
+  lifecycle::Lifecycle lifecycle(ctx.trees);
   if (action == "register") return JobReply(lifecycle.Register(version));
   if (action == "start") return JobReply(lifecycle.Start(version));
   if (action == "stop") return JobReply(lifecycle.Stop(version));
@@ -144,52 +144,53 @@ PM_ENDPOINT(api::Reply, VersionAction) {
   return NotFound("no version action '" + action + "' (register, start, stop, deregister, current)");
 }
 
-PM_ENDPOINT(api::Reply, DeleteVersion) {
+PM_ENDPOINT(ApplicationsContext, api::Reply, DeleteVersion) {
   PM_ASSIGN_OR_RETURN(Version version, AccessibleVersion(ctx, req.params[0], who, "APPLICATION_DELETE"));
-  return JobReply(lifecycle::Lifecycle(ctx).DeleteVersion(version));
+  return JobReply(lifecycle::Lifecycle(ctx.trees).DeleteVersion(version));
 }
 
-PM_ENDPOINT(json, VersionInstances) {
+PM_ENDPOINT(ApplicationsContext, json, VersionInstances) {
   PM_ASSIGN_OR_RETURN(Version version, AccessibleVersion(ctx, req.params[0], who, "WORKSPACE_VIEW"));
   PM_ASSIGN_OR_RETURN(auto instances, ctx.apps.ListInstancesOfVersion(version.id));
   PM_ASSIGN_OR_RETURN(json listed, InstancesJson(ctx, instances));
   return json{{"instances", listed}};
 }
 
-PM_ENDPOINT(json, ShowInstanceType) {
+PM_ENDPOINT(ApplicationsContext, json, ShowInstanceType) {
   PM_ASSIGN_OR_RETURN(InstanceType type, KnownInstanceType(ctx, req.params[0]));
   PM_RETURN_IF_ERROR(AccessibleVersion(ctx, type.version_id, who, "WORKSPACE_VIEW").status());
   return json{{"instance_type", type.ToJson()}};
 }
 
-PM_ENDPOINT(api::Reply, ChangeQuantity) {
+PM_ENDPOINT(ApplicationsContext, api::Reply, ChangeQuantity) {
   PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
   if (!body.contains("quantity") || !body["quantity"].is_number_integer() || body["quantity"].get<int64_t>() < 0) {
     return InvalidArgument("quantity: required, an integer of 0 or more");
   }
   PM_ASSIGN_OR_RETURN(InstanceType type, KnownInstanceType(ctx, req.params[0]));
   PM_RETURN_IF_ERROR(AccessibleVersion(ctx, type.version_id, who, "APPLICATION_DEPLOY").status());
-  PM_ASSIGN_OR_RETURN(auto job, lifecycle::Lifecycle(ctx).ChangeQuantity(type, body["quantity"].get<int64_t>()));
+  PM_ASSIGN_OR_RETURN(auto job, lifecycle::Lifecycle(ctx.trees).ChangeQuantity(type, body["quantity"].get<int64_t>()));
   // No job when nothing needs to run (e.g. the version is not registered).
   if (!job) return api::Reply::Data({{"job_id", nullptr}});
   return api::Reply::Accepted({{"job_id", *job}});
 }
 
-PM_ENDPOINT(json, ShowInstance) {
+PM_ENDPOINT(ApplicationsContext, json, ShowInstance) {
   PM_ASSIGN_OR_RETURN(Instance instance, AccessibleInstance(ctx, req.params[0], who));
   PM_ASSIGN_OR_RETURN(json listed, InstancesJson(ctx, {instance}));
   return json{{"instance", listed[0]}};
 }
 
-PM_ENDPOINT(api::Reply, InstanceLog) {
+PM_ENDPOINT(ApplicationsContext, api::Reply, InstanceLog) {
   PM_ASSIGN_OR_RETURN(Instance instance, AccessibleInstance(ctx, req.params[0], who));
   uint64_t offset = std::strtoull(req.Query("offset", "0").c_str(), nullptr, 10);
-  PM_ASSIGN_OR_RETURN(LogPiece piece, FetchNodeLog(ctx, instance.node_uuid, "/api/v1/node/instances/" + instance.id + "/log",
-                                                   offset, "instance " + instance.id));
+  PM_ASSIGN_OR_RETURN(LogPiece piece,
+                      FetchNodeLog(ctx.logs, instance.node_uuid, "/api/v1/node/instances/" + instance.id + "/log",
+                                   offset, "instance " + instance.id));
   return LogReply(std::move(piece));
 }
 
-PM_ENDPOINT(json, RouterTable) {
+PM_ENDPOINT(ApplicationsContext, json, RouterTable) {
   PM_ASSIGN_OR_RETURN(json table, ctx.routing.Dump());
   // Each router's replica: the serial it had reached at its last report.
   PM_ASSIGN_OR_RETURN(auto nodes, ctx.nodes.List());

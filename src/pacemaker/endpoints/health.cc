@@ -12,13 +12,13 @@
 // aborted one says why. The root and stage jobs (plumbing) are left out.
 // With only_actions, runs without any are skipped; at most kMaxScanned runs
 // are read per request (`scanned` says how many were).
+#include "pacemaker/endpoints/health.h"
+
 #include <cstdlib>
 
 #include "core/api_response.h"
-#include "pacemaker/endpoints/endpoints.h"
 #include "pacemaker/health/health_jobs.h"
 #include "pacemaker/lifecycle/trees.h"
-#include "pacemaker/pacemaker_context.h"
 
 namespace paasmaker::pacemaker::endpoints {
 
@@ -67,7 +67,7 @@ json DescribeRun(const jobs::TreeSnapshot& tree) {
 
 }  // namespace
 
-PM_ENDPOINT(json, HealthHistory) {
+PM_ENDPOINT(HealthContext, json, HealthHistory) {
   std::string group = req.Query("group");
   std::string only = req.Query("only_actions", "false");
   if (only != "true" && only != "false" && only != "1" && only != "0") {

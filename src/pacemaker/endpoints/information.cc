@@ -1,12 +1,13 @@
 // GET /api/v1/information, POST /api/v1/login
+#include "pacemaker/endpoints/information.h"
+
 #include "core/api_response.h"
-#include "pacemaker/endpoints/endpoints.h"
 
 namespace paasmaker::pacemaker::endpoints {
 
 using nlohmann::json;
 
-PM_ENDPOINT(json, Information) {
+PM_ENDPOINT(InformationContext, json, Information) {
   std::string as = who.kind == Principal::Kind::kNode    ? "node"
                    : who.kind == Principal::Kind::kSuper ? "super"
                                                          : "user";
@@ -20,7 +21,7 @@ PM_ENDPOINT(json, Information) {
   return data;
 }
 
-PM_ENDPOINT(api::Reply, Login) {
+PM_ENDPOINT(InformationContext, api::Reply, Login) {
   PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
   auto login = api::RequiredString(body, "username");
   auto password = api::RequiredString(body, "password");

@@ -1,10 +1,11 @@
 // Jobs: tree, listing by tag, abort, logs (fetched from the node that ran
 // the job) and a live server-sent-events stream of the tree and its logs.
+#include "pacemaker/endpoints/jobs.h"
+
 #include <thread>
 
 #include "core/api_response.h"
 #include "core/log.h"
-#include "pacemaker/endpoints/endpoints.h"
 #include "pacemaker/job_access.h"
 
 namespace paasmaker::pacemaker::endpoints {
@@ -14,7 +15,7 @@ using nlohmann::json;
 namespace {
 
 // Reads the tree of req.params[0] and checks `who` may act on it.
-Result<jobs::TreeSnapshot> AccessibleTree(PacemakerContext& ctx, const http::Request& req, const Principal& who,
+Result<jobs::TreeSnapshot> AccessibleTree(JobsContext& ctx, const http::Request& req, const Principal& who,
                                           JobAction action) {
   PM_ASSIGN_OR_RETURN(auto tree, ctx.job_tree.GetTree(req.params[0]));
   PM_RETURN_IF_ERROR(CheckJobAccess(who, tree, action));
@@ -59,7 +60,7 @@ void RedactSecrets(json& value, bool in_parameters = false) {
 
 }  // namespace
 
-PM_ENDPOINT(json, ListJobs) {
+PM_ENDPOINT(JobsContext, json, ListJobs) {
   std::string tag = req.Query("tag");
   if (tag.empty()) return InvalidArgument("tag: required (e.g. workspace:<id>, health)");
   std::string workspace = tag.rfind("workspace:", 0) == 0 ? tag.substr(10) : "";
@@ -75,7 +76,7 @@ PM_ENDPOINT(json, ListJobs) {
   return listing;
 }
 
-PM_ENDPOINT(json, ShowJob) {
+PM_ENDPOINT(JobsContext, json, ShowJob) {
   PM_ASSIGN_OR_RETURN(auto tree, AccessibleTree(ctx, req, who, JobAction::kView));
   PM_ASSIGN_OR_RETURN(json subtree, ctx.job_tree.Subtree(req.params[0]));
   RedactSecrets(subtree);
@@ -88,7 +89,7 @@ PM_ENDPOINT(json, ShowJob) {
   return json{{"job", subtree}, {"root_id", tree.root_id}, {"context", ids}};
 }
 
-PM_ENDPOINT(json, AbortJob) {
+PM_ENDPOINT(JobsContext, json, AbortJob) {
   PM_ASSIGN_OR_RETURN(auto tree, AccessibleTree(ctx, req, who, JobAction::kAbort));
   std::string by = who.kind == Principal::Kind::kUser ? who.user.login : "the super token";
   PM_RETURN_IF_ERROR(ctx.job_store.AbortTree(req.params[0], "Aborted by " + by + "."));
@@ -96,12 +97,12 @@ PM_ENDPOINT(json, AbortJob) {
   return json{{"aborted", tree.root_id}};
 }
 
-PM_ENDPOINT(api::Reply, JobLog) {
+PM_ENDPOINT(JobsContext, api::Reply, JobLog) {
   PM_ASSIGN_OR_RETURN(auto tree, AccessibleTree(ctx, req, who, JobAction::kView));
   const jobs::Job* job = FindJob(tree, req.params[0]);
   if (job == nullptr) return NotFound("no job " + req.params[0]);
   uint64_t offset = std::strtoull(req.Query("offset", "0").c_str(), nullptr, 10);
-  PM_ASSIGN_OR_RETURN(LogPiece piece, FetchJobLog(ctx, *job, offset));
+  PM_ASSIGN_OR_RETURN(LogPiece piece, FetchJobLog(ctx.logs, *job, offset));
   return LogReply(std::move(piece));
 }
 
@@ -110,7 +111,7 @@ PM_ENDPOINT(api::Reply, JobLog) {
 //   {"type":"status","job_id","parent_id","state","title","summary","node"}
 //   {"type":"log","job_id","text"}
 //   {"type":"end","root_state"}  once the root is finished and logs are drained.
-PM_ENDPOINT(api::Reply, JobStream) {
+PM_ENDPOINT(JobsContext, api::Reply, JobStream) {
   PM_RETURN_IF_ERROR(AccessibleTree(ctx, req, who, JobAction::kView).status());
   std::string job_id = req.params[0];
   api::Reply reply;
@@ -141,7 +142,7 @@ PM_ENDPOINT(api::Reply, JobStream) {
           }
         }
         if (job.started == 0) continue;  // never ran: no log anywhere
-        auto piece = FetchJobLog(ctx, job, offsets[job.id]);
+        auto piece = FetchJobLog(ctx.logs, job, offsets[job.id]);
         if (!piece.ok() || piece->text.empty()) continue;
         offsets[job.id] = piece->next_offset;
         wrote_log = true;

@@ -1,9 +1,10 @@
 // Node registration and reports (node token), node listings (users).
+#include "pacemaker/endpoints/nodes.h"
+
 #include "core/api_response.h"
 #include "core/ids.h"
 #include "core/log.h"
 #include "model/node.h"
-#include "pacemaker/endpoints/endpoints.h"
 #include "pacemaker/store/schema.h"
 
 namespace paasmaker::pacemaker::endpoints {
@@ -54,7 +55,7 @@ Status ApplyReport(const json& body, model::Node* node) {
 
 // A heart's report lists the state of every instance it holds; the SQL
 // state follows it (for instances placed on that heart only).
-void ApplyInstanceStates(PacemakerContext& ctx, const model::Node& node, const json& body) {
+void ApplyInstanceStates(NodesContext& ctx, const model::Node& node, const json& body) {
   if (!body.contains("instances") || !body["instances"].is_array()) return;
   for (const auto& item : body["instances"]) {
     if (!item.is_object() || !item.contains("instance_id") || !item["instance_id"].is_string() ||
@@ -80,7 +81,7 @@ void ApplyInstanceStates(PacemakerContext& ctx, const model::Node& node, const j
 
 }  // namespace
 
-PM_ENDPOINT(api::Reply, RegisterNode) {
+PM_ENDPOINT(NodesContext, api::Reply, RegisterNode) {
   PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
   model::Node node;
   // A node that lost its record (new database) keeps the UUID it has.
@@ -109,7 +110,7 @@ PM_ENDPOINT(api::Reply, RegisterNode) {
 // Before its first registration a node asks where the stores are and how
 // to log in (its stores and jobs start with that; it registers, and so is
 // listed ACTIVE, only once it is up). Body: {"roles": [...]}.
-PM_ENDPOINT(json, NodeRedisAccess) {
+PM_ENDPOINT(NodesContext, json, NodeRedisAccess) {
   PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
   if (!body.contains("roles") || !body["roles"].is_array()) return InvalidArgument("roles: required, a list");
   std::vector<std::string> roles;
@@ -120,7 +121,7 @@ PM_ENDPOINT(json, NodeRedisAccess) {
   return json{{"redis", ctx.redis_handout.For(roles).ToJson()}};
 }
 
-PM_ENDPOINT(json, ReportNode) {
+PM_ENDPOINT(NodesContext, json, ReportNode) {
   PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
   PM_ASSIGN_OR_RETURN(auto existing, ctx.nodes.Find(req.params[0]));
   if (!existing) return NotFound("no node " + req.params[0] + "; register again");
@@ -133,20 +134,20 @@ PM_ENDPOINT(json, ReportNode) {
   return json{{"node", node.ToJson()}};
 }
 
-PM_ENDPOINT(json, ShutdownNode) {
+PM_ENDPOINT(NodesContext, json, ShutdownNode) {
   PM_RETURN_IF_ERROR(ctx.nodes.SetState(req.params[0], model::kNodeStopped));
   PM_LOG_INFO("node {} is stopping: marked STOPPED", req.params[0]);
   return json{{"uuid", req.params[0]}, {"state", model::kNodeStopped}};
 }
 
-PM_ENDPOINT(json, ListNodes) {
+PM_ENDPOINT(NodesContext, json, ListNodes) {
   PM_ASSIGN_OR_RETURN(auto nodes, ctx.nodes.List());
   json list = json::array();
   for (const auto& n : nodes) list.push_back(n.ToJson());
   return json{{"nodes", list}};
 }
 
-PM_ENDPOINT(json, ShowNode) {
+PM_ENDPOINT(NodesContext, json, ShowNode) {
   PM_ASSIGN_OR_RETURN(auto node, ctx.nodes.Find(req.params[0]));
   if (!node) return NotFound("no node " + req.params[0]);
   return json{{"node", node->ToJson()}};

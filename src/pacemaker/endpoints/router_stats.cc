@@ -3,14 +3,14 @@
 // server-sent events from GET …/<kind>/<id>/stream[?interval=SECONDS]. Reading an application's, version's or
 // version type's traffic needs WORKSPACE_VIEW on its workspace; a node's or
 // the unrouted traffic (vt "null") needs SYSTEM_OVERVIEW.
+#include "pacemaker/endpoints/router_stats.h"
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <thread>
 
 #include "core/api_response.h"
-#include "pacemaker/endpoints/endpoints.h"
-#include "pacemaker/pacemaker_context.h"
 #include "pacemaker/stats/traffic_stats.h"
 
 namespace paasmaker::pacemaker::endpoints {
@@ -20,7 +20,7 @@ using nlohmann::json;
 namespace {
 
 // The workspace the statistics belong to ("" = none: system-wide).
-Result<std::string> WorkspaceOf(PacemakerContext& ctx, const std::string& kind, const std::string& id) {
+Result<std::string> WorkspaceOf(RouterStatsContext& ctx, const std::string& kind, const std::string& id) {
   std::string version_id;
   if (kind == "workspace") return id;
   // vt "null": unrouted requests; vt "pacemaker": the pacemaker's own traffic.
@@ -45,7 +45,7 @@ Result<std::string> WorkspaceOf(PacemakerContext& ctx, const std::string& kind, 
 
 // Who may read kind/id: the same rule for the totals and the stream. An
 // unknown kind or id is an error here, before a stream starts.
-Status CheckAccess(PacemakerContext& ctx, const std::string& kind, const std::string& id, const Principal& who) {
+Status CheckAccess(RouterStatsContext& ctx, const std::string& kind, const std::string& id, const Principal& who) {
   PM_ASSIGN_OR_RETURN(std::string workspace, WorkspaceOf(ctx, kind, id));
   bool allowed = workspace.empty() ? who.Allows("SYSTEM_OVERVIEW") : who.Allows("WORKSPACE_VIEW", workspace);
   if (!allowed) return PermissionDenied("not allowed to read these statistics");
@@ -60,7 +60,7 @@ std::string SseEvent(int64_t id, const json& data) {
 // Sleeps until `deadline` in short steps, so a client that went away or a
 // pacemaker shutting down (ctx.stopping, set before the HTTP server stops)
 // ends the stream within 100 ms even with a 60 s interval. False: stop.
-bool WaitUntil(PacemakerContext& ctx, http::StreamWriter& out, std::chrono::steady_clock::time_point deadline) {
+bool WaitUntil(RouterStatsContext& ctx, http::StreamWriter& out, std::chrono::steady_clock::time_point deadline) {
   constexpr auto kStep = std::chrono::milliseconds(100);
   while (true) {
     if (ctx.stopping || !out.client_connected()) return false;
@@ -72,7 +72,7 @@ bool WaitUntil(PacemakerContext& ctx, http::StreamWriter& out, std::chrono::stea
 
 }  // namespace
 
-PM_ENDPOINT(json, RouterStats) {
+PM_ENDPOINT(RouterStatsContext, json, RouterStats) {
   const std::string& kind = req.params[0];
   const std::string& id = req.params[1];
   PM_RETURN_IF_ERROR(CheckAccess(ctx, kind, id, who));
@@ -94,7 +94,7 @@ PM_ENDPOINT(json, RouterStats) {
 // or, while the stats Redis cannot be read, {"kind", "id", "time", "error"} (the stream goes on).
 // Polling, like the job stream: no pub/sub message to lose, and the cost is
 // one read of the totals per interval per client.
-PM_ENDPOINT(api::Reply, RouterStatsStream) {
+PM_ENDPOINT(RouterStatsContext, api::Reply, RouterStatsStream) {
   const std::string kind = req.params[0];
   const std::string id = req.params[1];
   PM_RETURN_IF_ERROR(CheckAccess(ctx, kind, id, who));

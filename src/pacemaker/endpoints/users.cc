@@ -1,20 +1,21 @@
 // Users, roles and role allocations.
+#include "pacemaker/endpoints/users.h"
+
 #include "core/api_response.h"
 #include "core/log.h"
-#include "pacemaker/endpoints/endpoints.h"
 
 namespace paasmaker::pacemaker::endpoints {
 
 using nlohmann::json;
 
-PM_ENDPOINT(json, ListUsers) {
+PM_ENDPOINT(UsersContext, json, ListUsers) {
   PM_ASSIGN_OR_RETURN(auto users, ctx.users.ListUsers());
   json list = json::array();
   for (const auto& u : users) list.push_back(u.ToJson());
   return json{{"users", list}};
 }
 
-PM_ENDPOINT(api::Reply, CreateUser) {
+PM_ENDPOINT(UsersContext, api::Reply, CreateUser) {
   PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
   PM_ASSIGN_OR_RETURN(std::string login, api::RequiredString(body, "login"));
   PM_ASSIGN_OR_RETURN(std::string password, api::RequiredString(body, "password"));
@@ -26,14 +27,14 @@ PM_ENDPOINT(api::Reply, CreateUser) {
   return api::Reply::Created({{"user", user}});
 }
 
-PM_ENDPOINT(json, ListRoles) {
+PM_ENDPOINT(UsersContext, json, ListRoles) {
   PM_ASSIGN_OR_RETURN(auto roles, ctx.users.ListRoles());
   json list = json::array();
   for (const auto& r : roles) list.push_back(r.ToJson());
   return json{{"roles", list}};
 }
 
-PM_ENDPOINT(api::Reply, CreateRole) {
+PM_ENDPOINT(UsersContext, api::Reply, CreateRole) {
   PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
   PM_ASSIGN_OR_RETURN(std::string name, api::RequiredString(body, "name"));
   std::vector<std::string> permissions;
@@ -49,7 +50,7 @@ PM_ENDPOINT(api::Reply, CreateRole) {
   return api::Reply::Created({{"role", role.ToJson()}});
 }
 
-PM_ENDPOINT(api::Reply, AllocateRole) {
+PM_ENDPOINT(UsersContext, api::Reply, AllocateRole) {
   PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
   PM_ASSIGN_OR_RETURN(std::string user_id, api::RequiredString(body, "user_id"));
   PM_ASSIGN_OR_RETURN(std::string role_id, api::RequiredString(body, "role_id"));

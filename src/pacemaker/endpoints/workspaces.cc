@@ -1,13 +1,14 @@
 // Workspaces: list (filtered by what the user may view), create, show, delete.
+#include "pacemaker/endpoints/workspaces.h"
+
 #include "core/api_response.h"
 #include "core/log.h"
-#include "pacemaker/endpoints/endpoints.h"
 
 namespace paasmaker::pacemaker::endpoints {
 
 using nlohmann::json;
 
-PM_ENDPOINT(json, ListWorkspaces) {
+PM_ENDPOINT(WorkspacesContext, json, ListWorkspaces) {
   PM_ASSIGN_OR_RETURN(auto all, ctx.workspaces.List());
   json list = json::array();
   bool list_all = who.Allows("WORKSPACE_LIST");
@@ -17,7 +18,7 @@ PM_ENDPOINT(json, ListWorkspaces) {
   return json{{"workspaces", list}};
 }
 
-PM_ENDPOINT(api::Reply, CreateWorkspace) {
+PM_ENDPOINT(WorkspacesContext, api::Reply, CreateWorkspace) {
   PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
   PM_ASSIGN_OR_RETURN(std::string name, api::RequiredString(body, "name"));
   std::string stub = api::OptionalString(body, "stub");
@@ -35,7 +36,7 @@ PM_ENDPOINT(api::Reply, CreateWorkspace) {
   return api::Reply::Created({{"workspace", created.ToJson()}});
 }
 
-PM_ENDPOINT(json, ShowWorkspace) {
+PM_ENDPOINT(WorkspacesContext, json, ShowWorkspace) {
   if (!who.Allows("WORKSPACE_VIEW", req.params[0]) && !who.Allows("WORKSPACE_LIST")) {
     return PermissionDenied("permission WORKSPACE_VIEW is required on this workspace");
   }
@@ -44,7 +45,7 @@ PM_ENDPOINT(json, ShowWorkspace) {
   return json{{"workspace", found->ToJson()}};
 }
 
-PM_ENDPOINT(json, DeleteWorkspace) {
+PM_ENDPOINT(WorkspacesContext, json, DeleteWorkspace) {
   PM_RETURN_IF_ERROR(ctx.workspaces.Delete(req.params[0]));
   PM_LOG_INFO("workspace {} deleted", req.params[0]);
   return json{{"deleted", req.params[0]}};

@@ -17,7 +17,7 @@ using nlohmann::json;
 namespace {
 
 // An upload named by the deploy must be the caller's and complete.
-Status CheckUpload(PacemakerContext& ctx, const json& parameters, const Principal& who) {
+Status CheckUpload(PrepareEndpointsContext& ctx, const json& parameters, const Principal& who) {
   if (!parameters.is_object() || !parameters.contains("upload_id") || !parameters["upload_id"].is_string()) {
     return Status::Ok();
   }
@@ -36,7 +36,7 @@ Status CheckUpload(PacemakerContext& ctx, const json& parameters, const Principa
 
 }  // namespace
 
-PM_ENDPOINT(api::Reply, DeployApplication) {
+PM_ENDPOINT(PrepareEndpointsContext, api::Reply, DeployApplication) {
   const std::string& workspace_id = req.params[0];
   if (ctx.node_uuid.Get().empty()) return Unavailable("pacemaker not registered yet; try again shortly");
   PM_ASSIGN_OR_RETURN(auto workspace, ctx.workspaces.Find(workspace_id));
@@ -51,7 +51,7 @@ PM_ENDPOINT(api::Reply, DeployApplication) {
   std::string manifest_path = api::OptionalString(body, "manifest_path", "manifest.yml");
   PM_RETURN_IF_ERROR(CheckUpload(ctx, scm.value("parameters", json::object()), who));
 
-  PM_ASSIGN_OR_RETURN(auto tree, BuildPrepareTree(ctx, workspace_id, scm, manifest_path));
+  PM_ASSIGN_OR_RETURN(auto tree, BuildPrepareTree(ctx.config, ctx.node_uuid, workspace_id, scm, manifest_path));
   const std::string root = tree.front().id;
   PM_RETURN_IF_ERROR(ctx.job_store.AddTree(tree));
   PM_RETURN_IF_ERROR(ctx.job_store.StartTree(root));
@@ -59,11 +59,12 @@ PM_ENDPOINT(api::Reply, DeployApplication) {
   return api::Reply::Accepted({{"job_id", root}});
 }
 
-void DeployApplication(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+void DeployApplication(PrepareEndpointsContext& ctx, const http::Request& req, http::Response& res,
+                       const Principal& who) {
   api::Respond(res, DeployApplication(ctx, req, who));
 }
 
-PM_ENDPOINT(api::Reply, ServePackage) {
+PM_ENDPOINT(PrepareEndpointsContext, api::Reply, ServePackage) {
   const std::string& version_id = req.params[0];
   PM_ASSIGN_OR_RETURN(auto version, ctx.apps.FindVersion(version_id));
   if (!version || version->package_path.empty()) return NotFound("no package for version " + version_id);
@@ -96,7 +97,7 @@ PM_ENDPOINT(api::Reply, ServePackage) {
   return reply;
 }
 
-void ServePackage(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+void ServePackage(PrepareEndpointsContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
   api::Respond(res, ServePackage(ctx, req, who));
 }
 

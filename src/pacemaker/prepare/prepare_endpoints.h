@@ -11,18 +11,31 @@
 // Thread safe.
 #pragma once
 
+#include "config/node_config.h"
 #include "core/http.h"
-#include "pacemaker/api_routes.h"
+#include "jobs/job_store.h"
 #include "pacemaker/auth.h"
-#include "pacemaker/pacemaker_context.h"
+#include "pacemaker/endpoints/endpoint.h"
+#include "pacemaker/node_uuid.h"
+#include "pacemaker/store/application_store.h"
+#include "pacemaker/store/workspace_store.h"
 
 namespace paasmaker::pacemaker::prepare {
 
+struct PrepareEndpointsContext {
+  const config::NodeConfig& config;  // where the prepare tree works (prepare_jobs.h)
+  const NodeUuid& node_uuid;         // the prepare jobs run on this node
+  WorkspaceStore& workspaces;
+  ApplicationStore& apps;     // uploads named by a deploy; packages served
+  jobs::JobStore& job_store;  // where the prepare tree goes
+};
+
 // req.params[0] = workspace id. Body {"scm": {"plugin", "parameters"}, "manifest_path"?}.
-PM_ENDPOINT(api::Reply, DeployApplication);
-void DeployApplication(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who);
+PM_ENDPOINT(PrepareEndpointsContext, api::Reply, DeployApplication);
+void DeployApplication(PrepareEndpointsContext& ctx, const http::Request& req, http::Response& res,
+                       const Principal& who);
 // req.params[0] = version id.
-PM_ENDPOINT(api::Reply, ServePackage);
-void ServePackage(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who);
+PM_ENDPOINT(PrepareEndpointsContext, api::Reply, ServePackage);
+void ServePackage(PrepareEndpointsContext& ctx, const http::Request& req, http::Response& res, const Principal& who);
 
 }  // namespace paasmaker::pacemaker::prepare

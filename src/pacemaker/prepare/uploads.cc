@@ -37,7 +37,7 @@ std::shared_ptr<std::mutex> UploadLock(const std::string& id) {
 std::string MiB(int64_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MiB"; }
 
 // The upload `id` if `who` may use it.
-Result<Upload> FindOwnUpload(PacemakerContext& ctx, const std::string& id, const Principal& who) {
+Result<Upload> FindOwnUpload(UploadsContext& ctx, const std::string& id, const Principal& who) {
   PM_ASSIGN_OR_RETURN(auto found, ctx.apps.FindUpload(id));
   if (!found) return NotFound("no upload " + id);
   if (found->user_id != UploadOwner(who)) return PermissionDenied("upload " + id + " belongs to another user");
@@ -81,7 +81,7 @@ std::string UploadOwner(const Principal& who) {
   return who.user.id;
 }
 
-PM_ENDPOINT(api::Reply, CreateUpload) {
+PM_ENDPOINT(UploadsContext, api::Reply, CreateUpload) {
   PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
   PM_ASSIGN_OR_RETURN(std::string filename, api::RequiredString(body, "filename"));
   if (!body.contains("size") || !body["size"].is_number_integer()) {
@@ -109,7 +109,7 @@ PM_ENDPOINT(api::Reply, CreateUpload) {
   return api::Reply::Created({{"upload", upload->ToJson()}});
 }
 
-PM_ENDPOINT(json, PutUploadChunk) {
+PM_ENDPOINT(UploadsContext, json, PutUploadChunk) {
   const std::string& id = req.params[0];
   std::string offset_text = req.Query("offset");
   int64_t offset = -1;
@@ -147,20 +147,20 @@ PM_ENDPOINT(json, PutUploadChunk) {
   return json{{"upload", upload.ToJson()}};
 }
 
-PM_ENDPOINT(json, ShowUpload) {
+PM_ENDPOINT(UploadsContext, json, ShowUpload) {
   PM_ASSIGN_OR_RETURN(Upload upload, FindOwnUpload(ctx, req.params[0], who));
   return json{{"upload", upload.ToJson()}};
 }
 
-void CreateUpload(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+void CreateUpload(UploadsContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
   api::Respond(res, CreateUpload(ctx, req, who));
 }
 
-void PutUploadChunk(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+void PutUploadChunk(UploadsContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
   api::Respond(res, PutUploadChunk(ctx, req, who));
 }
 
-void ShowUpload(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
+void ShowUpload(UploadsContext& ctx, const http::Request& req, http::Response& res, const Principal& who) {
   api::Respond(res, ShowUpload(ctx, req, who));
 }
 

@@ -16,23 +16,29 @@
 // upload are serialised).
 #pragma once
 
+#include "config/node_config.h"
 #include "core/http.h"
-#include "pacemaker/api_routes.h"
 #include "pacemaker/auth.h"
-#include "pacemaker/pacemaker_context.h"
+#include "pacemaker/endpoints/endpoint.h"
+#include "pacemaker/store/application_store.h"
 
 namespace paasmaker::pacemaker::prepare {
 
+struct UploadsContext {
+  const config::NodeConfig& config;  // pacemaker.max_upload_size; the data dir the bytes go to
+  ApplicationStore& apps;            // the uploads' rows
+};
+
 // Each also comes written into a Response, as the route table writes it, for
 // callers that hold one rather than a server (the prepare unit tests).
-PM_ENDPOINT(api::Reply, CreateUpload);
-void CreateUpload(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who);
+PM_ENDPOINT(UploadsContext, api::Reply, CreateUpload);
+void CreateUpload(UploadsContext& ctx, const http::Request& req, http::Response& res, const Principal& who);
 // req.params[0] = upload id; query offset.
-PM_ENDPOINT(nlohmann::json, PutUploadChunk);
-void PutUploadChunk(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who);
+PM_ENDPOINT(UploadsContext, nlohmann::json, PutUploadChunk);
+void PutUploadChunk(UploadsContext& ctx, const http::Request& req, http::Response& res, const Principal& who);
 // req.params[0] = upload id.
-PM_ENDPOINT(nlohmann::json, ShowUpload);
-void ShowUpload(PacemakerContext& ctx, const http::Request& req, http::Response& res, const Principal& who);
+PM_ENDPOINT(UploadsContext, nlohmann::json, ShowUpload);
+void ShowUpload(UploadsContext& ctx, const http::Request& req, http::Response& res, const Principal& who);
 
 // Who owns uploads made with these credentials ("super" for the super token).
 std::string UploadOwner(const Principal& who);
