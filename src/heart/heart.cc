@@ -213,12 +213,18 @@ void Heart::InstallRoutes(http::Server& server, const std::string& node_token) {
   });
 }
 
-Result<int> Heart::Register(const nlohmann::json& spec, jobs::JobLog& log) {
+Result<int> Heart::Register(const model::InstanceSpec& spec, jobs::JobLog& log) {
   Impl& d = *impl_;
-  PM_RETURN_IF_ERROR(ValidateInstanceSpec(spec));
-  const std::string id = spec["instance_id"];
+  // The struct may be built in code rather than parsed, and its ids name
+  // directories and files here.
+  if (!IsSafeId(spec.instance_id)) {
+    return InvalidArgument("instance.instance_id: only letters, digits and '-' are allowed");
+  }
+  if (!IsSafeId(spec.version_id)) return InvalidArgument("instance.version_id: only letters, digits and '-' are allowed");
+  PM_RETURN_IF_ERROR(CheckRunnable(spec));
+  const std::string id = spec.instance_id;
   const std::string dir = d.InstanceDir(id);
-  const bool standalone = spec.value("standalone", false);
+  const bool standalone = spec.standalone;
   std::string token;
   {
     std::lock_guard<std::mutex> lock(d.mutex);

@@ -44,6 +44,7 @@
 
 #include "config/node_config.h"
 #include "core/result.h"
+#include "model/instance_spec.h"
 
 namespace paasmaker::jobs {
 class JobLog;
@@ -94,7 +95,9 @@ class Heart {
 
   // --- Instance operations (the heart jobs; progress goes to `log`) ---------
   // The instance's port (0 standalone). Idempotent for a registered instance.
-  Result<int> Register(const nlohmann::json& spec, jobs::JobLog& log);
+  // `spec` was parsed from the job's JSON once (ParseRunnableSpec); what this
+  // heart cannot run (runtime.h, CheckRunnable) is refused here.
+  Result<int> Register(const model::InstanceSpec& spec, jobs::JobLog& log);
   // Runs the startup commands; a failure leaves the instance ERROR.
   Status RunStartup(const std::string& instance_id, jobs::JobLog& log, const std::function<bool()>& aborted);
   // Launches and waits until RUNNING. Fails (instance ERROR, the log's last

@@ -45,12 +45,17 @@ class RegisterJob : public HeartJob {
   explicit RegisterJob(Heart* h) : HeartJob("paasmaker.job.heart.register", h) {}
   Status ValidateParameters(const nlohmann::json& p) const override {
     if (!p.is_object() || !p.contains("instance")) return InvalidArgument("'instance' (an InstanceSpec) is required");
-    return ValidateInstanceSpec(p["instance"]);
+    return ParseRunnableSpec(p["instance"]).status();
   }
   void Run(jobs::JobContext& c, Heart& heart, const std::string&) const override {
-    const auto& spec = c.parameters()["instance"];
-    std::string id = spec.value("instance_id", "");
-    auto port = heart.Register(spec, c.log());
+    // Parsed here, once; the heart keeps and uses the typed spec from now on.
+    auto spec = ParseRunnableSpec(c.parameters().value("instance", nlohmann::json()));
+    if (!spec.ok()) {
+      c.Failed("The instance spec is not valid: " + spec.status().message());
+      return;
+    }
+    const std::string id = spec->instance_id;
+    auto port = heart.Register(*spec, c.log());
     if (!port.ok()) {
       c.Failed("Registering instance " + id + " failed: " + port.status().message());
       return;

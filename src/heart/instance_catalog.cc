@@ -7,15 +7,18 @@
 namespace paasmaker::heart {
 
 nlohmann::json InstanceEntry::ToJson() const {
-  return {{"spec", spec},       {"state", state},         {"port", port},       {"pid", pid},
-          {"restarts", restarts}, {"last_exit", last_exit}, {"changed", changed}, {"uid", uid}};
+  return {{"spec", model::ToJson(spec)}, {"state", state},         {"port", port},
+          {"pid", pid},                   {"restarts", restarts},   {"last_exit", last_exit},
+          {"changed", changed},           {"uid", uid}};
 }
 
 Result<InstanceEntry> InstanceEntry::FromJson(const nlohmann::json& j) {
   if (!j.is_object()) return InvalidArgument("a catalog entry must be an object");
   InstanceEntry e;
+  auto spec = model::ParseInstanceSpec(j.value("spec", nlohmann::json::object()));
+  if (!spec.ok()) return spec.status().WithContext("spec");
+  e.spec = std::move(*spec);
   try {
-    e.spec = j.value("spec", nlohmann::json::object());
     e.state = j.value("state", std::string(kRegistered));
     e.port = j.value("port", 0);
     e.pid = j.value("pid", 0);

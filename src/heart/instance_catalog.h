@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/result.h"
+#include "model/instance_spec.h"
 #include "model/instance_state.h"
 
 namespace paasmaker::heart {
@@ -36,7 +37,7 @@ inline constexpr const char* kError = model::kInstanceError;
 inline constexpr const char* kDeregistered = model::kInstanceDeregistered;
 
 struct InstanceEntry {
-  nlohmann::json spec = nlohmann::json::object();  // InstanceSpec (docs/lifecycle.md)
+  model::InstanceSpec spec;  // as registered (docs/lifecycle.md)
   std::string state = kRegistered;
   int port = 0;           // 0: standalone
   pid_t pid = 0;          // leader of the instance's process group; 0: none
@@ -46,6 +47,7 @@ struct InstanceEntry {
   int uid = -1;           // the uid it runs as; -1: the heart's own user
 
   nlohmann::json ToJson() const;
+  // InvalidArgument for a malformed entry, its spec's fault named ("spec: instance.…").
   static Result<InstanceEntry> FromJson(const nlohmann::json& j);
 };
 

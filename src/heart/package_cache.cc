@@ -11,12 +11,12 @@
 
 namespace paasmaker::heart {
 
-Result<std::string> PackageCache::Fetch(const nlohmann::json& spec,
+Result<std::string> PackageCache::Fetch(const model::InstanceSpec& spec,
                                         const std::function<void(const std::string&)>& note) const {
-  std::string version_id = spec.value("version_id", "");
-  const nlohmann::json package = spec.value("package", nlohmann::json::object());
-  std::string url = package.value("url", "");
-  std::string checksum = package.value("checksum", "");
+  const std::string& version_id = spec.version_id;
+  const std::string& url = spec.package.url;
+  const std::string& checksum = spec.package.checksum;
+  // ParseInstanceSpec requires all three; a spec built in code may lack them.
   if (version_id.empty() || url.empty() || checksum.empty()) {
     return InvalidArgument("the instance spec names no package (version_id, package.url, package.checksum)");
   }

@@ -14,9 +14,8 @@
 #include <functional>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "core/result.h"
+#include "model/instance_spec.h"
 
 namespace paasmaker::heart {
 
@@ -25,9 +24,10 @@ class PackageCache {
   PackageCache(std::string dir, std::string master_url, std::string node_token)
       : dir_(std::move(dir)), master_url_(std::move(master_url)), node_token_(std::move(node_token)) {}
 
-  // The path of the verified package for `spec` (an InstanceSpec).
-  // `note` receives progress lines for the job log.
-  Result<std::string> Fetch(const nlohmann::json& spec, const std::function<void(const std::string&)>& note) const;
+  // The path of the verified package of `spec`'s version. `note` receives
+  // progress lines for the job log.
+  Result<std::string> Fetch(const model::InstanceSpec& spec,
+                            const std::function<void(const std::string&)>& note) const;
 
  private:
   std::string dir_;

@@ -35,41 +35,16 @@ std::chrono::milliseconds Seconds(const nlohmann::json& p, const char* key, doub
 
 }  // namespace
 
-bool IsSafeId(const std::string& id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
-  }
-  return true;
-}
-
-Status ValidateInstanceSpec(const nlohmann::json& spec) {
-  if (!spec.is_object()) return InvalidArgument("instance: must be an object");
-  PM_RETURN_IF_ERROR(NeedString(spec, "instance_id", "instance."));
-  if (!IsSafeId(spec["instance_id"].get<std::string>())) {
-    return InvalidArgument("instance.instance_id: only letters, digits and '-' are allowed");
-  }
-  PM_RETURN_IF_ERROR(NeedString(spec, "version_id", "instance."));
-  if (!IsSafeId(spec["version_id"].get<std::string>())) {
-    return InvalidArgument("instance.version_id: only letters, digits and '-' are allowed");
-  }
-  if (spec.contains("standalone") && !spec["standalone"].is_boolean()) {
-    return InvalidArgument("instance.standalone: must be a boolean");
-  }
-  if (!spec.contains("runtime") || !spec["runtime"].is_object()) {
-    return InvalidArgument("instance.runtime: an object is required");
-  }
-  const auto& runtime = spec["runtime"];
-  PM_RETURN_IF_ERROR(NeedString(runtime, "plugin", "instance.runtime."));
-  nlohmann::json params = runtime.value("parameters", nlohmann::json::object());
+Status CheckRunnable(const model::InstanceSpec& spec) {
+  const std::string& plugin = spec.runtime.plugin;
+  const nlohmann::json& params = spec.runtime.parameters;
   if (!params.is_object()) return InvalidArgument("instance.runtime.parameters: must be an object");
-  std::string plugin = runtime["plugin"];
   if (plugin == kShellRuntime) {
     PM_RETURN_IF_ERROR(NeedString(params, "launch_command", "instance.runtime.parameters."));
     PM_RETURN_IF_ERROR(OptionalSeconds(params, "start_timeout"));
     PM_RETURN_IF_ERROR(OptionalSeconds(params, "standalone_wait"));
   } else if (plugin == kStaticRuntime) {
-    if (spec.value("standalone", false)) return InvalidArgument(std::string(kStaticRuntime) + " cannot be standalone");
+    if (spec.standalone) return InvalidArgument(std::string(kStaticRuntime) + " cannot be standalone");
     if (params.contains("document_root") && !params["document_root"].is_string()) {
       return InvalidArgument("instance.runtime.parameters.document_root: must be a string");
     }
@@ -80,15 +55,16 @@ Status ValidateInstanceSpec(const nlohmann::json& spec) {
   } else {
     return InvalidArgument("instance.runtime.plugin: unknown runtime '" + plugin + "'");
   }
-  auto startup = StartupCommands(spec);
-  if (!startup.ok()) return startup.status();
-  if (!spec.contains("package") || !spec["package"].is_object()) {
-    return InvalidArgument("instance.package: an object is required");
-  }
-  PM_RETURN_IF_ERROR(NeedString(spec["package"], "url", "instance.package."));
-  PM_RETURN_IF_ERROR(NeedString(spec["package"], "checksum", "instance.package."));
-  return Status::Ok();
+  return StartupCommands(spec).status();
 }
+
+Result<model::InstanceSpec> ParseRunnableSpec(const nlohmann::json& json_spec) {
+  PM_ASSIGN_OR_RETURN(model::InstanceSpec spec, model::ParseInstanceSpec(json_spec));
+  PM_RETURN_IF_ERROR(CheckRunnable(spec));
+  return spec;
+}
+
+Status ValidateInstanceSpec(const nlohmann::json& spec) { return ParseRunnableSpec(spec).status(); }
 
 std::string SubstitutePort(const std::string& command, int port) {
   static const std::string kToken = "%(port)d";
@@ -100,13 +76,14 @@ std::string SubstitutePort(const std::string& command, int port) {
   return out;
 }
 
-Result<RuntimeCommand> BuildRuntimeCommand(const nlohmann::json& spec, int port,
+Result<RuntimeCommand> BuildRuntimeCommand(const model::InstanceSpec& spec, int port,
                                            const std::string& instance_dir,
                                            const std::string& self_exe,
                                            const std::string& listen_address) {
-  const auto& runtime = spec.value("runtime", nlohmann::json::object());
-  std::string plugin = runtime.value("plugin", "");
-  nlohmann::json params = runtime.value("parameters", nlohmann::json::object());
+  const std::string& plugin = spec.runtime.plugin;
+  // Checked at registration (CheckRunnable); an object whatever reaches here.
+  const nlohmann::json params = spec.runtime.parameters.is_object() ? spec.runtime.parameters
+                                                                    : nlohmann::json::object();
   RuntimeCommand command;
   command.start_timeout = Seconds(params, "start_timeout", 20);
   command.standalone_wait = Seconds(params, "standalone_wait", 5);
@@ -124,15 +101,13 @@ Result<RuntimeCommand> BuildRuntimeCommand(const nlohmann::json& spec, int port,
   return command;
 }
 
-Result<std::vector<std::string>> StartupCommands(const nlohmann::json& spec) {
+Result<std::vector<std::string>> StartupCommands(const model::InstanceSpec& spec) {
   std::vector<std::string> commands;
-  if (!spec.contains("startup")) return commands;
-  if (!spec["startup"].is_array()) return InvalidArgument("instance.startup: must be a list");
-  for (const auto& step : spec["startup"]) {
-    if (!step.is_object() || step.value("plugin", "") != kShellStartup) {
+  for (const auto& step : spec.startup) {
+    if (step.plugin != kShellStartup) {
       return InvalidArgument(std::string("instance.startup: only ") + kShellStartup + " is known");
     }
-    nlohmann::json params = step.value("parameters", nlohmann::json::object());
+    const nlohmann::json& params = step.parameters;
     if (!params.is_object() || !params.contains("commands") || !params["commands"].is_array()) {
       return InvalidArgument("instance.startup.parameters.commands: a list of strings is required");
     }
@@ -144,22 +119,22 @@ Result<std::vector<std::string>> StartupCommands(const nlohmann::json& spec) {
   return commands;
 }
 
-std::map<std::string, std::string> InstanceEnvironment(const nlohmann::json& spec, int port,
+std::map<std::string, std::string> InstanceEnvironment(const model::InstanceSpec& spec, int port,
                                                        const std::string& instance_dir,
                                                        const std::string& listen_address) {
   // Manifests declare no variables of their own (model/manifest.h), so this
   // is all an instance gets.
   std::map<std::string, std::string> env = process::CleanEnvironment(instance_dir);
   auto dump = [](const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
-  if (!spec.value("standalone", false)) {
+  if (!spec.standalone) {
     env["PM_PORT"] = std::to_string(port);
     env["PM_LISTEN_ADDRESS"] = listen_address;
   }
-  env["PM_SERVICES"] = dump(spec.value("services", nlohmann::json::object()));
-  env["PM_METADATA"] = dump({{"application", spec.value("application", nlohmann::json::object())},
-                             {"workspace", spec.value("workspace_tags", nlohmann::json::object())},
-                             {"node", spec.value("node_tags", nlohmann::json::object())}});
-  env["PM_INSTANCE_ID"] = spec.value("instance_id", "");
+  env["PM_SERVICES"] = dump(spec.services);
+  env["PM_METADATA"] = dump({{"application", model::ToJson(spec.application)},
+                             {"workspace", spec.workspace_tags},
+                             {"node", spec.node_tags}});
+  env["PM_INSTANCE_ID"] = spec.instance_id;
   return env;
 }
 

@@ -10,7 +10,9 @@
 // Startup plugins:
 //   paasmaker.startup.shell   {commands: [...]}, each via /bin/sh -c.
 //
-// Pure functions; thread safe.
+// The spec arrives as JSON and is parsed once (model::ParseInstanceSpec, at
+// the register job and the catalog load); everything here reads the typed
+// model::InstanceSpec. Pure functions; thread safe.
 #pragma once
 
 #include <chrono>
@@ -21,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/result.h"
+#include "model/instance_spec.h"
 
 namespace paasmaker::heart {
 
@@ -31,12 +34,20 @@ struct RuntimeCommand {
   std::chrono::milliseconds standalone_wait{5000};
 };
 
-// Checks an InstanceSpec: ids, runtime plugin and parameters, startup
-// plugins, package. Errors name the field.
+// What this heart can run, beyond the spec's structure (which
+// model::ParseInstanceSpec checked): a known runtime and the parameters it
+// needs (the static runtime never standalone, its document_root inside the
+// instance dir), only paasmaker.startup.shell steps with their commands.
+// InvalidArgument naming the field.
+Status CheckRunnable(const model::InstanceSpec& spec);
+
+// The JSON spec parsed and CheckRunnable'd: what the register job accepts.
+Result<model::InstanceSpec> ParseRunnableSpec(const nlohmann::json& spec);
+// The same, for a caller that only needs the verdict.
 Status ValidateInstanceSpec(const nlohmann::json& spec);
 
 // True for ids that are safe as file names ([0-9A-Za-z-], 1-64 chars).
-bool IsSafeId(const std::string& id);
+using model::IsSafeId;
 
 // "%(port)d" replaced by `port`, everywhere in `command`.
 std::string SubstitutePort(const std::string& command, int port);
@@ -44,20 +55,20 @@ std::string SubstitutePort(const std::string& command, int port);
 // The runtime's command for this instance. `self_exe` is the path of this
 // program and `listen_address` the heart's route address, where routers
 // reach instances (both for paasmaker.runtime.static).
-Result<RuntimeCommand> BuildRuntimeCommand(const nlohmann::json& spec, int port,
+Result<RuntimeCommand> BuildRuntimeCommand(const model::InstanceSpec& spec, int port,
                                            const std::string& instance_dir,
                                            const std::string& self_exe,
                                            const std::string& listen_address);
 
 // The shell commands of the spec's startup plugins, in order.
-Result<std::vector<std::string>> StartupCommands(const nlohmann::json& spec);
+Result<std::vector<std::string>> StartupCommands(const model::InstanceSpec& spec);
 
 // The complete environment for startup commands and the runtime, and
 // nothing of the heart's own (core/clean_environment.h): HOME = instance_dir,
 // LANG, the system PATH, PM_SERVICES, PM_METADATA, PM_INSTANCE_ID and, unless
 // standalone, PM_PORT and PM_LISTEN_ADDRESS = `listen_address` (the heart's
 // route address; an app may bind 0.0.0.0 instead, which includes it).
-std::map<std::string, std::string> InstanceEnvironment(const nlohmann::json& spec, int port,
+std::map<std::string, std::string> InstanceEnvironment(const model::InstanceSpec& spec, int port,
                                                        const std::string& instance_dir,
                                                        const std::string& listen_address);
 

@@ -70,7 +70,7 @@ Status Heart::Impl::LaunchLocked(const std::string& id, InstanceEntry& entry, Li
   std::string dir = InstanceDir(id);
   PM_ASSIGN_OR_RETURN(RuntimeCommand command,
                       BuildRuntimeCommand(entry.spec, entry.port, dir, self_exe, config.route_address));
-  lv.standalone = entry.spec.value("standalone", false);
+  lv.standalone = entry.spec.standalone;
   if (!lv.standalone && !InstancePortIsFree(entry.port)) {
     return FailedPrecondition("port " + std::to_string(entry.port) + " is already in use by another process");
   }
@@ -169,7 +169,7 @@ void Heart::Impl::AdoptLocked(const std::string& id, InstanceEntry& entry) {
     if (!attached.ok()) PM_LOG_WARN("instance {}: no log copy: {}", id, attached.ToString());
     lv.adopted = true;
     lv.launched = now;
-    lv.standalone = entry.spec.value("standalone", false);
+    lv.standalone = entry.spec.standalone;
     auto command = BuildRuntimeCommand(entry.spec, entry.port, InstanceDir(id), self_exe, config.route_address);
     lv.ready_deadline = now + (command.ok() ? command->start_timeout : milliseconds(20000));
     lv.standalone_ready_at = now;
@@ -370,7 +370,7 @@ Status Heart::StartInstance(const std::string& instance_id, jobs::JobLog& log) {
       return launched;
     }
     log.Info("Launched pid " + std::to_string(entry->pid) + " (" +
-             entry->spec["runtime"].value("plugin", "") + ").");
+             entry->spec.runtime.plugin + ").");
   }
   // Readiness and failure are decided by the supervisor; wait for it. The
   // bound is generous: the supervisor enforces the real start timeout.

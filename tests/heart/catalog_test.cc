@@ -19,7 +19,14 @@ TEST(InstanceCatalogTest, SavesAtomicallyPrivateAndLoadsBack) {
   ASSERT_TRUE(catalog.Load().ok());  // missing file: empty
   EXPECT_TRUE(catalog.entries().empty());
   InstanceEntry entry;
-  entry.spec = {{"instance_id", "a"}, {"services", {{"db", {{"password", "secret"}}}}}};
+  // The spec is parsed on load, so it must be one a heart would register.
+  auto spec = model::ParseInstanceSpec({{"instance_id", "a"},
+                                        {"version_id", "v-1"},
+                                        {"runtime", {{"plugin", "paasmaker.runtime.shell"}}},
+                                        {"package", {{"url", "/p"}, {"checksum", "c"}}},
+                                        {"services", {{"db", {{"password", "secret"}}}}}});
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  entry.spec = *spec;
   entry.state = kRunning;
   entry.port = 42601;
   entry.pid = 1234;

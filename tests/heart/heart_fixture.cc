@@ -8,6 +8,7 @@
 #include "core/archive.h"
 #include "core/files.h"
 #include "core/ids.h"
+#include "heart/runtime.h"
 
 namespace paasmaker::heart {
 
@@ -122,8 +123,14 @@ jobs::JobLog& HeartFixture::Log(const std::string& name) {
   return *log;
 }
 
+model::InstanceSpec HeartFixture::Typed(const nlohmann::json& spec) {
+  auto parsed = ParseRunnableSpec(spec);
+  EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
+  return parsed.ok() ? *parsed : model::InstanceSpec{};
+}
+
 int HeartFixture::MustRegister(const nlohmann::json& spec) {
-  auto port = heart_->Register(spec, Log("register-" + spec["instance_id"].get<std::string>()));
+  auto port = heart_->Register(Typed(spec), Log("register-" + spec["instance_id"].get<std::string>()));
   EXPECT_TRUE(port.ok()) << port.status().ToString();
   return port.ok() ? *port : -1;
 }

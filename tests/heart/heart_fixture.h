@@ -36,6 +36,8 @@ class HeartFixture : public ::testing::Test {
   jobs::JobLog& Log(const std::string& name);
   // Registers (fails the test if it cannot) and returns the port.
   int MustRegister(const nlohmann::json& spec);
+  // `spec` parsed as the register job does (fails the test if it cannot).
+  static model::InstanceSpec Typed(const nlohmann::json& spec);
   static bool IsRoot();
 
   testing::TempDir tmp_{"pm-heart"};

@@ -103,7 +103,7 @@ TEST_F(HeartFixture, FullLifecycleWithRealProcess) {
 
 TEST_F(HeartFixture, PackageFetchNeedsTheTokenAndTheRightChecksum) {
   auto bad_token = NewHeart("wrong-token");
-  auto failed = bad_token->Register(Spec("i-tok", "v1", Shell("true")), Log("tok"));
+  auto failed = bad_token->Register(Typed(Spec("i-tok", "v1", Shell("true"))), Log("tok"));
   ASSERT_FALSE(failed.ok());
   EXPECT_NE(failed.status().message().find("401"), std::string::npos) << failed.status().ToString();
   EXPECT_FALSE(bad_token->Find("i-tok").has_value());
@@ -111,7 +111,7 @@ TEST_F(HeartFixture, PackageFetchNeedsTheTokenAndTheRightChecksum) {
 
   auto spec = Spec("i-sum", "v1", Shell("true"));
   spec["package"]["checksum"] = std::string(64, '0');
-  auto mismatch = heart_->Register(spec, Log("sum"));
+  auto mismatch = heart_->Register(Typed(spec), Log("sum"));
   ASSERT_FALSE(mismatch.ok());
   EXPECT_NE(mismatch.status().message().find("checksum"), std::string::npos);
   EXPECT_FALSE(files::Exists(heart_->InstanceDir("i-sum")));

@@ -23,10 +23,17 @@ nlohmann::json MinimalSpec() {
           {"services", {{"db", {{"provider", "p"}}}}}};
 }
 
+// As the register job parses it.
+model::InstanceSpec Typed(const nlohmann::json& spec) {
+  auto parsed = ParseRunnableSpec(spec);
+  EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
+  return parsed.ok() ? *parsed : model::InstanceSpec{};
+}
+
 TEST(RuntimeTest, PortIsSubstitutedEverywhere) {
   EXPECT_EQ(SubstitutePort("app --port %(port)d --other %(port)d", 4242), "app --port 4242 --other 4242");
   EXPECT_EQ(SubstitutePort("no port", 1), "no port");
-  auto command = BuildRuntimeCommand(MinimalSpec(), 4100, "/i", "/self", "198.18.0.7");
+  auto command = BuildRuntimeCommand(Typed(MinimalSpec()), 4100, "/i", "/self", "198.18.0.7");
   ASSERT_TRUE(command.ok());
   EXPECT_EQ(command->argv, (std::vector<std::string>{"/bin/sh", "-c", "x 4100"}));
   EXPECT_EQ(command->start_timeout, std::chrono::seconds(20));
@@ -38,7 +45,7 @@ TEST(RuntimeTest, StaticRuntimeRunsThisProgram) {
   spec["runtime"] = {{"plugin", "paasmaker.runtime.static"}, {"parameters", {{"document_root", "public"}}}};
   ASSERT_TRUE(ValidateInstanceSpec(spec).ok());
   // It binds the heart's route address, where the routers connect.
-  auto command = BuildRuntimeCommand(spec, 4100, "/i", "/self", "198.18.0.7");
+  auto command = BuildRuntimeCommand(Typed(spec), 4100, "/i", "/self", "198.18.0.7");
   ASSERT_TRUE(command.ok());
   EXPECT_EQ(command->argv, (std::vector<std::string>{"/self", "static-serve", "--root", "/i/public", "--port",
                                                       "4100", "--bind", "198.18.0.7"}));
@@ -66,7 +73,7 @@ TEST(RuntimeTest, EnvironmentIsCleanAndCarriesAddressPortAndMetadata) {
   // What the node process has is never the application's business.
   ::setenv("PAASMAKER_NODE_TOKEN", "secret", 1);
   ::setenv("HEART_TEST_CLOUD_CREDENTIALS", "must-not-leak", 1);
-  auto env = InstanceEnvironment(MinimalSpec(), 4100, "/inst/i-1", "198.18.0.7");
+  auto env = InstanceEnvironment(Typed(MinimalSpec()), 4100, "/inst/i-1", "198.18.0.7");
   ::unsetenv("PAASMAKER_NODE_TOKEN");
   ::unsetenv("HEART_TEST_CLOUD_CREDENTIALS");
   std::vector<std::string> keys;
@@ -87,7 +94,7 @@ TEST(RuntimeTest, EnvironmentIsCleanAndCarriesAddressPortAndMetadata) {
 
   auto standalone = MinimalSpec();
   standalone["standalone"] = true;
-  auto worker = InstanceEnvironment(standalone, 0, "/i", "198.18.0.7");
+  auto worker = InstanceEnvironment(Typed(standalone), 0, "/i", "198.18.0.7");
   EXPECT_EQ(worker.count("PM_PORT"), 0u);
   EXPECT_EQ(worker.count("PM_LISTEN_ADDRESS"), 0u);  // it listens nowhere
   EXPECT_EQ(worker["HOME"], "/i");

@@ -7,6 +7,31 @@ namespace paasmaker::pacemaker::lifecycle {
 
 using nlohmann::json;
 
+namespace {
+
+// The type's startup plugins, stored as [{plugin, parameters}] by
+// application_store.cc. Anything else is no step a heart could run (it
+// would refuse the spec), so such a spec is not built at all.
+Result<std::vector<model::InstanceStartupStep>> StartupSteps(const InstanceType& type) {
+  std::vector<model::InstanceStartupStep> steps;
+  auto malformed = [&] {
+    return Internal("instance type " + type.id + ": its startup is not a list of {plugin, parameters}");
+  };
+  if (!type.startup.is_array()) return malformed();
+  for (const auto& step : type.startup) {
+    if (!step.is_object()) return malformed();
+    auto plugin = step.find("plugin");
+    auto parameters = step.find("parameters");
+    if (plugin == step.end() || !plugin->is_string()) return malformed();
+    if (parameters != step.end() && !parameters->is_object()) return malformed();
+    steps.push_back({.plugin = plugin->get<std::string>(),
+                     .parameters = parameters == step.end() ? json::object() : *parameters});
+  }
+  return steps;
+}
+
+}  // namespace
+
 Result<InstanceView> LoadInstance(PacemakerContext& ctx, const std::string& instance_id) {
   return LoadInstance(InstanceSources{ctx.apps, ctx.workspaces, ctx.nodes}, instance_id);
 }
@@ -46,12 +71,13 @@ std::vector<std::string> HostnamesOf(const InstanceView& view, const std::string
 }
 
 Result<json> BuildInstanceSpec(PacemakerContext& ctx, const InstanceView& view) {
-  return BuildInstanceSpec(ctx.apps, view);
+  PM_ASSIGN_OR_RETURN(model::InstanceSpec spec, BuildInstanceSpec(ctx.apps, view));
+  return model::ToJson(spec);
 }
 
-Result<json> BuildInstanceSpec(ApplicationStore& apps, const InstanceView& view) {
+Result<model::InstanceSpec> BuildInstanceSpec(ApplicationStore& apps, const InstanceView& view) {
+  model::InstanceSpec spec;
   // The version's own manifest says which of the application's services it uses.
-  json services = json::object();
   auto manifest = model::ParseManifest(view.version.manifest, view.version.manifest_path);
   if (manifest.ok()) {
     for (const auto& declared : manifest->services) {
@@ -59,29 +85,31 @@ Result<json> BuildInstanceSpec(ApplicationStore& apps, const InstanceView& view)
       if (!service) continue;
       json credentials = service->credentials.is_object() ? service->credentials : json::object();
       credentials["provider"] = service->plugin;
-      services[declared.name] = credentials;
+      spec.services[declared.name] = credentials;
     }
   }
-  json application = {{"application_id", view.application.id}, {"name", view.application.name},
-                      {"version", view.version.number},        {"version_id", view.version.id},
-                      {"workspace", view.workspace.name},      {"workspace_stub", view.workspace.stub}};
-  return json{{"instance_id", view.instance.id},
-              {"instance_type_id", view.type.id},
-              {"version_id", view.version.id},
-              {"application", application},
-              {"workspace_tags", view.workspace.tags},
-              {"node_tags", view.node ? view.node->tags : json::object()},
-              {"instance_type", view.type.name},
-              {"runtime", {{"plugin", view.type.runtime_plugin},
-                           {"version", view.type.runtime_version},
-                           {"parameters", view.type.runtime_parameters}}},
-              {"startup", view.type.startup},
-              {"standalone", view.type.standalone},
-              {"exclusive", view.type.exclusive},
-              {"package", {{"url", "/api/v1/node/packages/" + view.version.id},
-                           {"checksum", view.version.package_checksum},
-                           {"size", view.version.package_size}}},
-              {"services", services}};
+  spec.instance_id = view.instance.id;
+  spec.instance_type_id = view.type.id;
+  spec.version_id = view.version.id;
+  spec.application = {.application_id = view.application.id,
+                      .name = view.application.name,
+                      .version = view.version.number,
+                      .version_id = view.version.id,
+                      .workspace = view.workspace.name,
+                      .workspace_stub = view.workspace.stub};
+  spec.workspace_tags = view.workspace.tags;
+  spec.node_tags = view.node ? view.node->tags : json::object();
+  spec.instance_type = view.type.name;
+  spec.runtime = {.plugin = view.type.runtime_plugin,
+                  .version = view.type.runtime_version,
+                  .parameters = view.type.runtime_parameters};
+  PM_ASSIGN_OR_RETURN(spec.startup, StartupSteps(view.type));
+  spec.standalone = view.type.standalone;
+  spec.exclusive = view.type.exclusive;
+  spec.package = {.url = "/api/v1/node/packages/" + view.version.id,
+                  .checksum = view.version.package_checksum,
+                  .size = view.version.package_size};
+  return spec;
 }
 
 }  // namespace paasmaker::pacemaker::lifecycle

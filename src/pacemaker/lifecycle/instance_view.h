@@ -1,6 +1,10 @@
 // InstanceView: everything known about one instance, loaded together — what
 // the lifecycle jobs need to route it (hostnames, address) and what a heart
-// needs to run it (the InstanceSpec of docs/lifecycle.md).
+// needs to run it (the InstanceSpec of docs/lifecycle.md, model/instance_spec.h).
+// Called by the lifecycle jobs (register/start chains, routing) and the
+// health jobs. Store errors pass through; a missing instance, type, version,
+// application or workspace is NotFound (a missing node is not: view.node is
+// then empty).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -10,6 +14,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "model/instance_spec.h"
 #include "model/node.h"
 #include "pacemaker/pacemaker_context.h"
 
@@ -41,8 +46,12 @@ enum class HostnameSet {
 };
 std::vector<std::string> HostnamesOf(const InstanceView& view, const std::string& cluster_hostname, HostnameSet set);
 
-// The InstanceSpec a heart registers the instance with (holds service credentials).
-Result<nlohmann::json> BuildInstanceSpec(ApplicationStore& apps, const InstanceView& view);
+// The InstanceSpec a heart registers the instance with (holds service
+// credentials): the services are those the version's manifest declares that
+// exist. Into job parameters it goes as model::ToJson(spec).
+Result<model::InstanceSpec> BuildInstanceSpec(ApplicationStore& apps, const InstanceView& view);
+// The same, already as JSON, for callers that still hold the whole context
+// and read the spec as JSON (tests/unit/instance_view_test.cc).
 Result<nlohmann::json> BuildInstanceSpec(PacemakerContext& ctx, const InstanceView& view);
 
 }  // namespace paasmaker::pacemaker::lifecycle
