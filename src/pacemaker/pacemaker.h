@@ -3,8 +3,11 @@
 //
 // Start() opens the database (SQLite in data_dir by default, or the
 // configured PostgreSQL DSN), applies schema migrations, bootstraps a fresh
-// cluster and installs the API routes. Stop() is called after the HTTP server
-// has stopped. Start/Stop from the node's controlling thread.
+// cluster, builds the composition root (PacemakerContext, given the node's
+// job registry and the service daemons) and installs the API routes.
+// StartHealthChecks() follows once the node registered its plugins. Stop()
+// is called after the HTTP server has stopped. All from the node's
+// controlling thread.
 #pragma once
 
 #include <condition_variable>
