@@ -49,13 +49,13 @@ class RegisterJob : public HeartJob {
   }
   void Run(jobs::JobContext& c, Heart& heart, const std::string&) const override {
     // Parsed here, once; the heart keeps and uses the typed spec from now on.
-    auto spec = ParseRunnableSpec(c.parameters().value("instance", nlohmann::json()));
-    if (!spec.ok()) {
-      c.Failed("The instance spec is not valid: " + spec.status().message());
-      return;
-    }
-    const std::string id = spec->instance_id;
-    auto port = heart.Register(*spec, c.log());
+    const nlohmann::json raw = c.parameters().value("instance", nlohmann::json());
+    auto spec = ParseRunnableSpec(raw);
+    const std::string id = spec.ok() ? spec->instance_id
+                           : raw.is_object() && raw.contains("instance_id") && raw["instance_id"].is_string()
+                               ? raw["instance_id"].get<std::string>()
+                               : std::string();
+    auto port = spec.ok() ? heart.Register(*spec, c.log()) : Result<int>(spec.status());
     if (!port.ok()) {
       c.Failed("Registering instance " + id + " failed: " + port.status().message());
       return;
