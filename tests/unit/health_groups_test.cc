@@ -127,7 +127,7 @@ TEST(HealthGroupsConfig, DefaultGroupUnlessDisabledOrReplaced) {
 
 TEST(HealthGroupsConfig, EveryNamedCheckIsARegisteredJob) {
   jobs::JobRegistry registry;
-  ASSERT_TRUE(RegisterHealthJobs(registry, nullptr).ok());
+  ASSERT_TRUE(RegisterHealthJobs(registry, std::nullopt).ok());
   auto names = registry.Names();
   std::set<std::string> registered(names.begin(), names.end());
   for (const char* check : config::kHealthCheckPlugins) EXPECT_TRUE(registered.count(check)) << check;

@@ -102,7 +102,7 @@ class RoleJobTest : public ::testing::Test {
     return text.ok() ? text->data : "";
   }
 
-  TempDir dir_;
+  testing::TempDir dir_;
   JobLogs logs_{dir_.path() + "/logs"};
   int cleanups_ = 0;
   ProbeJob job_{"probe", Role{"node-a", &cleanups_}, "pacemaker"};

@@ -396,7 +396,7 @@ TEST_F(PrepareTest, DeployValidatesItsRequest) {
 
 TEST_F(PrepareTest, NotThePacemaker) {
   jobs::JobRegistry registry;
-  ASSERT_TRUE(RegisterPrepareJobs(registry, nullptr, nullptr).ok());
+  ASSERT_TRUE(RegisterPrepareJobs(registry, std::nullopt).ok());
   EXPECT_TRUE(registry.Validate({.id = "a", .type = "paasmaker.job.prepare.root", .node = "n"}).ok());
   EXPECT_FALSE(registry.Validate({.id = "a", .type = "paasmaker.job.prepare.pack",
                                   .parameters = {{"work_dir", "/etc"}}, .node = "n"}).ok());
@@ -406,7 +406,7 @@ TEST_F(PrepareTest, NotThePacemaker) {
   jobs::JobContext context(job, &ctx_->job_store, &registry, log_);
   registry.Find("paasmaker.job.prepare.root")->Start(context);
   EXPECT_EQ(context.outcome().state, jobs::JobState::kFailed);
-  EXPECT_EQ(context.outcome().summary, "this node is not the pacemaker");
+  EXPECT_EQ(context.outcome().summary, "this node is not the pacemaker; paasmaker.job.prepare.root runs only there");
 }
 
 }  // namespace
