@@ -109,8 +109,13 @@ TEST(LogPumpTest, CopiesFifoOutputAndRotates) {
   ASSERT_GE(fd, 0);
   std::string line(99, 'x');
   line += '\n';
-  // Past the limit first, then more: the next write rotates.
-  for (int i = 0; i < 11; ++i) ASSERT_EQ(::write(fd, line.data(), line.size()), 100);
+  // Past the limit first, then more: the next write rotates. The 11 lines go
+  // in one write (atomic below PIPE_BUF, so one read gets them all): written
+  // one by one, a pump that woke after exactly 10 would see the log at the
+  // limit and rotate before the 11th.
+  std::string eleven;
+  for (int i = 0; i < 11; ++i) eleven += line;
+  ASSERT_EQ(::write(fd, eleven.data(), eleven.size()), 1100);
   EXPECT_TRUE(testing::WaitFor([&] {
     auto current = files::ReadFile(tmp / "i.log");
     return current.ok() && current->size() == 1100;
