@@ -19,6 +19,11 @@
 //   Cancelled(ctx)  at most once, on a worker thread, for a job that was
 //                aborted before it ever ran (it was NEW or WAITING): the place
 //                to undo what the tree prepared for it.
+//
+// Plugins of a role (the pacemaker's families, the heart's) take this
+// contract through jobs/role_job.h, which turns a Result into the one report
+// and runs their clean-up; ValidateParameters uses jobs/job_parameters.h.
+// Only the test types (test_jobs.h) implement it raw, to exercise it.
 #pragma once
 
 #include <string>
