@@ -3,6 +3,7 @@
 #include "core/files.h"
 #include "core/log.h"
 #include "pacemaker/api_routes.h"
+#include "pacemaker/family_contexts.h"
 #include "pacemaker/health/health_manager.h"
 #include "pacemaker/lifecycle/routing_table.h"
 #include "pacemaker/pacemaker_context.h"
@@ -48,7 +49,7 @@ Status Pacemaker::Start(http::Server& server) {
 
 void Pacemaker::StartHealthChecks() {
   if (!context_ || health_) return;
-  health_ = std::make_unique<health::HealthManager>(*context_);
+  health_ = std::make_unique<health::HealthManager>(HealthManagerContextOf(*context_));
   health_->Start();
 }
 

@@ -1,6 +1,8 @@
 // Endpoint groups called directly with their narrow contexts over a real
 // store (both SQL backends), without a pacemaker, an HTTP server or Redis:
 // the nodes and workspaces groups, their answers and their error codes.
+// And the route table: each handler is handed its own group's context by
+// the composition root.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -9,7 +11,9 @@
 
 #include "core/api_response.h"
 #include "core/ids.h"
+#include "jobs/job_registry.h"
 #include "model/node.h"
+#include "pacemaker/api_routes.h"
 #include "pacemaker/endpoints/nodes.h"
 #include "pacemaker/endpoints/workspaces.h"
 #include "pacemaker/store/schema.h"
@@ -226,6 +230,49 @@ TEST_P(EndpointsTest, ADeletedWorkspaceIsGoneAndDeletingItAgainIsNotFound) {
   auto again = DeleteWorkspace(ctx, Request({blue->id}), Super());
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().code(), StatusCode::kNotFound);
+}
+
+// The composition root over SQLite (its Redis clients are never used here).
+TEST(ApiRoutesTest, TheTableHandsEachHandlerItsGroupsContext) {
+  ASSERT_TRUE(ids::Initialize().ok());
+  support::TempDir dir{"pm-routes"};
+  config::NodeConfig config;
+  config.data_dir = dir.path();
+  config.my_name = "the-pacemaker";
+  auto db = sql::Open("sqlite://" + dir.path() + "/pacemaker.db");
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  ASSERT_TRUE(sql::Migrate(**db, SchemaMigrations()).ok());
+  jobs::JobRegistry registry;
+  PacemakerContext root(config, std::move(*db), "node-token", registry, nullptr);
+  root.node_uuid.Set("the-uuid");
+  auto blue = root.workspaces.Create("Blue", "blue", json::object());
+  ASSERT_TRUE(blue.ok());
+
+  auto call = [&](const std::string& method, const std::string& pattern, std::vector<std::string> params) {
+    for (const auto& route : ApiRoutes()) {
+      if (route.method != method || route.pattern != pattern) continue;
+      http::Response res;
+      route.handler(root, Request(std::move(params)), res, Super());
+      return res;
+    }
+    ADD_FAILURE() << "no route " << method << " " << pattern;
+    return http::Response{};
+  };
+
+  http::Response information = call("GET", "/api/v1/information", {});
+  ASSERT_EQ(information.status, 200) << information.body;
+  json data = json::parse(information.body)["data"];
+  EXPECT_EQ(data["name"], "the-pacemaker");
+  EXPECT_EQ(data["uuid"], "the-uuid");
+  EXPECT_EQ(data["authenticated_as"], "super");
+
+  http::Response listed = call("GET", "/api/v1/workspaces", {});
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(json::parse(listed.body)["data"]["workspaces"][0]["id"], blue->id);
+
+  // prepare/uploads.h: a handler of another folder's group, and an error.
+  http::Response upload = call("GET", "/api/v1/uploads/([0-9a-f-]+)", {ids::NewUuid()});
+  EXPECT_EQ(upload.status, 404) << upload.body;
 }
 
 }  // namespace
