@@ -3,119 +3,118 @@
 #include "heart/heart.h"
 #include "heart/runtime.h"
 #include "jobs/job_context.h"
+#include "jobs/job_parameters.h"
+#include "jobs/role_job.h"
+#include "model/job_types.h"
 
 namespace paasmaker::heart {
 
 namespace {
 
-Status NeedInstanceId(const nlohmann::json& p) {
-  if (!p.is_object()) return InvalidArgument("parameters must be an object");
-  if (!p.contains("instance_id") || !p["instance_id"].is_string() || !IsSafeId(p["instance_id"])) {
-    return InvalidArgument("'instance_id' must be an id (letters, digits, '-')");
-  }
-  return Status::Ok();
-}
+namespace t = model::job_types;
+using jobs::ParameterCheck;
+using nlohmann::json;
 
-// Shared shape: a name, parameter checks, and a Run that only happens on a
-// node with the heart role.
-class HeartJob : public jobs::JobPlugin {
+// The heart's jobs act on the heart itself (jobs/role_job.h); absent on a
+// node without the heart role.
+struct HeartJobsContext {
+  Heart& heart;
+};
+
+// Every heart job but register names one instance.
+class HeartJob : public jobs::RoleJob<HeartJobsContext> {
  public:
-  HeartJob(std::string name, Heart* heart) : name_(std::move(name)), heart_(heart) {}
-  std::string name() const override { return name_; }
-  Status ValidateParameters(const nlohmann::json& p) const override { return NeedInstanceId(p); }
-  void Start(jobs::JobContext& c) const override {
-    if (heart_ == nullptr) {
-      c.log().Error("This node has no heart role.");
-      c.Failed("this node has no heart role");
-      return;
-    }
-    Run(c, *heart_, c.parameters().value("instance_id", ""));
+  HeartJob(std::string name, std::optional<HeartJobsContext> ctx) : RoleJob(std::move(name), std::move(ctx), "heart") {}
+  Status ValidateParameters(const json& p) const override {
+    return ParameterCheck(p).String("instance_id").Also([](const json& checked) {
+      return model::IsSafeId(checked["instance_id"].get<std::string>())
+                 ? Status::Ok()
+                 : InvalidArgument("parameters: 'instance_id' must be an id (letters, digits, '-')");
+    });
   }
 
  protected:
-  virtual void Run(jobs::JobContext& c, Heart& heart, const std::string& id) const = 0;
-
- private:
-  std::string name_;
-  Heart* heart_;
+  static std::string InstanceId(jobs::JobContext& c) { return jobs::StringParameter(c.parameters(), "instance_id"); }
 };
 
 class RegisterJob : public HeartJob {
  public:
-  explicit RegisterJob(Heart* h) : HeartJob("paasmaker.job.heart.register", h) {}
-  Status ValidateParameters(const nlohmann::json& p) const override {
-    if (!p.is_object() || !p.contains("instance")) return InvalidArgument("'instance' (an InstanceSpec) is required");
-    return ParseRunnableSpec(p["instance"]).status();
+  using HeartJob::HeartJob;
+  Status ValidateParameters(const json& p) const override {
+    return ParameterCheck(p).Present("instance").Also([](const json& checked) {
+      return ParseRunnableSpec(checked["instance"]).status();
+    });
   }
-  void Run(jobs::JobContext& c, Heart& heart, const std::string&) const override {
+  Result<std::string> Run(const HeartJobsContext& ctx, jobs::JobContext& c) const override {
     // Parsed here, once; the heart keeps and uses the typed spec from now on.
-    const nlohmann::json raw = c.parameters().value("instance", nlohmann::json());
+    const json raw = c.parameters().value("instance", json());
+    const std::string id = raw.is_object() ? jobs::StringParameter(raw, "instance_id") : std::string();
+    const std::string failed = "Registering instance " + id + " failed";
     auto spec = ParseRunnableSpec(raw);
-    const std::string id = spec.ok() ? spec->instance_id
-                           : raw.is_object() && raw.contains("instance_id") && raw["instance_id"].is_string()
-                               ? raw["instance_id"].get<std::string>()
-                               : std::string();
-    auto port = spec.ok() ? heart.Register(*spec, c.log()) : Result<int>(spec.status());
-    if (!port.ok()) {
-      c.Failed("Registering instance " + id + " failed: " + port.status().message());
-      return;
-    }
+    PM_RETURN_IF_ERROR(spec.status().WithContext(failed));
+    auto port = ctx.heart.Register(*spec, c.log());
+    PM_RETURN_IF_ERROR(port.status().WithContext(failed));
     c.Set("port-" + id, *port);
-    c.Succeeded("Registered instance " + id + (*port > 0 ? " on port " + std::to_string(*port) : " (standalone)") + ".");
+    return "Registered instance " + id + (*port > 0 ? " on port " + std::to_string(*port) : " (standalone)") + ".";
   }
 };
 
 class StartupJob : public HeartJob {
  public:
-  explicit StartupJob(Heart* h) : HeartJob("paasmaker.job.heart.startup", h) {}
-  void Run(jobs::JobContext& c, Heart& heart, const std::string& id) const override {
-    Status s = heart.RunStartup(id, c.log(), [&c] { return c.abort_requested(); });
-    if (s.code() == StatusCode::kAborted) return c.Aborted(s.message());
-    if (!s.ok()) return c.Failed("Startup of instance " + id + " failed: " + s.message());
-    c.Succeeded("Startup commands of instance " + id + " succeeded.");
+  using HeartJob::HeartJob;
+  Result<std::string> Run(const HeartJobsContext& ctx, jobs::JobContext& c) const override {
+    const std::string id = InstanceId(c);
+    Status s = ctx.heart.RunStartup(id, c.log(), [&c] { return c.abort_requested(); });
+    if (s.code() == StatusCode::kAborted) return s;
+    PM_RETURN_IF_ERROR(s.WithContext("Startup of instance " + id + " failed"));
+    return "Startup commands of instance " + id + " succeeded.";
   }
 };
 
 class StartJob : public HeartJob {
  public:
-  explicit StartJob(Heart* h) : HeartJob("paasmaker.job.heart.start", h) {}
-  void Run(jobs::JobContext& c, Heart& heart, const std::string& id) const override {
-    Status s = heart.StartInstance(id, c.log());
-    auto status = heart.Find(id);
+  using HeartJob::HeartJob;
+  Result<std::string> Run(const HeartJobsContext& ctx, jobs::JobContext& c) const override {
+    const std::string id = InstanceId(c);
+    Status s = ctx.heart.StartInstance(id, c.log());
+    auto status = ctx.heart.Find(id);
     if (status) c.Set("state-" + id, status->state);
-    if (!s.ok()) return c.Failed(s.message());
-    c.Succeeded("Instance " + id + " is running" + (status && status->port > 0 ? " on port " + std::to_string(status->port) : "") + ".");
+    PM_RETURN_IF_ERROR(s);
+    return "Instance " + id + " is running" +
+           (status && status->port > 0 ? " on port " + std::to_string(status->port) : "") + ".";
   }
 };
 
 class StopJob : public HeartJob {
  public:
-  explicit StopJob(Heart* h) : HeartJob("paasmaker.job.heart.stop", h) {}
-  void Run(jobs::JobContext& c, Heart& heart, const std::string& id) const override {
-    Status s = heart.StopInstance(id, c.log());
-    if (!s.ok()) return c.Failed("Stopping instance " + id + " failed: " + s.message());
-    c.Succeeded("Instance " + id + " is stopped.");
+  using HeartJob::HeartJob;
+  Result<std::string> Run(const HeartJobsContext& ctx, jobs::JobContext& c) const override {
+    const std::string id = InstanceId(c);
+    PM_RETURN_IF_ERROR(ctx.heart.StopInstance(id, c.log()).WithContext("Stopping instance " + id + " failed"));
+    return "Instance " + id + " is stopped.";
   }
 };
 
 class DeregisterJob : public HeartJob {
  public:
-  explicit DeregisterJob(Heart* h) : HeartJob("paasmaker.job.heart.deregister", h) {}
-  void Run(jobs::JobContext& c, Heart& heart, const std::string& id) const override {
-    Status s = heart.Deregister(id, c.log());
-    if (!s.ok()) return c.Failed("Cannot deregister instance " + id + ": " + s.message());
-    c.Succeeded("Instance " + id + " is deregistered.");
+  using HeartJob::HeartJob;
+  Result<std::string> Run(const HeartJobsContext& ctx, jobs::JobContext& c) const override {
+    const std::string id = InstanceId(c);
+    PM_RETURN_IF_ERROR(ctx.heart.Deregister(id, c.log()).WithContext("Cannot deregister instance " + id));
+    return "Instance " + id + " is deregistered.";
   }
 };
 
 }  // namespace
 
 Status RegisterHeartJobs(jobs::JobRegistry& registry, Heart* heart) {
-  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<RegisterJob>(heart)));
-  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<StartupJob>(heart)));
-  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<StartJob>(heart)));
-  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<StopJob>(heart)));
-  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<DeregisterJob>(heart)));
+  std::optional<HeartJobsContext> ctx;
+  if (heart != nullptr) ctx.emplace(HeartJobsContext{*heart});
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<RegisterJob>(t::kHeartRegister, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<StartupJob>(t::kHeartStartup, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<StartJob>(t::kHeartStart, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<StopJob>(t::kHeartStop, ctx)));
+  PM_RETURN_IF_ERROR(registry.Register(std::make_shared<DeregisterJob>(t::kHeartDeregister, ctx)));
   return Status::Ok();
 }
 

@@ -6,7 +6,8 @@
 //   paasmaker.job.heart.deregister  {"instance_id"}
 //
 // Every node registers them (any node may validate a tree); `heart` is null on
-// a node without the heart role, and then every run fails saying so. The
+// a node without the heart role, and then every run fails saying so. They
+// have the one job shape (jobs/role_job.h). The
 // registry keeps the plugins; `heart` must outlive the job manager.
 #pragma once
 

@@ -29,7 +29,7 @@ namespace paasmaker::jobs {
 template <typename Role>
 class RoleJob : public JobPlugin {
  public:
-  // `role_name` completes "this node is not the …" on nodes without the role.
+  // `role_name` completes "this node has no … role" on nodes without it.
   RoleJob(std::string name, std::optional<Role> role, std::string role_name)
       : name_(std::move(name)), role_(std::move(role)), role_name_(std::move(role_name)) {}
 
@@ -37,8 +37,9 @@ class RoleJob : public JobPlugin {
 
   void Start(JobContext& c) const final {
     if (!role_) {
-      c.log().Error("This node is not the " + role_name_ + "; " + name_ + " runs only there.");
-      return c.Failed("this node is not the " + role_name_ + "; " + name_ + " runs only there");
+      const std::string why = "this node has no " + role_name_ + " role; " + name_ + " runs only there";
+      c.log().Error(why);
+      return c.Failed(why);
     }
     Result<std::string> summary = Run(*role_, c);
     if (summary.ok()) return c.Succeeded(*summary);

@@ -218,7 +218,7 @@ TEST_F(HeartFixture, JobPluginsWriteTheTreeContext) {
   jobs::JobContext context(job, nullptr, &no_heart, *job_logs_->Open(job.id));
   no_heart.Find(job.type)->Start(context);
   EXPECT_EQ(context.outcome().state, jobs::JobState::kFailed);
-  EXPECT_EQ(context.outcome().summary, "this node has no heart role");
+  EXPECT_EQ(context.outcome().summary, "this node has no heart role; paasmaker.job.heart.start runs only there");
 }
 
 TEST_F(HeartFixture, AsRootInstancesRunUnderTheirOwnUid) {

@@ -145,7 +145,7 @@ TEST_F(RoleJobTest, WithoutTheRoleItRefusesToRunAndCleansNothing) {
   auto c = Context(json::object());
   elsewhere.Start(*c);
   EXPECT_EQ(c->outcome().state, JobState::kFailed);
-  EXPECT_EQ(c->outcome().summary, "this node is not the pacemaker; probe runs only there");
+  EXPECT_EQ(c->outcome().summary, "this node has no pacemaker role; probe runs only there");
   elsewhere.Cancelled(*c);
   EXPECT_EQ(cleanups_, 0);
 }

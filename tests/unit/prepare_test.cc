@@ -406,7 +406,7 @@ TEST_F(PrepareTest, NotThePacemaker) {
   jobs::JobContext context(job, &ctx_->job_store, &registry, log_);
   registry.Find("paasmaker.job.prepare.root")->Start(context);
   EXPECT_EQ(context.outcome().state, jobs::JobState::kFailed);
-  EXPECT_EQ(context.outcome().summary, "this node is not the pacemaker; paasmaker.job.prepare.root runs only there");
+  EXPECT_EQ(context.outcome().summary, "this node has no pacemaker role; paasmaker.job.prepare.root runs only there");
 }
 
 }  // namespace

@@ -128,7 +128,8 @@ class SelectJob : public LifecycleJob {
       }
       PM_ASSIGN_OR_RETURN(auto view, Load(ctx, instance.id));
       PM_ASSIGN_OR_RETURN(auto spec, BuildInstanceSpec(ctx.apps, view));
-      AppendChain(c.job().parent_id, StartChain(instance, spec, c.job().node, start, !type->standalone), &graft);
+      AppendChain(c.job().parent_id, StartChain(instance, model::ToJson(spec), c.job().node, start, !type->standalone),
+                  &graft);
       ++chains;
     }
     if (graft.empty()) return fmt::format("{}: nothing to do ({} instance(s) already in place)", type->name, live.size());
