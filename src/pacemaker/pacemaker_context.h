@@ -12,7 +12,6 @@
 #pragma once
 
 #include <atomic>
-#include <functional>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -31,7 +30,7 @@
 #include "pacemaker/node_uuid.h"
 #include "pacemaker/prepare/prepare_endpoints.h"
 #include "pacemaker/prepare/uploads.h"
-#include "pacemaker/services/application_services.h"
+#include "pacemaker/services/service_daemons.h"
 #include "pacemaker/store/application_store.h"
 #include "pacemaker/store/node_store.h"
 #include "pacemaker/store/user_store.h"
@@ -64,12 +63,8 @@ struct PacemakerContext {
         table_redis(config.redis.table.Endpoint()),
         routing(&table_redis),
         stats_redis(config.redis.stats.Endpoint()),
-        job_registry(&job_registry),
+        job_registry(job_registry),
         service_daemons(service_daemons),
-        remove_services([service_daemons](PacemakerContext& ctx, const std::string& application_id) {
-          return services::RemoveApplicationServices(
-              ctx.apps, services::MakeServiceContext(ctx.config, service_daemons), application_id);
-        }),
         endpoint_groups_(
             endpoints::InformationContext{this->config, node_uuid, users},
             endpoints::NodesContext{nodes, apps, this->redis_handout},
@@ -110,14 +105,9 @@ struct PacemakerContext {
   redis::Client table_redis;  // the routing table master
   lifecycle::RoutingTable routing;
   redis::Client stats_redis;  // routers' traffic counters (SPEC §3)
-  // Validates trees before they are added; never null (a pointer so the
-  // plugin families' code reads it as before).
-  const jobs::JobRegistry* const job_registry;
+  const jobs::JobRegistry& job_registry;  // validates trees before they are added
   // Managed service daemons (paasmaker.service.managedredis); owned by Pacemaker.
   services::ServiceDaemons* const service_daemons;
-  // Removes an application's services (src/pacemaker/services), for its
-  // deletion, with the daemons given at construction.
-  const std::function<Status(PacemakerContext&, const std::string& application_id)> remove_services;
   NodeUuid node_uuid;
   // Set before the HTTP server stops, so long-lived streams end.
   std::atomic<bool> stopping{false};

@@ -16,8 +16,14 @@ using nlohmann::json;
 
 class InstanceViewTest : public LifecycleTest {
  protected:
+  InstanceSources Sources() { return InstanceSources{ctx_->apps, ctx_->workspaces, ctx_->nodes}; }
+  // The spec as the register job carries it.
+  Result<json> SpecJson(const InstanceView& view) {
+    PM_ASSIGN_OR_RETURN(model::InstanceSpec spec, BuildInstanceSpec(ctx_->apps, view));
+    return model::ToJson(spec);
+  }
   InstanceView Load(const std::string& instance_id) {
-    auto view = LoadInstance(*ctx_, instance_id);
+    auto view = LoadInstance(Sources(), instance_id);
     EXPECT_TRUE(view.ok()) << view.status().ToString();
     return view.ok() ? *view : InstanceView{};
   }
@@ -52,13 +58,13 @@ TEST_F(InstanceViewTest, AnInstanceOnAForgottenNodeLoadsWithoutIt) {
   InstanceView view = Load(instance.id);
   EXPECT_FALSE(view.node.has_value());
 
-  auto spec = BuildInstanceSpec(*ctx_, view);
+  auto spec = SpecJson(view);
   ASSERT_TRUE(spec.ok()) << spec.status().ToString();
   EXPECT_EQ((*spec)["node_tags"], json::object());
 }
 
 TEST_F(InstanceViewTest, AnUnknownInstanceIsNotFound) {
-  auto view = LoadInstance(*ctx_, "no-such-instance");
+  auto view = LoadInstance(Sources(), "no-such-instance");
   ASSERT_FALSE(view.ok());
   EXPECT_EQ(view.status().code(), StatusCode::kNotFound);
 }
@@ -88,7 +94,7 @@ TEST_F(InstanceViewTest, TheSpecTellsTheHeartHowToRunTheInstance) {
   ASSERT_TRUE(ctx_->apps.SetVersionPackage(v.id, "/data/packages/p.tar.gz", "sha256:abcd", 1234).ok());
   model::Node heart = Heart("h1");
   Instance instance = Place(Type(v, "web"), heart, kInstanceAllocated);
-  auto spec = BuildInstanceSpec(*ctx_, Load(instance.id));
+  auto spec = SpecJson(Load(instance.id));
   ASSERT_TRUE(spec.ok()) << spec.status().ToString();
   const json& s = *spec;
 
@@ -116,7 +122,7 @@ TEST_F(InstanceViewTest, TheSpecTellsTheHeartHowToRunTheInstance) {
   EXPECT_EQ(s["package"].dump().find("/data/packages"), std::string::npos) << "the pacemaker's path stays private";
   EXPECT_EQ(s["services"], json::object()) << "no service exists yet";
 
-  auto worker = BuildInstanceSpec(*ctx_, Load(Place(Type(v, "worker"), heart, kInstanceAllocated).id));
+  auto worker = SpecJson(Load(Place(Type(v, "worker"), heart, kInstanceAllocated).id));
   ASSERT_TRUE(worker.ok());
   EXPECT_EQ((*worker)["standalone"], true);
   EXPECT_EQ((*worker)["exclusive"], true);
@@ -127,7 +133,7 @@ TEST_F(InstanceViewTest, TheSpecCarriesOnlyTheServicesTheVersionDeclares) {
   SaveService("legacy", "paasmaker.service.parameters", {{"old", true}});  // not in this manifest
   Version v = NewVersion(kVersionReady);
   Instance instance = Place(Type(v, "web"), Heart("h1"), kInstanceAllocated);
-  auto spec = BuildInstanceSpec(*ctx_, Load(instance.id));
+  auto spec = SpecJson(Load(instance.id));
   ASSERT_TRUE(spec.ok()) << spec.status().ToString();
   EXPECT_EQ((*spec)["services"],
             json({{"settings", {{"greeting", "hello"}, {"provider", "paasmaker.service.parameters"}}}}));

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "lifecycle_fixture.h"
+#include "pacemaker/family_contexts.h"
 
 namespace paasmaker::pacemaker::lifecycle {
 namespace {
@@ -264,7 +265,7 @@ class LifecycleTreesTest : public LifecycleTest {
     return {"workspace:" + workspace_.id, "application:" + app_.id, "application_version:" + v.id};
   }
 
-  Lifecycle lifecycle() { return Lifecycle(*ctx_); }
+  Lifecycle lifecycle() { return Lifecycle(TreeContextOf(*ctx_)); }
 
   std::map<std::string, std::string> names_;
 };

@@ -45,7 +45,7 @@ class ServicesTest : public ::testing::Test {
 
   Result<Service> Ensure(const std::string& name, const std::string& plugin, json parameters, bool* created) {
     model::ManifestService wanted{name, plugin, std::move(parameters)};
-    return CreateOrUpdateService(ctx_->apps, MakeServiceContext(*ctx_, daemons_.get()), app_id_, wanted, created);
+    return CreateOrUpdateService(ctx_->apps, MakeServiceContext(ctx_->config, daemons_.get()), app_id_, wanted, created);
   }
 
   testing::TempDir dir_{"pm-services"};
@@ -99,7 +99,7 @@ TEST_F(ServicesTest, FilesystemDirectoryIsKeptAndRemoved) {
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(files::Exists(directory + "/kept"));
 
-  ASSERT_TRUE(RemoveApplicationServices(*ctx_, daemons_.get(), app_id_).ok());
+  ASSERT_TRUE(RemoveApplicationServices(ctx_->apps, MakeServiceContext(ctx_->config, daemons_.get()), app_id_).ok());
   EXPECT_FALSE(files::Exists(directory));
   auto left = ctx_->apps.ListServices(app_id_);
   ASSERT_TRUE(left.ok());
@@ -164,10 +164,10 @@ TEST_F(ServicesTest, ManagedRedisAnswersWithItsPasswordKeepsItAndIsRemoved) {
   EXPECT_FALSE(Pings(port, password));
   daemons_ = std::make_unique<ServiceDaemons>(config_.DataDir(), config_.service_ports_minimum,
                                               config_.service_ports_maximum);
-  ASSERT_TRUE(StartManagedServices(*ctx_, *daemons_).ok());
+  ASSERT_TRUE(StartManagedServices(ctx_->workspaces, ctx_->apps, *daemons_).ok());
   EXPECT_TRUE(Pings(port, password));
 
-  ASSERT_TRUE(RemoveApplicationServices(*ctx_, daemons_.get(), app_id_).ok());
+  ASSERT_TRUE(RemoveApplicationServices(ctx_->apps, MakeServiceContext(ctx_->config, daemons_.get()), app_id_).ok());
   EXPECT_FALSE(Pings(port, password));
   EXPECT_FALSE(files::Exists(dir));
   EXPECT_FALSE(daemons_->IsRunning(service->id));
@@ -176,7 +176,7 @@ TEST_F(ServicesTest, ManagedRedisAnswersWithItsPasswordKeepsItAndIsRemoved) {
 TEST_F(ServicesTest, ManagedRedisNeedsThePacemaker) {
   model::ManifestService wanted{"cache", "paasmaker.service.managedredis", json::object()};
   bool created = false;
-  auto service = CreateOrUpdateService(ctx_->apps, MakeServiceContext(*ctx_, nullptr), app_id_, wanted, &created);
+  auto service = CreateOrUpdateService(ctx_->apps, MakeServiceContext(ctx_->config, nullptr), app_id_, wanted, &created);
   ASSERT_FALSE(service.ok());
   EXPECT_NE(service.status().message().find("pacemaker"), std::string::npos);
 }

@@ -9,7 +9,6 @@
 #include "core/log.h"
 #include "pacemaker/health/health_decisions.h"
 #include "pacemaker/health/health_group_tree.h"
-#include "pacemaker/family_contexts.h"
 #include "pacemaker/store/schema.h"
 
 namespace paasmaker::pacemaker::health {
@@ -91,7 +90,6 @@ std::optional<Clock::time_point> EarlyRun(const std::optional<double>& down_time
 }  // namespace
 
 HealthManager::HealthManager(HealthManagerContext ctx) : ctx_(ctx) {}
-HealthManager::HealthManager(PacemakerContext& ctx) : ctx_(HealthManagerContextOf(ctx)) {}
 
 HealthManager::~HealthManager() { Stop(); }
 

@@ -22,17 +22,11 @@
 
 #include "pacemaker/health/health_context.h"
 
-namespace paasmaker::pacemaker {
-struct PacemakerContext;
-}
-
 namespace paasmaker::pacemaker::health {
 
 class HealthManager {
  public:
   explicit HealthManager(HealthManagerContext ctx);
-  // Until the composition root passes the narrow form (family_contexts.h).
-  explicit HealthManager(PacemakerContext& ctx);
   ~HealthManager();
 
   // Starts the loop (nothing when pacemaker.health.enabled is false). A group

@@ -32,10 +32,6 @@ Result<std::vector<model::InstanceStartupStep>> StartupSteps(const InstanceType&
 
 }  // namespace
 
-Result<InstanceView> LoadInstance(PacemakerContext& ctx, const std::string& instance_id) {
-  return LoadInstance(InstanceSources{ctx.apps, ctx.workspaces, ctx.nodes}, instance_id);
-}
-
 Result<InstanceView> LoadInstance(const InstanceSources& ctx, const std::string& instance_id) {
   InstanceView view;
   PM_ASSIGN_OR_RETURN(auto instance, ctx.apps.FindInstance(instance_id));
@@ -68,11 +64,6 @@ std::vector<std::string> HostnamesOf(const InstanceView& view, const std::string
     hostnames.insert(hostnames.end(), view.type.hostnames.begin(), view.type.hostnames.end());
   }
   return hostnames;
-}
-
-Result<json> BuildInstanceSpec(PacemakerContext& ctx, const InstanceView& view) {
-  PM_ASSIGN_OR_RETURN(model::InstanceSpec spec, BuildInstanceSpec(ctx.apps, view));
-  return model::ToJson(spec);
 }
 
 Result<model::InstanceSpec> BuildInstanceSpec(ApplicationStore& apps, const InstanceView& view) {

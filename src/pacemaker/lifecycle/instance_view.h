@@ -16,7 +16,9 @@
 #include "core/result.h"
 #include "model/instance_spec.h"
 #include "model/node.h"
-#include "pacemaker/pacemaker_context.h"
+#include "pacemaker/store/application_store.h"
+#include "pacemaker/store/node_store.h"
+#include "pacemaker/store/workspace_store.h"
 
 namespace paasmaker::pacemaker::lifecycle {
 
@@ -37,7 +39,6 @@ struct InstanceSources {
 };
 
 Result<InstanceView> LoadInstance(const InstanceSources& sources, const std::string& instance_id);
-Result<InstanceView> LoadInstance(PacemakerContext& ctx, const std::string& instance_id);
 
 enum class HostnameSet {
   kAll,      // version hostname, plus type + manifest hostnames while the version is current
@@ -50,8 +51,5 @@ std::vector<std::string> HostnamesOf(const InstanceView& view, const std::string
 // credentials): the services are those the version's manifest declares that
 // exist. Into job parameters it goes as model::ToJson(spec).
 Result<model::InstanceSpec> BuildInstanceSpec(ApplicationStore& apps, const InstanceView& view);
-// The same, already as JSON, for callers that still hold the whole context
-// and read the spec as JSON (tests/unit/instance_view_test.cc).
-Result<nlohmann::json> BuildInstanceSpec(PacemakerContext& ctx, const InstanceView& view);
 
 }  // namespace paasmaker::pacemaker::lifecycle

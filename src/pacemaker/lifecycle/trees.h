@@ -19,10 +19,6 @@
 #include "model/job_types.h"
 #include "pacemaker/lifecycle/lifecycle_context.h"
 
-namespace paasmaker::pacemaker {
-struct PacemakerContext;
-}
-
 namespace paasmaker::pacemaker::lifecycle {
 
 // Job type names (heart and pacemaker) are spelled once, in model/job_types.h.
@@ -54,8 +50,6 @@ std::vector<Instance> ChooseSurplus(std::vector<Instance> live, int64_t quantity
 class Lifecycle {
  public:
   explicit Lifecycle(TreeContext ctx) : ctx_(ctx) {}
-  // Until the API's endpoints pass the narrow form (family_contexts.cc).
-  explicit Lifecycle(PacemakerContext& ctx);
 
   Result<std::string> Register(const Version& version);
   Result<std::string> Start(const Version& version);

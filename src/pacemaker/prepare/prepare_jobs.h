@@ -43,10 +43,6 @@
 #include "pacemaker/store/application_store.h"
 #include "pacemaker/store/workspace_store.h"
 
-namespace paasmaker::pacemaker {
-struct PacemakerContext;
-}
-
 namespace paasmaker::pacemaker::prepare {
 
 // What the prepare jobs act on; references that must outlive the registry's use.
@@ -68,9 +64,5 @@ Status RegisterPrepareJobs(jobs::JobRegistry& registry, const std::optional<Prep
 Result<std::vector<jobs::JobSpec>> BuildPrepareTree(const config::NodeConfig& config, const NodeUuid& node_uuid,
                                                     const std::string& workspace_id, const nlohmann::json& scm,
                                                     const std::string& manifest_path);
-
-// Until the prepare endpoints pass the narrow form (family_contexts.cc).
-Result<std::vector<jobs::JobSpec>> BuildPrepareTree(PacemakerContext& ctx, const std::string& workspace_id,
-                                                    const nlohmann::json& scm, const std::string& manifest_path);
 
 }  // namespace paasmaker::pacemaker::prepare

@@ -1,7 +1,6 @@
 #include "pacemaker/services/application_services.h"
 
 #include "core/log.h"
-#include "pacemaker/pacemaker_context.h"
 
 namespace paasmaker::pacemaker::services {
 
@@ -106,17 +105,6 @@ Status StartManagedServices(WorkspaceStore& workspaces_store, ApplicationStore& 
     }
   }
   return first;
-}
-
-// Until the composition root calls the narrow forms (pacemaker_context.h).
-ServiceContext MakeServiceContext(const PacemakerContext& ctx, ServiceDaemons* daemons) {
-  return MakeServiceContext(ctx.config, daemons);
-}
-Status RemoveApplicationServices(PacemakerContext& ctx, ServiceDaemons* daemons, const std::string& application_id) {
-  return RemoveApplicationServices(ctx.apps, MakeServiceContext(ctx.config, daemons), application_id);
-}
-Status StartManagedServices(PacemakerContext& ctx, ServiceDaemons& daemons) {
-  return StartManagedServices(ctx.workspaces, ctx.apps, daemons);
 }
 
 }  // namespace paasmaker::pacemaker::services

@@ -19,10 +19,6 @@
 #include "pacemaker/store/application_store.h"
 #include "pacemaker/store/workspace_store.h"
 
-namespace paasmaker::pacemaker {
-struct PacemakerContext;
-}
-
 namespace paasmaker::pacemaker::services {
 
 // The ServiceContext for plugins running on the pacemaker.
@@ -48,10 +44,5 @@ Status RemoveApplicationServices(ApplicationStore& apps, const ServiceContext& c
 // failure and returns the first error.
 Status StartManagedServices(WorkspaceStore& workspaces, ApplicationStore& apps, ServiceDaemons& daemons);
 
-// The same over the whole pacemaker, for its composition root only
-// (pacemaker.cc) until that calls the forms above.
-ServiceContext MakeServiceContext(const PacemakerContext& ctx, ServiceDaemons* daemons);
-Status RemoveApplicationServices(PacemakerContext& ctx, ServiceDaemons* daemons, const std::string& application_id);
-Status StartManagedServices(PacemakerContext& ctx, ServiceDaemons& daemons);
 
 }  // namespace paasmaker::pacemaker::services
