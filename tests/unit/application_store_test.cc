@@ -58,11 +58,9 @@ services:
 class ApplicationStoreTest : public ::testing::TestWithParam<support::Backend> {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(ids::Initialize().ok());
-    auto db = support::OpenEmptyDatabase(GetParam(), dir_.path());
+    auto db = support::OpenPacemakerDatabase(GetParam(), dir_.path());
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
-    ASSERT_TRUE(sql::Migrate(*db_, SchemaMigrations()).ok());
     workspaces_ = std::make_unique<WorkspaceStore>(*db_);
     apps_ = std::make_unique<ApplicationStore>(*db_);
     auto ws = workspaces_->Create("Team Blue", "blue", json::object());

@@ -68,11 +68,9 @@ json DataOf(const api::Reply& reply) { return json::parse(reply.response.body)["
 class EndpointsTest : public ::testing::TestWithParam<support::Backend> {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(ids::Initialize().ok());
-    auto db = support::OpenEmptyDatabase(GetParam(), dir_.path());
+    auto db = support::OpenPacemakerDatabase(GetParam(), dir_.path());
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
-    ASSERT_TRUE(sql::Migrate(*db_, SchemaMigrations()).ok());
     nodes_ = std::make_unique<NodeStore>(*db_);
     apps_ = std::make_unique<ApplicationStore>(*db_);
     workspaces_ = std::make_unique<WorkspaceStore>(*db_);

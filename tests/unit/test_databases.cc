@@ -1,5 +1,8 @@
 #include "test_databases.h"
 
+#include "core/ids.h"
+#include "pacemaker/store/schema.h"
+
 namespace paasmaker::testing {
 
 namespace {
@@ -36,6 +39,13 @@ Result<std::unique_ptr<sql::Database>> OpenEmptyDatabase(Backend backend, const 
   PM_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db, sql::Open(server.dsn()));
   PM_RETURN_IF_ERROR(db->Execute("DROP SCHEMA public CASCADE").status());
   PM_RETURN_IF_ERROR(db->Execute("CREATE SCHEMA public").status());
+  return db;
+}
+
+Result<std::unique_ptr<sql::Database>> OpenPacemakerDatabase(Backend backend, const std::string& dir) {
+  PM_RETURN_IF_ERROR(ids::Initialize());
+  PM_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db, OpenEmptyDatabase(backend, dir));
+  PM_RETURN_IF_ERROR(sql::Migrate(*db, pacemaker::SchemaMigrations()).WithContext("pacemaker schema"));
   return db;
 }
 

@@ -35,4 +35,8 @@ TestPostgres& SharedPostgres();
 // cheaper than a database per test).
 Result<std::unique_ptr<sql::Database>> OpenEmptyDatabase(Backend backend, const std::string& dir);
 
+// An empty database with the pacemaker's schema (every migration applied),
+// ids initialised: what the store and endpoint tests start from.
+Result<std::unique_ptr<sql::Database>> OpenPacemakerDatabase(Backend backend, const std::string& dir);
+
 }  // namespace paasmaker::testing

@@ -22,11 +22,9 @@ namespace support = paasmaker::testing;
 class UserStoreTest : public ::testing::TestWithParam<support::Backend> {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(ids::Initialize().ok());
-    auto db = support::OpenEmptyDatabase(GetParam(), dir_.path());
+    auto db = support::OpenPacemakerDatabase(GetParam(), dir_.path());
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
-    ASSERT_TRUE(sql::Migrate(*db_, SchemaMigrations()).ok());
     users_ = std::make_unique<UserStore>(*db_);
     workspaces_ = std::make_unique<WorkspaceStore>(*db_);
   }
