@@ -6,9 +6,11 @@
 #include "pacemaker/endpoints/router_stats.h"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <ctime>
 #include <thread>
+#include <vector>
 
 #include "core/api_response.h"
 #include "pacemaker/stats/traffic_stats.h"
@@ -52,25 +54,95 @@ Status CheckAccess(RouterStatsContext& ctx, const std::string& kind, const std::
   return Status::Ok();
 }
 
-std::string SseEvent(int64_t id, const json& data) {
-  return "id: " + std::to_string(id) + "\ndata: " + data.dump(-1, ' ', false, json::error_handler_t::replace) +
-         "\n\n";
+constexpr const char* kCounterFields[] = {"requests", "bytes", "1xx", "2xx", "3xx", "4xx", "5xx"};
+
+std::string SseEvent(const StatsStreamId& id, const json& data) {
+  return "id: " + FormatStatsStreamId(id) + "\ndata: " +
+         data.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n";
 }
 
-// Sleeps until `deadline` in short steps, so a client that went away or a
-// pacemaker shutting down (ctx.stopping, set before the HTTP server stops)
-// ends the stream within 100 ms even with a 60 s interval. False: stop.
-bool WaitUntil(RouterStatsContext& ctx, http::StreamWriter& out, std::chrono::steady_clock::time_point deadline) {
-  constexpr auto kStep = std::chrono::milliseconds(100);
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A run of decimal digits as a non-negative int64; nullopt otherwise.
+std::optional<int64_t> Digits(const std::string& text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  return std::stoll(text);
+}
+
+std::vector<std::string> Split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    size_t at = text.find(separator, start);
+    parts.push_back(text.substr(start, at - start));
+    if (at == std::string::npos) return parts;
+    start = at + 1;
+  }
+}
+
+// Sleeps until the wall clock reaches `step_ms` in short steps, so a client
+// that went away or a pacemaker shutting down (ctx.stopping, set before the
+// HTTP server stops) ends the stream within 100 ms even with a 60 s
+// interval; never longer than `longest` (a clock set back does not stall the
+// stream). False: stop.
+bool WaitForStep(RouterStatsContext& ctx, http::StreamWriter& out, int64_t step_ms,
+                 std::chrono::milliseconds longest) {
+  constexpr int64_t kStepMs = 100;
+  auto give_up = std::chrono::steady_clock::now() + longest;
   while (true) {
     if (ctx.stopping || !out.client_connected()) return false;
-    auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) return true;
-    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(kStep, deadline - now));
+    int64_t left = step_ms - NowMs();
+    if (left <= 0 || std::chrono::steady_clock::now() >= give_up) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(kStepMs, left)));
   }
 }
 
 }  // namespace
+
+std::string FormatStatsStreamId(const StatsStreamId& id) {
+  std::string text = std::to_string(id.n) + ":" + std::to_string(id.step_ms);
+  if (!id.base_ms || !id.base.is_object()) return text;
+  text += ":" + std::to_string(*id.base_ms) + ":";
+  bool first = true;
+  for (const char* field : kCounterFields) {
+    text += (first ? "" : ",") + std::to_string(id.base.value(field, int64_t{0}));
+    first = false;
+  }
+  return text;
+}
+
+Result<StatsStreamId> ParseStatsStreamId(const std::string& text) {
+  std::string shown = text.size() > 120 ? text.substr(0, 120) + "…" : text;
+  Status invalid = InvalidArgument("'" + shown +
+                                   "' is not an event id of this stream (<n>:<step ms>[:<base step ms>:<requests>,"
+                                   "<bytes>,<1xx>,<2xx>,<3xx>,<4xx>,<5xx>]; resume with the `id:` of an event it sent)");
+  std::vector<std::string> parts = Split(text, ':');
+  if (parts.size() != 2 && parts.size() != 4) return invalid;
+  StatsStreamId id;
+  auto n = Digits(parts[0]);
+  auto step = Digits(parts[1]);
+  if (!n || !step) return invalid;
+  id.n = *n;
+  id.step_ms = *step;
+  if (parts.size() == 4) {
+    auto base = Digits(parts[2]);
+    std::vector<std::string> counters = Split(parts[3], ',');
+    if (!base || counters.size() != std::size(kCounterFields)) return invalid;
+    id.base_ms = *base;
+    id.base = json::object();
+    for (size_t i = 0; i < counters.size(); ++i) {
+      auto value = Digits(counters[i]);
+      if (!value) return invalid;
+      id.base[kCounterFields[i]] = *value;
+    }
+  }
+  return id;
+}
 
 PM_ENDPOINT(RouterStatsContext, json, RouterStats) {
   const std::string& kind = req.params[0];
@@ -87,11 +159,20 @@ PM_ENDPOINT(RouterStatsContext, json, RouterStats) {
   return data;
 }
 
-// Every `interval` (default 1 s, clamped to 0.2–60 s; the first at once):
-//   id: <n, from 1>
-//   data: {"kind", "id", "time" (unix s), "totals": <as GET>, "delta": {requests, bytes, 1xx..5xx},
-//          "per_second": {same}, "elapsed"}   (changes since the previous event; none in the first)
-// or, while the stats Redis cannot be read, {"kind", "id", "time", "error"} (the stream goes on).
+// Every `interval` (default 1 s, clamped to 0.2–60 s), at steps aligned to
+// the wall clock (unix ms multiples of the interval), the first at once:
+//   id: <n>:<step>:…  (StatsStreamId, router_stats.h)
+//   data: {"kind", "id", "time" (unix s), "step" (unix ms), "totals": <as GET>,
+//          "delta": {requests, bytes, 1xx..5xx}, "per_second": {same}, "elapsed",
+//          "since" (the step the change is measured from)}   (no change and no "since" in the first event)
+// or, while the stats Redis cannot be read, {"kind", "id", "time", "step", "error"} (the stream goes on).
+// Resuming (`Last-Event-ID: <id>`, as EventSource sends on reconnect, or
+// `?last_event_id=<id>`; the header wins): the stream goes on from the step
+// after the id's; if that step has passed (the client was away), its first
+// event is the current step, with the change over the whole gap (since the
+// id's base), and then every step again. No step is sent twice and no
+// traffic is left out: each event's "since" is the previous event's step.
+// A malformed id is a 400 naming it.
 // Polling, like the job stream: no pub/sub message to lose, and the cost is
 // one read of the totals per interval per client.
 PM_ENDPOINT(RouterStatsContext, api::Reply, RouterStatsStream) {
@@ -105,34 +186,68 @@ PM_ENDPOINT(RouterStatsContext, api::Reply, RouterStatsStream) {
     return InvalidArgument("interval: '" + interval_text + "' is not a number of seconds");
   }
   interval_seconds = std::clamp(interval_seconds, 0.2, 60.0);
+  std::string resume = req.Header("Last-Event-ID");
+  std::string resume_from = "Last-Event-ID";
+  if (resume.empty()) {
+    resume = req.Query("last_event_id");
+    resume_from = "last_event_id";
+  }
+  std::optional<StatsStreamId> last;
+  if (!resume.empty()) {
+    auto parsed = ParseStatsStreamId(resume);
+    if (!parsed.ok()) return InvalidArgument(resume_from + ": " + parsed.status().message());
+    last = std::move(*parsed);
+  }
   api::Reply reply;
   http::Response& res = reply.response;
   res.content_type = "text/event-stream";
   res.headers["Cache-Control"] = "no-cache";
-  res.stream = [&ctx, kind, id, interval_seconds](http::StreamWriter& out) {
-    const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        std::chrono::duration<double>(interval_seconds));
-    json previous;  // null until the first successful read
-    std::chrono::steady_clock::time_point previous_at;
-    auto next = std::chrono::steady_clock::now();
-    for (int64_t event_id = 1;; ++event_id) {
-      auto read_at = std::chrono::steady_clock::now();
+  res.stream = [&ctx, kind, id, interval_seconds, last](http::StreamWriter& out) {
+    const int64_t interval_ms = std::max<int64_t>(1, std::llround(interval_seconds * 1000));
+    const std::chrono::milliseconds longest_wait(interval_ms + 100);
+    StatsStreamId event_id;  // the last event's (or the client's)
+    json previous;           // the totals the next change is measured from (null: none)
+    double previous_at = 0;  // when they were read (unix s)
+    int64_t step = NowMs() / interval_ms * interval_ms;
+    if (last) {
+      event_id = *last;
+      if (last->base_ms && last->base.is_object()) {
+        previous = last->base;
+        previous_at = static_cast<double>(*last->base_ms) / 1000.0;
+      }
+      // The step after the client's; at once if it has passed (a gap).
+      int64_t next = (last->step_ms / interval_ms + 1) * interval_ms;
+      if (next > step) {
+        step = next;
+        if (!WaitForStep(ctx, out, step, longest_wait)) return;
+      }
+    }
+    while (true) {
       auto totals = stats::Totals(ctx.stats_redis, kind, id);
-      json data = {{"kind", kind}, {"id", id}, {"time", static_cast<double>(std::time(nullptr))}};
+      double now = static_cast<double>(NowMs()) / 1000.0;
+      json data = {{"kind", kind}, {"id", id}, {"time", std::floor(now)}, {"step", step}};
+      ++event_id.n;
+      event_id.step_ms = step;
       if (totals.ok()) {
-        double elapsed = previous.is_null() ? 0.0 : std::chrono::duration<double>(read_at - previous_at).count();
+        if (!previous.is_null()) data["since"] = event_id.base_ms.value_or(step);
+        double elapsed = previous.is_null() ? 0.0 : std::max(0.0, now - previous_at);
         data.update(stats::ChangeSince(*totals, previous, elapsed));
         data["totals"] = *totals;
-        previous = std::move(*totals);
-        previous_at = read_at;
+        previous = *totals;
+        previous_at = now;
+        event_id.base_ms = step;
+        event_id.base = json::object();
+        for (const char* field : kCounterFields) event_id.base[field] = totals->value(field, int64_t{0});
       } else {
         data["error"] = totals.status().message();
       }
       if (!out.Write(SseEvent(event_id, data))) return;
-      // Fixed steps from the start, so the events do not drift by the read time.
-      next += interval;
-      if (next < std::chrono::steady_clock::now()) next = std::chrono::steady_clock::now();
-      if (!WaitUntil(ctx, out, next)) return;
+      // Fixed steps on the wall clock, so events do not drift by the read
+      // time; a step already gone by (a slow read) is folded into the next.
+      step += interval_ms;
+      int64_t current = NowMs() / interval_ms * interval_ms;
+      if (step < current) step = current;
+      if (!WaitForStep(ctx, out, step, longest_wait)) return;
     }
   };
   return reply;
