@@ -156,9 +156,11 @@ Result<std::string> ApiClient::GetText(const std::string& path) {
 }
 
 Status ApiClient::Stream(const std::string& path,
-                         const std::function<bool(const std::string&)>& on_data) {
+                         const std::function<bool(const std::string&)>& on_data,
+                         const std::map<std::string, std::string>& extra_headers) {
   auto headers = AuthHeaders();
   headers["Accept"] = "text/event-stream";
+  for (const auto& [name, value] : extra_headers) headers[name] = value;
   // The status is only known when the call returns, and the error envelope
   // arrives through the same callback; keep the start of the body so an
   // error can quote the server. An error envelope has no `data:` lines, so

@@ -64,8 +64,10 @@ class ApiClient {
   Result<std::string> GetText(const std::string& path);
 
   // GET of a live stream (server-sent events): hands each chunk to `on_data`
-  // until it returns false or the server ends the stream.
-  Status Stream(const std::string& path, const std::function<bool(const std::string&)>& on_data);
+  // until it returns false or the server ends the stream. `extra_headers`
+  // are sent as well (e.g. Last-Event-ID to resume).
+  Status Stream(const std::string& path, const std::function<bool(const std::string&)>& on_data,
+                const std::map<std::string, std::string>& extra_headers = {});
 
   const std::string& remote() const { return settings_.remote; }
 

@@ -92,16 +92,11 @@ class FollowPrinter {
 
 }  // namespace
 
-Status FollowJob(ApiClient& api, const std::string& job_id, bool json, std::ostream& out) {
-  SseParser parser;
+Status FollowJob(ApiClient& api, const std::string& job_id, bool json, std::ostream& out, std::ostream* notices) {
   FollowPrinter printer(out, json);
-  Status streamed = api.Stream("/api/v1/jobs/" + http::UrlEncode(job_id) + "/stream",
-                               [&](const std::string& chunk) {
-                                 for (const std::string& data : parser.Feed(chunk)) {
-                                   if (!printer.Handle(data)) return false;
-                                 }
-                                 return true;
-                               });
+  Status streamed = FollowEvents(
+      api, "/api/v1/jobs/" + http::UrlEncode(job_id) + "/stream",
+      [&](const SseEvent& event) { return printer.Handle(event.data); }, {.notices = notices});
   printer.Finish();
   if (!streamed.ok()) return streamed;
   if (!printer.ended()) {

@@ -8,6 +8,11 @@
 //   {"type":"status","job_id":..,"state":..,"title":..,"summary":..}
 //   {"type":"log","job_id":..,"text":..}
 //   {"type":"end","root_state":..}      (last event)
+// Each event's SSE id is the stream's position; when the stream breaks or
+// ends before the end event (the pacemaker restarting), FollowJob reconnects
+// with Last-Event-ID (FollowEvents, sse_parser.h: backoff 0.2 s → 2 s for up
+// to a minute, "reconnecting…" once on `notices`), so every event is printed
+// once, none missing.
 //
 // Blocking; runs on the caller's thread.
 #pragma once
@@ -22,7 +27,9 @@ namespace paasmaker::cli {
 
 // Ok only when the root job ends SUCCESS. A FAILED or ABORTED root is
 // Aborted ("job X ended FAILED"); a stream that stops before the end event is
-// Unavailable. With `json` every event is printed as one JSON line instead.
-Status FollowJob(ApiClient& api, const std::string& job_id, bool json, std::ostream& out);
+// Unavailable (once reconnecting gave up). With `json` every event is printed
+// as one JSON line instead. `notices` null: std::cerr.
+Status FollowJob(ApiClient& api, const std::string& job_id, bool json, std::ostream& out,
+                 std::ostream* notices = nullptr);
 
 }  // namespace paasmaker::cli

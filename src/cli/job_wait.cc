@@ -1,5 +1,7 @@
 #include "cli/job_wait.h"
 
+#include <algorithm>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -59,15 +61,27 @@ std::string FailureReasons(const json& job) {
 }
 
 Result<std::string> WaitForJob(ApiClient& api, const std::string& job_id, WaitMode mode, std::ostream& progress,
-                               std::chrono::milliseconds poll) {
+                               std::chrono::milliseconds poll, std::ostream* notices) {
   if (mode == WaitMode::kFollow) {
-    Status followed = FollowJob(api, job_id, /*json=*/false, progress);
+    Status followed = FollowJob(api, job_id, /*json=*/false, progress, notices);
     if (followed.ok()) return std::string("SUCCESS");
     if (followed.code() != StatusCode::kAborted) return followed;
     // FollowJob only says "not SUCCESS"; ask which.
   }
+  std::optional<std::chrono::steady_clock::time_point> unreachable_since;
   while (true) {
-    PM_ASSIGN_OR_RETURN(json data, api.Get(JobPath(job_id)));
+    auto answer = api.Get(JobPath(job_id));
+    if (!answer.ok() && answer.status().code() == StatusCode::kUnavailable && mode == WaitMode::kWait) {
+      // The pacemaker restarting: ask again for up to a minute.
+      auto now = std::chrono::steady_clock::now();
+      if (!unreachable_since) unreachable_since = now;
+      if (now - *unreachable_since < std::chrono::seconds(60)) {
+        std::this_thread::sleep_for(std::max(poll, std::chrono::milliseconds(500)));
+        continue;
+      }
+    }
+    PM_ASSIGN_OR_RETURN(json data, std::move(answer));
+    unreachable_since.reset();
     std::string state = Text(RootOf(data), "state");
     if (IsFinishedJobState(state)) return state;
     if (mode == WaitMode::kFollow) return std::string("FAILED");  // stream ended, tree not: be safe
@@ -102,7 +116,8 @@ Status ReportJob(CommandContext& context, ApiClient& api, const json& data, cons
     else context.out() << "Follow it with `paasmaker job follow " << job_id << "`.\n";
     return Status::Ok();
   }
-  PM_ASSIGN_OR_RETURN(std::string state, WaitForJob(api, job_id, flags.mode(), progress));
+  PM_ASSIGN_OR_RETURN(std::string state,
+                      WaitForJob(api, job_id, flags.mode(), progress, std::chrono::milliseconds(200), &context.err()));
   if (context.json()) {
     json answer = data;
     answer["state"] = state;

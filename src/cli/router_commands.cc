@@ -87,7 +87,9 @@ struct StatsArgs {
 
 // One line per stream event, e.g.
 //   18:02:11  requests 1520 (+12.0/s)  bytes 40960 (+320.0/s)  2xx +12  4xx +0  5xx +0
-std::string DescribeStreamEvent(const json& event) {
+// and, for an event whose change spans more than one interval (the first
+// after a reconnect), "  (over the last 12.0 s)".
+std::string DescribeStreamEvent(const json& event, double interval) {
   char clock[16] = "";
   std::time_t at = static_cast<std::time_t>(event.value("time", 0.0));
   std::tm local{};
@@ -106,32 +108,41 @@ std::string DescribeStreamEvent(const json& event) {
   for (const char* status_class : {"2xx", "3xx", "4xx", "5xx"}) {
     line += std::string("  ") + status_class + " +" + Text(delta, status_class, "0");
   }
+  double elapsed = event.value("elapsed", 0.0);
+  if (event.contains("since") && elapsed > 1.5 * interval) {
+    char over[48];
+    std::snprintf(over, sizeof(over), "  (over the last %.1f s)", elapsed);
+    line += over;
+  }
   return line;
 }
 
-// Prints the live stream until it ends (pacemaker shutdown: an error, so a
-// script notices) or the user interrupts.
+// Prints the live stream until the user interrupts. A stream that breaks or
+// ends (the pacemaker restarting) is resumed with Last-Event-ID (FollowEvents):
+// the next line is the next step, its change covering the time away, and no
+// step is printed twice. Only a pacemaker away for over a minute ends it (an
+// error, so a script notices).
 Status FollowRouterStats(CommandContext& context, const StatsArgs& args) {
   if (!(args.interval >= 0.2 && args.interval <= 60)) return InvalidArgument("--interval: between 0.2 and 60 seconds");
   PM_ASSIGN_OR_RETURN(ApiClient api, context.Api());
   std::string path = "/api/v1/router/stats/" + http::UrlEncode(args.kind) + "/" + http::UrlEncode(args.id) +
                      "/stream?interval=" + std::to_string(args.interval);
-  SseParser parser;
   std::ostream& out = context.out();
   if (!context.json()) out << "Traffic of " << args.kind << " " << args.id << " (Ctrl-C to stop)\n" << std::flush;
-  PM_RETURN_IF_ERROR(api.Stream(path, [&](const std::string& chunk) {
-    for (const std::string& data : parser.Feed(chunk)) {
-      json event = json::parse(data, nullptr, /*allow_exceptions=*/false);
-      if (!event.is_object()) continue;
-      if (context.json()) {
-        out << event.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
-      } else {
-        out << DescribeStreamEvent(event) << "\n";
-      }
-      out.flush();
-    }
-    return true;
-  }));
+  PM_RETURN_IF_ERROR(FollowEvents(
+      api, path,
+      [&](const SseEvent& sse) {
+        json event = json::parse(sse.data, nullptr, /*allow_exceptions=*/false);
+        if (!event.is_object()) return true;
+        if (context.json()) {
+          out << event.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+        } else {
+          out << DescribeStreamEvent(event, args.interval) << "\n";
+        }
+        out.flush();
+        return true;
+      },
+      {.notices = &context.err()}));
   return Unavailable("the statistics stream from " + api.remote() + " ended");
 }
 
