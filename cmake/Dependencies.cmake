@@ -13,6 +13,9 @@ pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 # only as Requires.private, so it is linked here, with httplib.
 find_package(OpenSSL 3 REQUIRED)
 set_property(TARGET PkgConfig::HTTPLIB APPEND PROPERTY INTERFACE_LINK_LIBRARIES OpenSSL::SSL OpenSSL::Crypto)
+# The HTTP server (src/core/async_http_server*.cc): Boost.Asio + Boost.Beast,
+# header-only (Debian's libboost-dev 1.74); TLS through asio::ssl (OpenSSL).
+find_package(Boost 1.74 REQUIRED)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(YAMLCPP REQUIRED IMPORTED_TARGET yaml-cpp)
 pkg_check_modules(SPDLOG REQUIRED IMPORTED_TARGET spdlog)

@@ -1,19 +1,54 @@
-// HTTP server and client (wrapping cpp-httplib), with our own small request
-// and response types so the rest of the program never sees the library.
+// HTTP server and client, with our own small request and response types so
+// the rest of the program never sees the libraries (the server is Boost.Beast
+// on Boost.Asio, the client cpp-httplib).
 //
-// HttpServer: routes are (method, regex) pairs tried in registration order;
-// regex groups become Request::params. Handlers run on the server's worker
-// threads (many at once) and must be thread safe. A handler may answer with a
-// stream (server-sent events, live logs) that writes until it returns false or
-// the client goes away. Exceptions thrown by a handler become a 500 and are
-// logged; they never take the server down.
+// Server: routes are (method, regex) pairs tried in registration order; the
+// regex must match the whole (percent-decoded) path and its groups become
+// Request::params; HEAD is answered by the GET routes without a body. Handlers
+// run on the server's worker threads (many at once) and must be thread safe.
+// A handler may answer with a stream (server-sent events, live logs, package
+// downloads) that writes until it returns false or the client goes away.
+// Exceptions thrown by a handler become a 500 and are logged; they never take
+// the server down.
 //
-// HttpClient: one base URL ("http://127.0.0.1:42500"), blocking calls with a
+// The server's design (src/core/async_http_server*.cc), so that its capacity
+// does not depend on how many connections are open (issue 14):
+//  - A small fixed number of I/O threads (ServerLimits::io_threads, 2) run
+//    one io_context: accept, TLS handshakes, reading requests, writing
+//    answers, for every connection. No handler ever runs on them, and no
+//    thread belongs to a connection.
+//  - Reads are bounded: a request head of at most max_head_bytes (64 KiB)
+//    within head_deadline (10 s) of the first byte (a client that trickles
+//    a byte a second is closed when it passes), a body of at most
+//    max_body_bytes (64 MiB; upload chunks are 1 MiB) within body_deadline
+//    (60 s); an idle keep-alive connection is closed after idle_timeout
+//    (30 s); one client address may hold max_connections_per_address (256)
+//    connections, more are closed at once. Too large a head or body gets 431
+//    or 413 with a JSON error naming the limit, then the connection closes.
+//  - Plain handlers run on worker pools, one per RouteClass: kUser routes on
+//    `worker_threads` threads, kNode routes (node registration, reports,
+//    package fetch, node log routes) on node_workers threads of their own,
+//    so user traffic can never starve node traffic.
+//  - A stream (Response::stream) runs on a dedicated thread of its own,
+//    outside the worker pools, after its handler returned; its writes are
+//    handed to the connection's I/O strand. Write blocks while more than
+//    stream_buffer_bytes (1 MiB) is queued (back-pressure) and returns false
+//    once the client is gone or the server stops; client_connected() turns
+//    false as soon as the peer closes. At most max_streams (2,000) streams
+//    are open at once: beyond that a stream request gets 429 with a message.
+//    This is a first step: a thread per open stream (cheap: it sleeps, polls
+//    and writes), but never a pool thread, so open streams no longer stop
+//    plain calls. A streamed answer ends the connection (Connection: close).
+//  - Stop() stops accepting, ends every stream (Write returns false), waits
+//    for running handlers and joins every thread it started.
+//
+// Client: one base URL ("http://127.0.0.1:42500"), blocking calls with a
 // timeout; a connection failure is Unavailable, other transport failures are
 // IoError. Thread safe (each call uses its own connection).
 //
-// TLS. A Server given a certificate and key serves only https on its port:
-// a plain-HTTP request fails the handshake and gets no answer. A Client with
+// TLS. A Server given a certificate and key serves only https on its port
+// (TLS 1.2 or later): a plain-HTTP request fails the handshake and gets no
+// answer. A Client with
 // an https:// URL verifies the server's certificate (chain and host name or
 // IP address) against its CA file, or the system trust store when it has
 // none; a certificate that does not verify is Unauthenticated and nothing
@@ -27,6 +62,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <thread>
 #include <chrono>
 #include <functional>
@@ -37,11 +73,9 @@
 
 #include "core/result.h"
 
-namespace httplib {
-class Server;
-}
-
 namespace paasmaker::http {
+
+class AsyncServer;  // the engine behind Server (core/async_http_server.h)
 
 struct Request {
   std::string method;
@@ -81,6 +115,25 @@ struct ServerTls {
   std::string key;          // its private key (unencrypted)
 };
 
+// Which worker pool runs a route's handlers. Node traffic (registration,
+// reports, package fetch, node log routes) has a pool of its own.
+enum class RouteClass { kUser, kNode };
+
+// A Server's limits and deadlines (see the top of this file).
+struct ServerLimits {
+  int io_threads = 2;
+  int node_workers = 8;
+  size_t max_head_bytes = 64 * 1024;
+  uint64_t max_body_bytes = 64ull * 1024 * 1024;
+  std::chrono::milliseconds head_deadline{std::chrono::seconds(10)};
+  std::chrono::milliseconds body_deadline{std::chrono::seconds(60)};
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(30)};
+  std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};
+  int max_connections_per_address = 256;
+  int max_streams = 2000;
+  size_t stream_buffer_bytes = 1024 * 1024;
+};
+
 class Server {
  public:
   static constexpr int kDefaultWorkers = 32;
@@ -91,9 +144,12 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  void Route(const std::string& method, const std::string& pattern, Handler handler);
+  void Route(const std::string& method, const std::string& pattern, Handler handler,
+             RouteClass route_class = RouteClass::kUser);
   // Called when no route matched (method+path); default: 404 JSON.
   void SetNotFound(Handler handler);
+  // Before Start: replaces the default limits and deadlines.
+  void SetLimits(const ServerLimits& limits);
 
   // Binds host:port (port 0 picks one) and serves on a background thread.
   // A busy port is an error naming it; so is a TLS certificate or key that
@@ -104,12 +160,9 @@ class Server {
   bool tls() const { return tls_; }
 
  private:
-  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<AsyncServer> engine_;
   bool tls_ = false;
-  std::string tls_error_;  // why the certificate or key did not load; "" when they did
-  std::thread* thread_ = nullptr;
   int port_ = 0;
-  std::atomic<bool> stopping_{false};
 };
 
 struct ClientResponse {
