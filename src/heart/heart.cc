@@ -16,6 +16,7 @@
 #include "core/node_token.h"
 #include "heart/heart_impl.h"
 #include "heart/package_cache.h"
+#include "heart/uid_reach.h"
 #include "jobs/job_logs.h"
 
 namespace paasmaker::heart {
@@ -99,6 +100,11 @@ Status Heart::Start() {
   PM_RETURN_IF_ERROR(PrivateDir(d.packages_dir, 0700));
   PM_RETURN_IF_ERROR(PrivateDir(std::filesystem::path(d.instances_dir).parent_path().string(), 0711));
   PM_RETURN_IF_ERROR(PrivateDir(d.instances_dir, 0711));
+  // Refuse now, naming the directory, rather than fail every deploy later.
+  if (d.as_root) {
+    PM_RETURN_IF_ERROR(CheckUidCanReach(d.instances_dir, static_cast<uid_t>(d.config.heart.instance_uid_minimum))
+                           .WithContext("heart"));
+  }
   std::lock_guard<std::mutex> lock(d.mutex);
   if (d.supervisor.joinable()) return Status::Ok();
   PM_RETURN_IF_ERROR(d.catalog.Load());

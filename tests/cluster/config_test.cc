@@ -2,6 +2,8 @@
 // configs are refused with a message naming the key and line, and nothing is
 // left running.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/files.h"
 #include "core/net.h"
@@ -52,6 +54,26 @@ TEST(ConfigTest, BusyPortFailsCleanlyWithNothingLeftRunning) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find(std::to_string(pm.ports().http)), std::string::npos) << r.output;
   // The redis-servers it had started are gone again.
+  EXPECT_TRUE(WaitFor([&] { return cluster.StrayProcesses().empty(); }, std::chrono::seconds(10)));
+}
+
+// A first hour as root with the project in /root: every deploy used to fail
+// later with "Permission denied" inside the instance. The node refuses to
+// start instead, naming the directory its instance uids cannot enter.
+TEST(ConfigTest, RootHeartRefusesAWorkingDirItsInstanceUidsCannotReach) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root: only a root heart runs instances under other uids";
+  Cluster cluster;
+  cluster.AddNode("pacemaker", {"pacemaker"});  // its ports only: the heart stops before it would register
+  auto& heart = cluster.AddNode("heart-1", {"heart"});
+  std::string private_dir = cluster.dir() / "private";
+  ASSERT_TRUE(files::MakeDirectories(private_dir, 0700).ok());
+  ASSERT_EQ(::chmod(private_dir.c_str(), 0700), 0);
+  heart.extra_heart_yaml = ", working_dir: " + private_dir + "/work";
+  heart.WriteConfig();
+  auto r = RunPaasmaker({"server", "-c", heart.config_path()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("cannot enter " + private_dir + " (mode 0700"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("chmod o+x " + private_dir), std::string::npos) << r.output;
   EXPECT_TRUE(WaitFor([&] { return cluster.StrayProcesses().empty(); }, std::chrono::seconds(10)));
 }
 
