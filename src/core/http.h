@@ -11,7 +11,14 @@
 // Exceptions thrown by a handler become a 500 and are logged; they never take
 // the server down.
 //
-// The server's design (src/core/async_http_server*.cc), so that its capacity
+// STATUS: http::Server is still cpp-httplib (a 32-thread pool; RouteClass and
+// SetLimits are accepted and ignored). The event-driven engine below is
+// AsyncServer (core/async_http_server.h), tested on its own in
+// tests/unit/http_server_test.cc; with it behind Server, 4 cluster suites
+// failed in one full run (traffic, routers, lifecycle_deploy, stream_resume),
+// not yet investigated, so the switch is not made.
+//
+// The engine's design (src/core/async_http_server*.cc), so that its capacity
 // does not depend on how many connections are open (issue 14):
 //  - A small fixed number of I/O threads (ServerLimits::io_threads, 2) run
 //    one io_context: accept, TLS handshakes, reading requests, writing
@@ -75,7 +82,13 @@
 
 namespace paasmaker::http {
 
-class AsyncServer;  // the engine behind Server (core/async_http_server.h)
+}  // namespace paasmaker::http
+
+namespace httplib {
+class Server;
+}
+
+namespace paasmaker::http {
 
 struct Request {
   std::string method;
@@ -160,9 +173,12 @@ class Server {
   bool tls() const { return tls_; }
 
  private:
-  std::unique_ptr<AsyncServer> engine_;
+  std::unique_ptr<httplib::Server> server_;
   bool tls_ = false;
+  std::string tls_error_;  // why the certificate or key did not load; "" when they did
+  std::thread* thread_ = nullptr;
   int port_ = 0;
+  std::atomic<bool> stopping_{false};
 };
 
 struct ClientResponse {
