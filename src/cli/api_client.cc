@@ -83,6 +83,8 @@ Status StatusForHttpError(int http_status, const std::string& body, const std::s
       return NotFound(message("not found (" + what + ")"));
     case 409:
       return AlreadyExists(message("conflict (" + what + ")"));
+    case 429:
+      return ResourceExhausted(message("the server is busy (" + what + "); try again later"));
     case 503:
       return Unavailable(message("the server is unavailable (" + what + ")"));
     default:

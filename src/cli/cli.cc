@@ -26,6 +26,7 @@ int ExitCodeFor(const Status& status) {
     case StatusCode::kNotFound:
       return 4;
     case StatusCode::kUnavailable:
+    case StatusCode::kResourceExhausted:
       return 5;
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition:

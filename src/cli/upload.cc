@@ -18,6 +18,7 @@ bool Retryable(const Status& status) {
   switch (status.code()) {
     case StatusCode::kAlreadyExists:  // 409: offset is not what the server has
     case StatusCode::kUnavailable:
+    case StatusCode::kResourceExhausted:  // 429: too many uploads at once
     case StatusCode::kIoError:
     case StatusCode::kTimeout:
     case StatusCode::kInternal:

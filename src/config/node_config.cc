@@ -79,6 +79,10 @@ void ReadPacemaker(yaml::YamlSection s, NodeConfig* c) {
   double max_upload = static_cast<double>(p.max_upload_size);
   s.Double("max_upload_size", &max_upload, 1, 1e13);
   p.max_upload_size = static_cast<int64_t>(max_upload);
+  s.Int("max_streams_per_user", &p.max_streams_per_user, 1, 100000);
+  s.Int("max_streams", &p.max_streams, 1, 100000);
+  s.Int("max_uploads_per_user", &p.max_uploads_per_user, 1, 10000);
+  s.Int("max_uploads", &p.max_uploads, 1, 10000);
   s.Int("prepare_uid", &p.prepare_uid, 1, 2147483647);  // never 0: root is what it avoids
   s.String("filesystem_directory", &p.filesystem_directory);
   if (!p.filesystem_directory.empty() && p.filesystem_directory.front() != '/') {

@@ -101,6 +101,16 @@ struct NodeConfig {
     std::vector<HealthGroupConfig> health_groups;
     double node_down_timeout = 10.0;
     int64_t max_upload_size = 1024LL * 1024 * 1024;
+    // Open API streams (job trees, stats, logs) one user may hold, and all
+    // users together; beyond them a stream request is answered 429. The
+    // total stays below the HTTP server's own cap (2,000 streams), which
+    // counts streams of every kind.
+    int max_streams_per_user = 100;
+    int max_streams = 1500;
+    // Upload chunks (PUT /api/v1/uploads/<id>) being received at once, per
+    // user and in total: each holds up to a chunk's body in memory.
+    int max_uploads_per_user = 4;
+    int max_uploads = 32;
     double job_max_age = 7 * 24 * 3600;  // finished job trees are deleted after this (seconds)
     double job_archive_after = 3600;     // ... and moved out of Redis after this
     // Per-second traffic history is rolled up into per-minute buckets after

@@ -15,6 +15,7 @@ int HttpStatusFor(const Status& status) {
     case StatusCode::kFailedPrecondition: return 409;
     case StatusCode::kAborted: return 409;
     case StatusCode::kTooLarge: return 413;
+    case StatusCode::kResourceExhausted: return 429;
     case StatusCode::kUnavailable: return 503;
     case StatusCode::kTimeout: return 504;
     case StatusCode::kIoError: return 500;

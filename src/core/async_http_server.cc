@@ -54,7 +54,7 @@ void WorkerPool::StopAndJoin() {
 
 // --- SessionBase: the stream side -------------------------------------------------
 
-bool SessionBase::StreamWrite(const std::string& data) {
+bool SessionBase::StreamWrite(const std::string& data, bool wait) {
   if (data.empty()) return StreamConnected();
   char size[32];
   int n = std::snprintf(size, sizeof(size), "%zx\r\n", data.size());
@@ -65,7 +65,7 @@ bool SessionBase::StreamWrite(const std::string& data) {
   framed += "\r\n";
   {
     std::unique_lock<std::mutex> lock(mutex_);
-    drained_.wait(lock, [this] { return closed_.load() || queued_ <= buffer_limit_; });
+    if (wait) drained_.wait(lock, [this] { return closed_.load() || queued_ <= buffer_limit_; });
     if (closed_.load()) return false;
     queued_ += framed.size();
   }
@@ -75,6 +75,11 @@ bool SessionBase::StreamWrite(const std::string& data) {
 }
 
 void SessionBase::StreamEnd() { QueueEnd(); }
+
+size_t SessionBase::StreamQueued() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queued_;
+}
 
 void SessionBase::MarkClosed() {
   {
@@ -195,7 +200,7 @@ void ServerCore::Dispatch(std::shared_ptr<SessionBase> session, Request request)
   }
   WorkerPool& pool = route && route->route_class == RouteClass::kNode ? node_pool : user_pool;
   pool.Post([this, session = std::move(session), request = std::move(request), route]() mutable {
-    if (stopping.load() || session->closed()) return;
+    if (session->closed()) return;
     RunHandler(session, request, route);
   });
 }
@@ -206,7 +211,7 @@ void ServerCore::RunHandler(const std::shared_ptr<SessionBase>& session, Request
   try {
     if (route) route->handler(request, res);
     // As before: a 404 without a body (or no route at all) is the not-found answer.
-    if (!route || (res.status == 404 && res.body.empty() && !res.stream)) {
+    if (!route || (res.status == 404 && res.body.empty() && !res.stream && !res.steps)) {
       std::shared_ptr<Handler> handler;
       {
         std::shared_lock<std::shared_mutex> lock(routes_mutex);
@@ -226,8 +231,9 @@ void ServerCore::RunHandler(const std::shared_ptr<SessionBase>& session, Request
     res.status = 500;
     res.body = R"({"data":null,"errors":["internal error"]})";
   }
-  if (!res.stream || session->head_request) {
+  if ((!res.stream && !res.steps) || session->head_request) {
     res.stream = nullptr;
+    res.steps = nullptr;
     session->SendAnswer(ToAnswer(res));
     return;
   }
@@ -239,8 +245,11 @@ void ServerCore::RunHandler(const std::shared_ptr<SessionBase>& session, Request
     return;
   }
   auto stream = std::move(res.stream);
+  auto steps = std::move(res.steps);
   res.stream = nullptr;
+  res.steps = nullptr;
   session->BeginStream(ToAnswer(res));
+  if (steps) return stepped.Add(session, std::move(steps));
   LaunchStream(session, std::move(stream));
 }
 
@@ -389,6 +398,7 @@ Status AsyncServer::Start(const std::string& host, int port) {
   core.started.store(true);
   core.user_pool.Start("http-user", core.user_workers);
   core.node_pool.Start("http-node", core.limits.node_workers);
+  core.stepped.Start(core.limits.stream_threads, core.limits.stream_buffer_bytes, core.open_streams);
   internal::Accept(core);
   for (int i = 0; i < std::max(1, core.limits.io_threads); ++i) {
     core.io_threads.emplace_back([&core] {
@@ -424,7 +434,7 @@ void AsyncServer::Stop() {
   }
   for (auto& s : open) s->Close();
   open.clear();
-  // Running handlers finish (queued ones are skipped), then the streams end.
+  // Handlers finish (their answers are written, then the connection closes), then the streams end.
   core.user_pool.StopAndJoin();
   core.node_pool.StopAndJoin();
   std::map<uint64_t, std::thread> streams;
@@ -434,6 +444,16 @@ void AsyncServer::Stop() {
     core.finished_streams.clear();
   }
   for (auto& [id, t] : streams) t.join();
+  core.stepped.StopAndJoin();
+  // A moment for the last answers and streams' last chunks to be written.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (std::chrono::steady_clock::now() < deadline) {
+    {
+      std::lock_guard<std::mutex> lock(core.connections_mutex);
+      if (core.open_connections == 0) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   // Then the I/O threads; what is still queued (closed sessions) is destroyed with the context.
   core.io->stop();
   for (auto& t : core.io_threads) t.join();

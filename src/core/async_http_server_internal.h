@@ -3,6 +3,9 @@
 // async_http_server_session.cc (one connection: reading, limits, writing).
 #pragma once
 
+// <utility> first: Boost 1.74's asio/awaitable.hpp uses std::exchange without it.
+#include <utility>
+
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 
@@ -14,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <queue>
 #include <regex>
 #include <shared_mutex>
 #include <string>
@@ -71,7 +75,10 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
   virtual void Close() = 0;
 
   // The stream side, called by the stream's thread.
-  bool StreamWrite(const std::string& data);  // blocks on back-pressure
+  // `wait`: block while more than the buffer limit is queued (a blocking
+  // stream); a stepped stream's writes never wait.
+  bool StreamWrite(const std::string& data, bool wait = true);
+  size_t StreamQueued();
   bool StreamConnected() const { return !closed_.load(); }
   void StreamEnd();
 
@@ -91,6 +98,40 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
   std::mutex mutex_;
   std::condition_variable drained_;
   size_t queued_ = 0;
+};
+
+// The stepped streams (Response::steps) of one server: a time-ordered queue
+// of due steps run by a few threads (async_http_server_streams.cc).
+class StreamScheduler {
+ public:
+  void Start(int threads, size_t buffer_limit, std::atomic<int>& open_streams);
+  // Takes a stream whose head is queued; its first step runs at once.
+  void Add(std::shared_ptr<SessionBase> session, StreamSteps steps);
+  // No step runs after this; every open stream ends (its last chunk queued).
+  void StopAndJoin();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Entry {
+    std::shared_ptr<SessionBase> session;
+    StreamSteps steps;
+  };
+  using Due = std::pair<Clock::time_point, uint64_t>;
+
+  void Run();
+  // Runs one step; the delay to the next, or nullopt when the stream is over.
+  std::optional<std::chrono::milliseconds> Step(Entry& entry);
+  void Finish(Entry& entry);
+
+  size_t buffer_limit_ = 0;
+  std::atomic<int>* open_streams_ = nullptr;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due_;
+  std::map<uint64_t, Entry> streams_;
+  uint64_t next_id_ = 0;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
 };
 
 struct ServerCore {
@@ -123,6 +164,7 @@ struct ServerCore {
   int open_connections = 0;
 
   std::atomic<int> open_streams{0};
+  StreamScheduler stepped;
   std::mutex streams_mutex;
   std::map<uint64_t, std::thread> stream_threads;
   std::vector<uint64_t> finished_streams;

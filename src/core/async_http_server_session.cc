@@ -112,9 +112,16 @@ class Session : public SessionBase {
                [self = Self(), head = std::move(head)]() mutable { self->StartStream(std::move(head)); });
   }
 
+  // Stop(): a request whose handler runs is answered (then closed, as the
+  // server is stopping); a stream ends with its last chunk, so clients see a
+  // clean end; anything else closes now.
   void Close() override {
-    MarkClosed();
-    asio::post(stream_.get_executor(), [self = Self()] { self->CloseNow(); });
+    asio::post(stream_.get_executor(), [self = Self()] {
+      if (self->busy_) return;
+      self->MarkClosed();
+      if (self->streaming_) return self->EndStream();
+      self->CloseNow();
+    });
   }
 
  protected:
@@ -124,13 +131,17 @@ class Session : public SessionBase {
   }
 
   void QueueEnd() override {
-    asio::post(stream_.get_executor(), [self = Self()] {
-      self->end_queued_ = true;
-      self->Enqueue(std::make_shared<std::string>("0\r\n\r\n"), 0);
-    });
+    asio::post(stream_.get_executor(), [self = Self()] { self->EndStream(); });
   }
 
  private:
+  // The last chunk (once); the connection closes when it is written.
+  void EndStream() {
+    if (end_queued_) return;
+    end_queued_ = true;
+    Enqueue(std::make_shared<std::string>("0\r\n\r\n"), 0);
+  }
+
   std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
   beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
 
@@ -223,12 +234,14 @@ class Session : public SessionBase {
     request.body = std::move(message.body());
     request.remote_address = address_;
     head_request = request.method == "HEAD";
+    busy_ = true;
     core_.Dispatch(Self(), std::move(request));
   }
 
   // --- writing -------------------------------------------------------------------
 
   void WriteAnswer(Answer answer) {
+    busy_ = false;
     if (socket_closed_) return;
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
     res->version(11);
@@ -252,8 +265,11 @@ class Session : public SessionBase {
   }
 
   void StartStream(Answer head) {
+    busy_ = false;
     if (socket_closed_ || closed()) return CloseNow();
     streaming_ = true;
+    // Started while the server stops: its head and last chunk, nothing else.
+    if (core_.stopping.load()) MarkClosed();
     std::string text = "HTTP/1.1 " + std::to_string(head.status) + " " +
                        std::string(bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(head.status)))) +
                        "\r\nContent-Type: " + head.content_type + "\r\n";
@@ -262,6 +278,7 @@ class Session : public SessionBase {
     Tcp().expires_never();
     Watch();
     Enqueue(std::make_shared<std::string>(std::move(text)), 0);
+    if (closed()) EndStream();
   }
 
   // While a stream runs, a read stays pending so a peer that closes is seen at once.
@@ -357,6 +374,7 @@ class Session : public SessionBase {
   bool end_queued_ = false;
   bool writing_ = false;
   bool socket_closed_ = false;
+  bool busy_ = false;  // a handler runs for this connection's request
   std::deque<Pending> out_;
   std::array<char, 1024> drain_{};
 };

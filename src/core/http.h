@@ -11,14 +11,7 @@
 // Exceptions thrown by a handler become a 500 and are logged; they never take
 // the server down.
 //
-// STATUS: http::Server is still cpp-httplib (a 32-thread pool; RouteClass and
-// SetLimits are accepted and ignored). The event-driven engine below is
-// AsyncServer (core/async_http_server.h), tested on its own in
-// tests/unit/http_server_test.cc; with it behind Server, 4 cluster suites
-// failed in one full run (traffic, routers, lifecycle_deploy, stream_resume),
-// not yet investigated, so the switch is not made.
-//
-// The engine's design (src/core/async_http_server*.cc), so that its capacity
+// The server's design (src/core/async_http_server*.cc), so that its capacity
 // does not depend on how many connections are open (issue 14):
 //  - A small fixed number of I/O threads (ServerLimits::io_threads, 2) run
 //    one io_context: accept, TLS handshakes, reading requests, writing
@@ -36,18 +29,23 @@
 //    `worker_threads` threads, kNode routes (node registration, reports,
 //    package fetch, node log routes) on node_workers threads of their own,
 //    so user traffic can never starve node traffic.
-//  - A stream (Response::stream) runs on a dedicated thread of its own,
-//    outside the worker pools, after its handler returned; its writes are
-//    handed to the connection's I/O strand. Write blocks while more than
-//    stream_buffer_bytes (1 MiB) is queued (back-pressure) and returns false
-//    once the client is gone or the server stops; client_connected() turns
-//    false as soon as the peer closes. At most max_streams (2,000) streams
-//    are open at once: beyond that a stream request gets 429 with a message.
-//    This is a first step: a thread per open stream (cheap: it sleeps, polls
-//    and writes), but never a pool thread, so open streams no longer stop
-//    plain calls. A streamed answer ends the connection (Connection: close).
-//  - Stop() stops accepting, ends every stream (Write returns false), waits
-//    for running handlers and joins every thread it started.
+//  - Streams run after their handler returned, outside the worker pools;
+//    their writes are handed to the connection's I/O strand, and Write
+//    returns false once the client is gone or the server stops
+//    (client_connected() turns false as soon as the peer closes). A stepped
+//    stream (Response::steps: every server-sent-event and log stream, and
+//    package downloads) costs no thread: one time-ordered queue holds every
+//    open stream's next step and stream_threads (4) threads run the steps
+//    as they fall due; while more than stream_buffer_bytes (1 MiB) is
+//    queued for a client its next step waits (back-pressure). A blocking
+//    stream (Response::stream) gets a thread of its own. At most max_streams
+//    (2,000) streams are open at once: beyond that a stream request gets 429
+//    with a message. A streamed answer ends the connection (Connection:
+//    close).
+//  - Stop() stops accepting; an answer whose handler runs is still written,
+//    and every stream ends with its last chunk (Write returns false, no
+//    further step runs), so clients see a clean end; then it joins every
+//    thread it started.
 //
 // Client: one base URL ("http://127.0.0.1:42500"), blocking calls with a
 // timeout; a connection failure is Unavailable, other transport failures are
@@ -82,13 +80,7 @@
 
 namespace paasmaker::http {
 
-}  // namespace paasmaker::http
-
-namespace httplib {
-class Server;
-}
-
-namespace paasmaker::http {
+class AsyncServer;  // the engine behind Server (core/async_http_server.h)
 
 struct Request {
   std::string method;
@@ -111,12 +103,29 @@ class StreamWriter {
   virtual bool client_connected() const = 0;
 };
 
+// What one step of a stepped stream says: call me again after `again`, or done.
+struct StreamStep {
+  bool done = false;
+  std::chrono::milliseconds again{0};
+  static StreamStep Again(std::chrono::milliseconds after) { return {false, after}; }
+  static StreamStep Done() { return {true, std::chrono::milliseconds(0)}; }
+};
+using StreamSteps = std::function<StreamStep(StreamWriter&)>;
+
 struct Response {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
   std::map<std::string, std::string> headers;
-  // When set, the body is streamed by calling this once; it writes until done.
+  // A stream that stays open (events, logs, downloads): called again and
+  // again, on the server's few stream threads, each call writing what is
+  // ready (its writes never wait) and saying when to be called next. The
+  // next call waits while more than stream_buffer_bytes are queued for a
+  // slow client. It must not block for long: it shares those threads.
+  StreamSteps steps;
+  // A blocking stream, called once on a thread of its own until it returns
+  // (Write waits while too much is queued). For short or rare writers; an
+  // open one costs a thread.
   std::function<void(StreamWriter&)> stream;
 };
 
@@ -144,6 +153,7 @@ struct ServerLimits {
   std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};
   int max_connections_per_address = 256;
   int max_streams = 2000;
+  int stream_threads = 4;  // run every stepped stream's steps
   size_t stream_buffer_bytes = 1024 * 1024;
 };
 
@@ -173,12 +183,9 @@ class Server {
   bool tls() const { return tls_; }
 
  private:
-  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<AsyncServer> engine_;
   bool tls_ = false;
-  std::string tls_error_;  // why the certificate or key did not load; "" when they did
-  std::thread* thread_ = nullptr;
   int port_ = 0;
-  std::atomic<bool> stopping_{false};
 };
 
 struct ClientResponse {

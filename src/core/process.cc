@@ -2,12 +2,15 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
@@ -162,6 +165,8 @@ struct PreparedExec {
   std::optional<gid_t> gid;
   bool die_with_parent = false;
   pid_t parent = 0;
+  int max_fd = 1024;  // for kernels without close_range(CLOSE_RANGE_CLOEXEC)
+  std::vector<int> inherit_fds;
 };
 
 PreparedExec Prepare(const LaunchOptions& options) {
@@ -187,6 +192,9 @@ PreparedExec Prepare(const LaunchOptions& options) {
   p.gid = options.run_as_gid;
   p.die_with_parent = options.die_with_parent;
   p.parent = ::getpid();
+  p.inherit_fds = options.inherit_fds;
+  long open_max = ::sysconf(_SC_OPEN_MAX);
+  if (open_max > 0) p.max_fd = static_cast<int>(std::min<long>(open_max, 1 << 20));
   return p;
 }
 
@@ -213,6 +221,14 @@ PreparedExec Prepare(const LaunchOptions& options) {
   ::dup2(in, 0);
   ::dup2(out, 1);
   ::dup2(out, 2);
+  // Only 0-2 pass to the program. Descriptors opened without O_CLOEXEC
+  // elsewhere in this process (Asio's listening and accepted sockets, Redis
+  // connections) would otherwise live on in the child: a killed node's port
+  // stays taken by its nginx or instances, and its clients never see a close.
+  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+    for (int fd = 3; fd < p.max_fd; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
+  for (int fd : p.inherit_fds) ::fcntl(fd, F_SETFD, 0);
   if (!p.working_dir.empty() && ::chdir(p.working_dir.c_str()) != 0) fail(2);
   if (p.gid) {
     if (::setgroups(0, nullptr) != 0 || ::setgid(*p.gid) != 0) fail(3);
@@ -229,6 +245,17 @@ std::string ExitInfo::Describe() const {
   if (exited) return "exited with code " + std::to_string(exit_code);
   if (signaled) return "killed by signal " + std::to_string(signal) + " (" + ::strsignal(signal) + ")";
   return "still running";
+}
+
+uint64_t RaiseDescriptorLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlim_t wanted = limit.rlim_max;
+    limit.rlim_cur = wanted;
+    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  return static_cast<uint64_t>(limit.rlim_cur);
 }
 
 Result<std::shared_ptr<Process>> Launch(const LaunchOptions& options, ExitCallback on_exit) {

@@ -35,6 +35,9 @@ struct LaunchOptions {
   // SIGKILL the child when the launching THREAD ends (PR_SET_PDEATHSIG):
   // for servers owned by tests, which must not outlive a crashed test.
   bool die_with_parent = false;
+  // Descriptors the program inherits besides 0-2 (every other one is closed
+  // at exec, whether or not it was opened close-on-exec).
+  std::vector<int> inherit_fds;
 };
 
 struct ExitInfo {
@@ -67,6 +70,12 @@ class Process {
 // reaper thread, and has returned before Wait() or Stop() report the exit
 // (so it must not wait for its own process).
 Result<std::shared_ptr<Process>> Launch(const LaunchOptions& options, ExitCallback on_exit = nullptr);
+
+// Raises this process's soft limit of open descriptors to its hard limit
+// (a node holds a descriptor per open connection and stream; the usual soft
+// limit of 1,024 is far below what 1,000 open streams need). Returns the
+// limit now in force.
+uint64_t RaiseDescriptorLimit();
 
 // Runs a command to completion (output captured into *output when given,
 // stdout and stderr merged). A timeout stops the process group.

@@ -19,6 +19,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kTimeout: return "TIMEOUT";
     case StatusCode::kAborted: return "ABORTED";
     case StatusCode::kTooLarge: return "TOO_LARGE";
+    case StatusCode::kResourceExhausted: return "RESOURCE_EXHAUSTED";
     case StatusCode::kIoError: return "IO_ERROR";
     case StatusCode::kInternal: return "INTERNAL";
   }

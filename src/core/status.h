@@ -31,6 +31,7 @@ enum class StatusCode {
   kTimeout,
   kAborted,
   kTooLarge,           // over a configured size limit (an upload)
+  kResourceExhausted,  // over a limit of things held at once (open streams); try later
   kIoError,
   kInternal,           // a broken invariant; a bug
 };
@@ -81,6 +82,7 @@ inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std
 inline Status Timeout(std::string m) { return {StatusCode::kTimeout, std::move(m)}; }
 inline Status Aborted(std::string m) { return {StatusCode::kAborted, std::move(m)}; }
 inline Status TooLarge(std::string m) { return {StatusCode::kTooLarge, std::move(m)}; }
+inline Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
 inline Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 

@@ -216,7 +216,7 @@ void Heart::InstallRoutes(http::Server& server, const std::string& node_token) {
     res.headers["X-Log-Next-Offset"] = std::to_string(chunk->next_offset);
     res.headers["X-Log-Size"] = std::to_string(chunk->size);
     res.body = std::move(chunk->data);
-  });
+  }, http::RouteClass::kNode);
 }
 
 Result<int> Heart::Register(const model::InstanceSpec& spec, jobs::JobLog& log) {

@@ -165,7 +165,11 @@ void LogPump::CloseLocked(Stream& stream) {
   stream.fifo_fd = stream.log_fd = -1;
 }
 
-LaunchKeeper::LaunchKeeper(const std::string& fifo_path) { fd_ = ::open(fifo_path.c_str(), O_RDWR | O_NONBLOCK); }
+// Close-on-exec like every descriptor here: only the launch that names it
+// in LaunchOptions::inherit_fds passes it on.
+LaunchKeeper::LaunchKeeper(const std::string& fifo_path) {
+  fd_ = ::open(fifo_path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+}
 
 LaunchKeeper::~LaunchKeeper() {
   if (fd_ >= 0) ::close(fd_);

@@ -9,7 +9,8 @@
 // process: a restarted heart reopens the same FIFO and keeps copying.
 //
 // Whoever launches an instance holds an extra read-write descriptor of the FIFO
-// open across the launch (LaunchKeeper) so the instance inherits it: the FIFO
+// open across the launch (LaunchKeeper, passed in LaunchOptions::inherit_fds)
+// so the instance inherits it: the FIFO
 // then always has a reader, and while no heart runs, an instance's writes
 // block once the FIFO's buffer is full instead of killing it with SIGPIPE.
 //
@@ -74,6 +75,7 @@ class LaunchKeeper {
   LaunchKeeper(const LaunchKeeper&) = delete;
   LaunchKeeper& operator=(const LaunchKeeper&) = delete;
   bool ok() const { return fd_ >= 0; }
+  int fd() const { return fd_; }  // for LaunchOptions::inherit_fds
 
  private:
   int fd_ = -1;

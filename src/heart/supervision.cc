@@ -91,6 +91,7 @@ Status Heart::Impl::LaunchLocked(const std::string& id, InstanceEntry& entry, Li
     std::lock_guard<std::mutex> serial(launch_mutex);
     LaunchKeeper keeper(FifoPath(id));
     if (!keeper.ok()) return ErrnoStatus("opening " + FifoPath(id), errno);
+    options.inherit_fds = {keeper.fd()};
     launched = process::Launch(options, [queue, id](const process::ExitInfo& info) {
       queue->Push({id, info.pid, info.Describe()});
     });

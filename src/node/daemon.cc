@@ -17,6 +17,7 @@
 #include "core/http.h"
 #include "core/ids.h"
 #include "core/log.h"
+#include "core/process.h"
 #include "heart/heart.h"
 #include "node/managed_redis.h"
 #include "node/redis_users.h"
@@ -361,6 +362,7 @@ int RunServer(const std::string& config_path) {
     std::cerr << "error: cannot initialise libsodium" << std::endl;
     return 1;
   }
+  process::RaiseDescriptorLimit();
   // Signals are taken synchronously by this thread only: block them before
   // any thread starts, so every thread inherits the mask. Children get a
   // clean mask from the process launcher.

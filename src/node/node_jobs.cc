@@ -35,7 +35,7 @@ void NodeJobs::InstallRoutes(http::Server& server) {
     res.headers["X-Log-Next-Offset"] = std::to_string(chunk->next_offset);
     res.headers["X-Log-Size"] = std::to_string(chunk->size);
     res.body = std::move(chunk->data);
-  });
+  }, http::RouteClass::kNode);
 }
 
 Status NodeJobs::StartManager(const std::string& node_uuid) {

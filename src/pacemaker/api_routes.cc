@@ -69,6 +69,9 @@ const std::vector<ApiRoute>& ApiRoutes() {
 
 void InstallApiRoutes(http::Server& server, PacemakerContext& context) {
   for (const auto& route : ApiRoutes()) {
+    // Node traffic (registration, reports, package fetch) runs on the
+    // server's node pool, so no amount of user calls can starve it.
+    auto route_class = route.access == Access::kNode ? http::RouteClass::kNode : http::RouteClass::kUser;
     server.Route(route.method, route.pattern, [&context, &route](const http::Request& req, http::Response& res) {
       Result<Principal> who = context.auth.Authorize(req, route.access, route.permission);
       if (!who.ok()) {
@@ -79,7 +82,7 @@ void InstallApiRoutes(http::Server& server, PacemakerContext& context) {
         return;
       }
       route.handler(context, req, res, *who);
-    });
+    }, route_class);
   }
 }
 

@@ -55,6 +55,15 @@ Result<Principal> Authenticator::Authenticate(const http::Request& request) cons
   return p;
 }
 
+std::string PrincipalId(const Principal& who) {
+  switch (who.kind) {
+    case Principal::Kind::kSuper: return "super";
+    case Principal::Kind::kNode: return "node";
+    case Principal::Kind::kUser: return who.user.id;
+  }
+  return who.user.id;
+}
+
 Result<Principal> Authenticator::Authorize(const http::Request& request, Access access,
                                            const std::string& permission) const {
   if (access == Access::kLogin) return Principal{};

@@ -31,6 +31,10 @@ struct Principal {
   }
 };
 
+// Who `who` is, as a key for per-user limits and ownership: the user's id,
+// "super" or "node".
+std::string PrincipalId(const Principal& who);
+
 // Which credentials an endpoint accepts.
 enum class Access {
   kLogin,       // no credentials: only the login call that obtains them

@@ -17,6 +17,7 @@
 #include <tuple>
 
 #include "config/node_config.h"
+#include "core/concurrency_limit.h"
 #include "core/redis_client.h"
 #include "core/sql/database.h"
 #include "jobs/job_archive.h"
@@ -65,19 +66,23 @@ struct PacemakerContext {
         stats_redis(config.redis.stats.Endpoint()),
         job_registry(job_registry),
         service_daemons(service_daemons),
+        streams("open streams", config.pacemaker.max_streams_per_user, "pacemaker.max_streams_per_user",
+                config.pacemaker.max_streams, "pacemaker.max_streams"),
+        uploads("upload chunks being received", config.pacemaker.max_uploads_per_user,
+                "pacemaker.max_uploads_per_user", config.pacemaker.max_uploads, "pacemaker.max_uploads"),
         endpoint_groups_(
             endpoints::InformationContext{this->config, node_uuid, users},
             endpoints::NodesContext{nodes, apps, this->redis_handout},
             endpoints::WorkspacesContext{workspaces},
             endpoints::UsersContext{users},
-            endpoints::JobsContext{job_tree, job_store, NodeLogs(), stopping},
+            endpoints::JobsContext{job_tree, job_store, NodeLogs(), streams, stopping},
             endpoints::ApplicationsContext{workspaces, apps, nodes, routing,
                                            lifecycle::TreeContext{apps, nodes, job_store, job_registry, node_uuid},
                                            NodeLogs()},
-            endpoints::RouterStatsContext{apps, stats_redis, stopping},
+            endpoints::RouterStatsContext{apps, stats_redis, streams, stopping},
             endpoints::HealthContext{job_store, job_tree},
             prepare::PrepareEndpointsContext{this->config, node_uuid, workspaces, apps, job_store},
-            prepare::UploadsContext{this->config, apps}) {}
+            prepare::UploadsContext{this->config, apps, uploads}) {}
 
   PacemakerContext(const PacemakerContext&) = delete;
   PacemakerContext& operator=(const PacemakerContext&) = delete;
@@ -108,6 +113,8 @@ struct PacemakerContext {
   const jobs::JobRegistry& job_registry;  // validates trees before they are added
   // Managed service daemons (paasmaker.service.managedredis); owned by Pacemaker.
   services::ServiceDaemons* const service_daemons;
+  ConcurrencyLimit streams;  // open API streams, per user and in total
+  ConcurrencyLimit uploads;  // upload chunks being received at once
   NodeUuid node_uuid;
   // Set before the HTTP server stops, so long-lived streams end.
   std::atomic<bool> stopping{false};

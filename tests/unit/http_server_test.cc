@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/async_http_server.h"
+#include "core/process.h"
 #include "core/http.h"
 #include "temp_dir.h"
 #include "test_certificates.h"
@@ -33,15 +34,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-void RaiseDescriptorLimit() {
-  rlimit limit{};
-  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-  if (limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    ::setrlimit(RLIMIT_NOFILE, &limit);
-  }
-}
 
 int ThreadCount() {
   int n = 0;
@@ -124,6 +116,17 @@ void EventsRoute(http::AsyncServer& server) {
   });
 }
 
+// The same as a stepped stream: no thread of its own.
+void SteppedEventsRoute(http::AsyncServer& server) {
+  server.Route("GET", "/steps", [](const http::Request&, http::Response& res) {
+    res.content_type = "text/event-stream";
+    res.steps = [](http::StreamWriter& w) {
+      if (!w.Write("data: tick\n\n")) return http::StreamStep::Done();
+      return http::StreamStep::Again(milliseconds(200));
+    };
+  });
+}
+
 void PingRoute(http::AsyncServer& server) {
   server.Route("GET", "/ping", [](const http::Request&, http::Response& res) {
     res.content_type = "text/plain";
@@ -146,7 +149,7 @@ std::vector<double> TimePings(int port, int count) {
 }
 
 TEST(HttpServerTest, SlowClientsAreClosedAtTheHeadDeadlineWhileOthersAreServed) {
-  RaiseDescriptorLimit();
+  process::RaiseDescriptorLimit();
   http::ServerLimits limits;
   limits.head_deadline = std::chrono::seconds(2);
   http::AsyncServer server(4, {}, limits);
@@ -205,21 +208,22 @@ TEST(HttpServerTest, SlowClientsAreClosedAtTheHeadDeadlineWhileOthersAreServed) 
 }
 
 TEST(HttpServerTest, AThousandOpenStreamsDoNotSlowPlainCalls) {
-  RaiseDescriptorLimit();
+  process::RaiseDescriptorLimit();
   http::ServerLimits limits;
   limits.max_connections_per_address = 5000;
   http::AsyncServer server(8, {}, limits);
   PingRoute(server);
-  EventsRoute(server);
+  SteppedEventsRoute(server);
   ASSERT_TRUE(server.Start("127.0.0.1", Port()).ok());
   auto idle = TimePings(server.port(), 100);
+  const int threads_before = ThreadCount();
 
   constexpr int kStreams = 1000;
   std::vector<int> fds;
   for (int i = 0; i < kStreams; ++i) {
     int fd = Connect(server.port());
     ASSERT_GE(fd, 0) << "stream " << i << ": " << std::strerror(errno);
-    ASSERT_TRUE(Send(fd, "GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+    ASSERT_TRUE(Send(fd, "GET /steps HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
     fds.push_back(fd);
   }
   // One reader drains every stream and counts what each received.
@@ -244,6 +248,9 @@ TEST(HttpServerTest, AThousandOpenStreamsDoNotSlowPlainCalls) {
   std::this_thread::sleep_for(milliseconds(500));
   auto busy = TimePings(server.port(), 100);
   EXPECT_EQ(server.open_streams(), kStreams);
+  // Open streams cost no threads (the reader is the one more).
+  const int threads_open = ThreadCount();
+  EXPECT_LE(threads_open, threads_before + 1);
   stop_reading = true;
   reader.join();
   int receiving = 0;
@@ -251,6 +258,7 @@ TEST(HttpServerTest, AThousandOpenStreamsDoNotSlowPlainCalls) {
   std::printf("[ GET with 0 streams ] p50 %.2f ms, p99 %.2f ms\n", Percentile(idle, 0.5), Percentile(idle, 0.99));
   std::printf("[ GET with %d streams ] p50 %.2f ms, p99 %.2f ms (%d streams received events)\n", kStreams,
               Percentile(busy, 0.5), Percentile(busy, 0.99), receiving);
+  std::printf("[ threads ] %d with no stream open, %d with %d open\n", threads_before, threads_open, kStreams);
   EXPECT_EQ(receiving, kStreams);
   for (int fd : fds) ::close(fd);
   EXPECT_TRUE(testing::WaitFor([&] { return server.open_streams() == 0; }, std::chrono::seconds(20)))
@@ -410,6 +418,49 @@ TEST(HttpServerTest, StopWithOpenStreamsIsPromptAndLeavesNoThread) {
     EXPECT_TRUE(testing::WaitFor([&] { return ThreadCount() == before; }, std::chrono::seconds(2)))
         << ThreadCount() << " threads, " << before << " before";
   }
+}
+
+// A stopping server lets clients see a clean end: every stream (blocking or
+// stepped) ends with its last chunk, and a call whose handler runs gets its
+// whole answer.
+TEST(HttpServerTest, StopEndsStreamsWithTheirLastChunkAndAnswersRunningCalls) {
+  http::AsyncServer server(4, {});
+  EventsRoute(server);
+  SteppedEventsRoute(server);
+  std::atomic<bool> slow_started{false};
+  server.Route("GET", "/slow", [&slow_started](const http::Request&, http::Response& res) {
+    slow_started = true;
+    std::this_thread::sleep_for(milliseconds(300));
+    res.content_type = "text/plain";
+    res.body = "finished";
+  });
+  ASSERT_TRUE(server.Start("127.0.0.1", Port()).ok());
+  std::vector<int> streams;
+  for (const char* path : {"/events", "/steps", "/events", "/steps"}) {
+    streams.push_back(Connect(server.port()));
+    ASSERT_TRUE(Send(streams.back(), std::string("GET ") + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  }
+  ASSERT_TRUE(testing::WaitFor([&] { return server.open_streams() == 4; }, std::chrono::seconds(10)));
+  int slow = Connect(server.port());
+  ASSERT_TRUE(Send(slow, "GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  ASSERT_TRUE(testing::WaitFor([&] { return slow_started.load(); }, std::chrono::seconds(5)));
+  std::thread stopper([&] { server.Stop(); });
+  bool closed = false;
+  std::string answer = ReadFor(slow, std::chrono::seconds(5), &closed);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  EXPECT_NE(answer.find("finished"), std::string::npos) << answer;
+  ::close(slow);
+  for (int fd : streams) {
+    closed = false;
+    std::string got = ReadFor(fd, std::chrono::seconds(5), &closed);
+    EXPECT_TRUE(closed);
+    EXPECT_NE(got.find("data: tick"), std::string::npos) << got;
+    EXPECT_GE(got.size(), 5u);
+    EXPECT_EQ(got.substr(got.size() - 5), "0\r\n\r\n") << "no last chunk: " << got;
+    ::close(fd);
+  }
+  stopper.join();
 }
 
 TEST(HttpServerTest, NodeRoutesHaveTheirOwnWorkers) {

@@ -296,10 +296,10 @@ TEST_F(PrepareTest, DeployPreparesAVersionAndServesItsPackage) {
   // The package, served in a stream, holds what the prepare commands made.
   auto res = Call(ServePackage, super_, {(*version)->id});
   ASSERT_EQ(res.status, 200) << res.body;
-  ASSERT_TRUE(res.stream);
+  ASSERT_TRUE(res.steps);
   EXPECT_EQ(res.headers["X-Paasmaker-Checksum"], (*version)->package_checksum);
   FakeWriter writer;
-  res.stream(writer);
+  for (int step = 0; !res.steps(writer).done; ++step) ASSERT_LT(step, 100000) << "the stream never ends";
   EXPECT_EQ(static_cast<int64_t>(writer.out.size()), (*version)->package_size);
   EXPECT_EQ(ids::Sha256Hex(writer.out), (*version)->package_checksum);
   std::string unpacked = dir_ / "unpacked";

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 
@@ -45,6 +47,27 @@ TEST(ProcessTest, ExitCallbackAndOutputFile) {
   ASSERT_TRUE(p.ok());
   ASSERT_TRUE(WaitFor([&] { return code.load() == 7; }, std::chrono::seconds(5)));
   EXPECT_EQ(*files::ReadFile(dir / "out.log"), "line\n");
+}
+
+// Only 0-2 and what inherit_fds names reach the program: a descriptor
+// opened here without O_CLOEXEC (as Asio opens its sockets) does not.
+TEST(ProcessTest, OnlyNamedDescriptorsAreInherited) {
+  TempDir dir;
+  int leaked = ::open((dir / "leaked").c_str(), O_WRONLY | O_CREAT, 0600);
+  int passed = ::open((dir / "passed").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  ASSERT_GE(leaked, 0);
+  ASSERT_GE(passed, 0);
+  process::LaunchOptions o;
+  std::string check = "for fd in " + std::to_string(leaked) + " " + std::to_string(passed) +
+                      "; do if [ -e /proc/self/fd/$fd ]; then echo open-$fd; else echo shut-$fd; fi; done";
+  o.argv = {"/bin/sh", "-c", check};
+  o.inherit_fds = {passed};
+  auto r = process::Run(o, std::chrono::seconds(10));
+  ::close(leaked);
+  ::close(passed);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_NE(r->output.find("shut-" + std::to_string(leaked)), std::string::npos) << r->output;
+  EXPECT_NE(r->output.find("open-" + std::to_string(passed)), std::string::npos) << r->output;
 }
 
 TEST(ProcessTest, StopKillsTheWholeGroupEvenIfTermIsIgnored) {

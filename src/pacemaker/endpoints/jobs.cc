@@ -238,57 +238,56 @@ PM_ENDPOINT(JobsContext, api::Reply, JobStream) {
     start = std::move(*decoded);
   }
   std::string job_id = req.params[0];
+  PM_ASSIGN_OR_RETURN(auto ticket, ctx.streams.Acquire(PrincipalId(who)));
   api::Reply reply;
   http::Response& res = reply.response;
   res.content_type = "text/event-stream";
   res.headers["Cache-Control"] = "no-cache";
-  res.stream = [&ctx, job_id, start = std::move(start), known = std::move(initial.jobs)](
-                   http::StreamWriter& out) mutable {
-    JobStreamCursor sent = std::move(start);
-    std::vector<jobs::Job> tree_jobs = std::move(known);  // the last tree read, for the cursor's keys
-    bool root_finished_seen = false;
-    while (out.client_connected() && !ctx.stopping) {
-      auto tree = ctx.job_tree.GetTree(job_id);
-      if (!tree.ok()) {
-        out.Write(SseEvent(EncodeJobStreamCursor(sent, tree_jobs),
-                           {{"type", "error"}, {"message", tree.status().message()}}));
-        std::this_thread::sleep_for(std::chrono::milliseconds(500));
-        continue;
-      }
-      tree_jobs = tree->jobs;
-      bool wrote_log = false;
-      const jobs::Job* root = FindJob(*tree, tree->root_id);
-      for (const auto& job : tree->jobs) {
-        auto at = sent.find(job.id);
-        if (at == sent.end() || at->second.state != job.state) {
-          sent[job.id].state = job.state;
-          if (!out.Write(SseEvent(EncodeJobStreamCursor(sent, tree_jobs),
-                                  {{"type", "status"}, {"job_id", job.id}, {"parent_id", job.parent_id},
-                                   {"state", std::string(jobs::JobStateName(job.state))}, {"title", job.title},
-                                   {"summary", job.summary}, {"node", job.node}}))) {
-            return;
-          }
-        }
-        if (job.started == 0) continue;  // never ran: no log anywhere
-        auto piece = FetchJobLog(ctx.logs, job, sent[job.id].log_offset);
-        if (!piece.ok() || piece->text.empty()) continue;
-        sent[job.id].log_offset = piece->next_offset;
-        wrote_log = true;
-        if (!out.Write(SseEvent(EncodeJobStreamCursor(sent, tree_jobs),
-                                {{"type", "log"}, {"job_id", job.id}, {"text", piece->text}}))) {
-          return;
-        }
-      }
-      bool finished = root != nullptr && jobs::IsFinished(root->state);
-      // One more pass after the root finished, so the last lines are sent.
-      if (finished && root_finished_seen && !wrote_log) {
-        out.Write(SseEvent(EncodeJobStreamCursor(sent, tree_jobs),
-                           {{"type", "end"}, {"root_state", std::string(jobs::JobStateName(root->state))}}));
-        return;
-      }
-      root_finished_seen = finished;
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // One step a poll: the state it keeps between steps is the cursor.
+  res.steps = [&ctx, job_id, sent = std::move(start), tree_jobs = std::move(initial.jobs),
+               root_finished_seen = false, ticket = std::move(ticket)](http::StreamWriter& out) mutable {
+    using http::StreamStep;
+    using std::chrono::milliseconds;
+    if (ctx.stopping) return StreamStep::Done();
+    auto tree = ctx.job_tree.GetTree(job_id);
+    if (!tree.ok()) {
+      out.Write(SseEvent(EncodeJobStreamCursor(sent, tree_jobs),
+                         {{"type", "error"}, {"message", tree.status().message()}}));
+      return StreamStep::Again(milliseconds(500));
     }
+    tree_jobs = tree->jobs;
+    bool wrote_log = false;
+    const jobs::Job* root = FindJob(*tree, tree->root_id);
+    for (const auto& job : tree->jobs) {
+      auto at = sent.find(job.id);
+      if (at == sent.end() || at->second.state != job.state) {
+        sent[job.id].state = job.state;
+        if (!out.Write(SseEvent(EncodeJobStreamCursor(sent, tree_jobs),
+                                {{"type", "status"}, {"job_id", job.id}, {"parent_id", job.parent_id},
+                                 {"state", std::string(jobs::JobStateName(job.state))}, {"title", job.title},
+                                 {"summary", job.summary}, {"node", job.node}}))) {
+          return StreamStep::Done();
+        }
+      }
+      if (job.started == 0) continue;  // never ran: no log anywhere
+      auto piece = FetchJobLog(ctx.logs, job, sent[job.id].log_offset);
+      if (!piece.ok() || piece->text.empty()) continue;
+      sent[job.id].log_offset = piece->next_offset;
+      wrote_log = true;
+      if (!out.Write(SseEvent(EncodeJobStreamCursor(sent, tree_jobs),
+                              {{"type", "log"}, {"job_id", job.id}, {"text", piece->text}}))) {
+        return StreamStep::Done();
+      }
+    }
+    bool finished = root != nullptr && jobs::IsFinished(root->state);
+    // One more pass after the root finished, so the last lines are sent.
+    if (finished && root_finished_seen && !wrote_log) {
+      out.Write(SseEvent(EncodeJobStreamCursor(sent, tree_jobs),
+                         {{"type", "end"}, {"root_state", std::string(jobs::JobStateName(root->state))}}));
+      return StreamStep::Done();
+    }
+    root_finished_seen = finished;
+    return StreamStep::Again(milliseconds(200));
   };
   return reply;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/concurrency_limit.h"
 #include "jobs/job_store.h"
 #include "jobs/job_tree.h"
 #include "pacemaker/endpoints/endpoint.h"
@@ -19,6 +20,7 @@ struct JobsContext {
   const jobs::JobTree& job_tree;  // reads trees, live or archived
   jobs::JobStore& job_store;      // aborts
   NodeLogsContext logs;           // jobs' logs, on the nodes that ran them
+  ConcurrencyLimit& streams;      // open streams per user (pacemaker.max_streams*)
   // Set before the HTTP server stops, so the stream ends.
   const std::atomic<bool>& stopping;
 };

@@ -90,16 +90,39 @@ std::vector<std::string> Split(const std::string& text, char separator) {
 // HTTP server stops) ends the stream within 100 ms even with a 60 s
 // interval; never longer than `longest` (a clock set back does not stall the
 // stream). False: stop.
-bool WaitForStep(RouterStatsContext& ctx, http::StreamWriter& out, int64_t step_ms,
-                 std::chrono::milliseconds longest) {
-  constexpr int64_t kStepMs = 100;
-  auto give_up = std::chrono::steady_clock::now() + longest;
-  while (true) {
-    if (ctx.stopping || !out.client_connected()) return false;
-    int64_t left = step_ms - NowMs();
-    if (left <= 0 || std::chrono::steady_clock::now() >= give_up) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(kStepMs, left)));
+// Where a stats stream is between its steps.
+struct StatsStreamState {
+  StatsStreamId event_id;  // the last event's (or the client's)
+  json previous;           // the totals the next change is measured from (null: none)
+  double previous_at = 0;  // when they were read (unix s)
+  int64_t step = 0;        // the unix ms the next event is for
+  bool waited = false;     // the wait for `step` is over
+};
+
+// The event for state.step (the totals and their change since the last
+// ones, or the error reading them), moving `state` past it.
+std::string NextStatsEvent(RouterStatsContext& ctx, const std::string& kind, const std::string& id,
+                           StatsStreamState& state) {
+  auto totals = stats::Totals(ctx.stats_redis, kind, id);
+  double now = static_cast<double>(NowMs()) / 1000.0;
+  json data = {{"kind", kind}, {"id", id}, {"time", std::floor(now)}, {"step", state.step}};
+  StatsStreamId& event_id = state.event_id;
+  ++event_id.n;
+  event_id.step_ms = state.step;
+  if (totals.ok()) {
+    if (!state.previous.is_null()) data["since"] = event_id.base_ms.value_or(state.step);
+    double elapsed = state.previous.is_null() ? 0.0 : std::max(0.0, now - state.previous_at);
+    data.update(stats::ChangeSince(*totals, state.previous, elapsed));
+    data["totals"] = *totals;
+    state.previous = *totals;
+    state.previous_at = now;
+    event_id.base_ms = state.step;
+    event_id.base = json::object();
+    for (const char* field : kCounterFields) event_id.base[field] = totals->value(field, int64_t{0});
+  } else {
+    data["error"] = totals.status().message();
   }
+  return SseEvent(event_id, data);
 }
 
 }  // namespace
@@ -193,6 +216,7 @@ PM_ENDPOINT(RouterStatsContext, api::Reply, RouterStatsStream) {
     resume_from = "last_event_id";
   }
   std::optional<StatsStreamId> last;
+  PM_ASSIGN_OR_RETURN(auto ticket, ctx.streams.Acquire(PrincipalId(who)));
   if (!resume.empty()) {
     auto parsed = ParseStatsStreamId(resume);
     if (!parsed.ok()) return InvalidArgument(resume_from + ": " + parsed.status().message());
@@ -202,53 +226,33 @@ PM_ENDPOINT(RouterStatsContext, api::Reply, RouterStatsStream) {
   http::Response& res = reply.response;
   res.content_type = "text/event-stream";
   res.headers["Cache-Control"] = "no-cache";
-  res.stream = [&ctx, kind, id, interval_seconds, last](http::StreamWriter& out) {
-    const int64_t interval_ms = std::max<int64_t>(1, std::llround(interval_seconds * 1000));
-    const std::chrono::milliseconds longest_wait(interval_ms + 100);
-    StatsStreamId event_id;  // the last event's (or the client's)
-    json previous;           // the totals the next change is measured from (null: none)
-    double previous_at = 0;  // when they were read (unix s)
-    int64_t step = NowMs() / interval_ms * interval_ms;
-    if (last) {
-      event_id = *last;
-      if (last->base_ms && last->base.is_object()) {
-        previous = last->base;
-        previous_at = static_cast<double>(*last->base_ms) / 1000.0;
-      }
-      // The step after the client's; at once if it has passed (a gap).
-      int64_t next = (last->step_ms / interval_ms + 1) * interval_ms;
-      if (next > step) {
-        step = next;
-        if (!WaitForStep(ctx, out, step, longest_wait)) return;
-      }
+  const int64_t interval_ms = std::max<int64_t>(1, std::llround(interval_seconds * 1000));
+  StatsStreamState state;
+  state.step = NowMs() / interval_ms * interval_ms;
+  if (last) {
+    state.event_id = *last;
+    if (last->base_ms && last->base.is_object()) {
+      state.previous = last->base;
+      state.previous_at = static_cast<double>(*last->base_ms) / 1000.0;
     }
-    while (true) {
-      auto totals = stats::Totals(ctx.stats_redis, kind, id);
-      double now = static_cast<double>(NowMs()) / 1000.0;
-      json data = {{"kind", kind}, {"id", id}, {"time", std::floor(now)}, {"step", step}};
-      ++event_id.n;
-      event_id.step_ms = step;
-      if (totals.ok()) {
-        if (!previous.is_null()) data["since"] = event_id.base_ms.value_or(step);
-        double elapsed = previous.is_null() ? 0.0 : std::max(0.0, now - previous_at);
-        data.update(stats::ChangeSince(*totals, previous, elapsed));
-        data["totals"] = *totals;
-        previous = *totals;
-        previous_at = now;
-        event_id.base_ms = step;
-        event_id.base = json::object();
-        for (const char* field : kCounterFields) event_id.base[field] = totals->value(field, int64_t{0});
-      } else {
-        data["error"] = totals.status().message();
-      }
-      if (!out.Write(SseEvent(event_id, data))) return;
-      // Fixed steps on the wall clock, so events do not drift by the read
-      // time; a step already gone by (a slow read) is folded into the next.
-      step += interval_ms;
-      int64_t current = NowMs() / interval_ms * interval_ms;
-      if (step < current) step = current;
-      if (!WaitForStep(ctx, out, step, longest_wait)) return;
+    // The step after the client's; at once if it has passed (a gap).
+    state.step = std::max(state.step, (last->step_ms / interval_ms + 1) * interval_ms);
+  }
+  res.steps = [&ctx, kind, id, interval_ms, state = std::move(state), ticket = std::move(ticket)](
+                  http::StreamWriter& out) mutable -> http::StreamStep {
+    if (ctx.stopping) return http::StreamStep::Done();
+    // Fixed steps on the wall clock, so events do not drift by the read
+    // time. The wait is bounded, so a clock set back cannot stall the stream.
+    int64_t left = state.step - NowMs();
+    if (left > 0 && !state.waited) {
+      state.waited = true;
+      return http::StreamStep::Again(std::chrono::milliseconds(std::min(left, interval_ms + 100)));
     }
+    state.waited = false;
+    if (!out.Write(NextStatsEvent(ctx, kind, id, state))) return http::StreamStep::Done();
+    // A step already gone by (a slow read) is folded into the next.
+    state.step = std::max(state.step + interval_ms, NowMs() / interval_ms * interval_ms);
+    return http::StreamStep::Again(std::chrono::milliseconds(std::max<int64_t>(0, state.step - NowMs())));
   };
   return reply;
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "core/concurrency_limit.h"
 #include "core/redis_client.h"
 #include "pacemaker/endpoints/endpoint.h"
 #include "pacemaker/store/application_store.h"
@@ -16,6 +17,7 @@ namespace paasmaker::pacemaker::endpoints {
 struct RouterStatsContext {
   ApplicationStore& apps;      // whose workspace the statistics belong to
   redis::Client& stats_redis;  // routers' traffic counters
+  ConcurrencyLimit& streams;   // open streams per user (pacemaker.max_streams*)
   // Set before the HTTP server stops, so the stream ends.
   const std::atomic<bool>& stopping;
 };

@@ -85,14 +85,18 @@ PM_ENDPOINT(PrepareEndpointsContext, api::Reply, ServePackage) {
     ::close(*f);
     delete f;
   });
-  res.stream = [file](http::StreamWriter& writer) {
+  // 256 KiB a step; the server holds the next step back while a slow
+  // heart has not taken what was sent.
+  res.steps = [file](http::StreamWriter& writer) {
     std::string buffer(256 * 1024, '\0');
-    while (true) {
-      ssize_t n = ::read(*file, buffer.data(), buffer.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      if (!writer.Write(buffer.substr(0, static_cast<size_t>(n)))) break;
-    }
+    ssize_t n;
+    do {
+      n = ::read(*file, buffer.data(), buffer.size());
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) return http::StreamStep::Done();
+    buffer.resize(static_cast<size_t>(n));
+    if (!writer.Write(buffer)) return http::StreamStep::Done();
+    return http::StreamStep::Again(std::chrono::milliseconds(0));
   };
   return reply;
 }

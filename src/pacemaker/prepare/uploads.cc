@@ -76,10 +76,7 @@ Status WriteAt(const std::string& path, int64_t offset, const std::string& data)
 
 }  // namespace
 
-std::string UploadOwner(const Principal& who) {
-  if (who.kind == Principal::Kind::kSuper) return "super";
-  return who.user.id;
-}
+std::string UploadOwner(const Principal& who) { return PrincipalId(who); }
 
 PM_ENDPOINT(UploadsContext, api::Reply, CreateUpload) {
   PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
@@ -122,6 +119,7 @@ PM_ENDPOINT(UploadsContext, json, PutUploadChunk) {
   }
   if (offset < 0) return InvalidArgument("offset: required, a byte offset (query ?offset=N)");
 
+  PM_ASSIGN_OR_RETURN(auto slot, ctx.chunks.Acquire(UploadOwner(who)));
   auto lock = UploadLock(id);
   std::lock_guard<std::mutex> serial(*lock);
   PM_ASSIGN_OR_RETURN(Upload upload, FindOwnUpload(ctx, id, who));

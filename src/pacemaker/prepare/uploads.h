@@ -17,6 +17,7 @@
 #pragma once
 
 #include "config/node_config.h"
+#include "core/concurrency_limit.h"
 #include "core/http.h"
 #include "pacemaker/auth.h"
 #include "pacemaker/endpoints/endpoint.h"
@@ -27,6 +28,7 @@ namespace paasmaker::pacemaker::prepare {
 struct UploadsContext {
   const config::NodeConfig& config;  // pacemaker.max_upload_size; the data dir the bytes go to
   ApplicationStore& apps;            // the uploads' rows
+  ConcurrencyLimit& chunks;          // chunks being received at once (pacemaker.max_uploads*)
 };
 
 // Each also comes written into a Response, as the route table writes it, for
