@@ -19,7 +19,9 @@
 #   write_config NAME HTTP TABLE ROLES...   $WORK/NAME.yml, data in $WORK/NAME;
 #                         NODE_EXTRA_CONFIG (read at each call, so it can differ
 #                         per node) is appended as top-level YAML lines, e.g.
-#                         NODE_EXTRA_CONFIG="node_report_interval: 0.5"
+#                         NODE_EXTRA_CONFIG="node_report_interval: 0.5";
+#                         PACEMAKER_EXTRA_CONFIG likewise goes inside the
+#                         pacemaker: {...} mapping, e.g. "max_streams: 1500"
 #   start_node NAME HTTP  runs `paasmaker server -c $WORK/NAME.yml` (log
 #                         $WORK/NAME.out) and waits for its port; starting a
 #                         name again (after it died) replaces its pid
@@ -193,7 +195,7 @@ write_config() {  # name http_port table_port roles...
     fi
     echo "  stats: {port: $PM_STATS}"
     echo "  jobs: {port: $PM_JOBS}"
-    echo "pacemaker: {enabled: $on_pm}"
+    echo "pacemaker: {enabled: $on_pm${PACEMAKER_EXTRA_CONFIG:+, $PACEMAKER_EXTRA_CONFIG}}"
     echo "heart: {enabled: $on_heart}"
     echo "router: {enabled: $on_router, nginx: {listen: 127.0.0.1, port_direct: $direct, port_80: $port_80, port_443: $port_443}}"
     [[ -z "$NODE_EXTRA_CONFIG" ]] || printf '%s\n' "$NODE_EXTRA_CONFIG"
