@@ -94,7 +94,7 @@ class ApiStreamsTest : public ::testing::Test {
     cluster_->AddStandardNodes(1, 0);
     // One user opens every stream here: exactly the 1,000 of the test.
     cluster_->pacemaker().extra_pacemaker_yaml = ", max_streams_per_user: 1000, max_streams: 1500";
-    for (auto& node : cluster_->nodes()) node->extra_yaml += "testing: {job_plugins: true}\n";
+    cluster_->EnableTestJobs();
     ASSERT_TRUE(cluster_->StartAll());
     ASSERT_TRUE(cluster_->WaitForRegistration());
   }

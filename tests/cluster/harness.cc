@@ -231,6 +231,10 @@ void Cluster::AddStandardNodes(int hearts, int routers) {
   for (int i = 1; i <= routers; ++i) AddNode("router-" + std::to_string(i), {"router"});
 }
 
+void Cluster::EnableTestJobs() {
+  for (auto& node : nodes_) node->extra_yaml += "testing: {job_plugins: true}\n";
+}
+
 bool Cluster::StartAll() {
   // The pacemaker first: the others register with it.
   for (auto& n : nodes_) {

@@ -128,6 +128,9 @@ class Cluster {
   ClusterNode& AddNode(const std::string& name, std::vector<std::string> roles);
   // The usual shape: pacemaker, heart-1, heart-2, router-1.
   void AddStandardNodes(int hearts = 2, int routers = 1);
+  // Every node added so far runs paasmaker.job.test.* jobs, which only a
+  // test config registers (testing: {job_plugins: true}).
+  void EnableTestJobs();
   bool StartAll();
   // Starts one node; retries with new ports when it lost a port race.
   bool StartNode(ClusterNode& node);

@@ -17,8 +17,7 @@ class JobsClusterTest : public ::testing::Test {
   static void SetUpTestSuite() {
     cluster_ = new Cluster();
     cluster_->AddStandardNodes(2, 0);
-    // The suite runs paasmaker.job.test.* jobs, which only a test config registers.
-    for (auto& node : cluster_->nodes()) node->extra_yaml += "testing: {job_plugins: true}\n";
+    cluster_->EnableTestJobs();
     ASSERT_TRUE(cluster_->StartAll());
     ASSERT_TRUE(cluster_->WaitForRegistration());
   }
