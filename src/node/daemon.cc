@@ -24,6 +24,7 @@
 #include "node/node_identity.h"
 #include "node/node_jobs.h"
 #include "node/node_report.h"
+#include "node/systemd_notify.h"
 #include "pacemaker/pacemaker.h"
 #include "router/router.h"
 
@@ -385,6 +386,8 @@ int RunServer(const std::string& config_path) {
     return 1;
   }
   node.PrintBanner();
+  // Every enabled role serves now: a Type=notify unit (deploy/systemd/) counts as started from here.
+  if (Status notified = NotifySystemd("READY=1"); !notified.ok()) PM_LOG_WARN("{}", notified.ToString());
   while (true) {
     int sig = 0;
     if (::sigwait(&signals, &sig) != 0) continue;
@@ -392,6 +395,7 @@ int RunServer(const std::string& config_path) {
     PM_LOG_INFO("received {}; stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     break;
   }
+  if (Status notified = NotifySystemd("STOPPING=1"); !notified.ok()) PM_LOG_WARN("{}", notified.ToString());
   node.Stop();
   PM_LOG_INFO("stopped");
   return 0;
