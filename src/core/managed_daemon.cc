@@ -2,25 +2,10 @@
 
 #include <signal.h>
 
-#include <fstream>
-
 #include "core/files.h"
 #include "core/log.h"
 
 namespace paasmaker {
-
-namespace {
-
-std::string CommandLine(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-  std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  for (auto& c : cmdline) {
-    if (c == '\0') c = ' ';
-  }
-  return cmdline;
-}
-
-}  // namespace
 
 ManagedDaemon::ManagedDaemon(Options options) : options_(std::move(options)) {}
 
@@ -38,7 +23,7 @@ pid_t ManagedDaemon::FindStale() const {
   pid_t pid = static_cast<pid_t>(std::atol(text->c_str()));
   if (pid <= 0 || !process::PidAlive(pid)) return 0;
   // Only what is recognisably ours: the same program.
-  std::string cmdline = CommandLine(pid);
+  std::string cmdline = process::CommandLine(pid);
   const auto& argv = options_.launch.argv;
   std::string program = argv[0].substr(argv[0].find_last_of('/') + 1);
   return cmdline.find(program) == std::string::npos ? 0 : pid;

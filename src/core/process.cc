@@ -341,6 +341,19 @@ Result<RunResult> Run(const LaunchOptions& options, std::chrono::milliseconds ti
   return result;
 }
 
+std::string CommandLine(pid_t pid) {
+  int fd = ::open(("/proc/" + std::to_string(pid) + "/cmdline").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  std::string cmdline;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof(buf))) > 0) cmdline.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  if (n < 0) return "";
+  std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+  return cmdline;
+}
+
 bool PidAlive(pid_t pid) {
   if (pid <= 0 || (::kill(pid, 0) != 0 && errno != EPERM)) return false;
   // A zombie (exited, not yet reaped by its parent) is not alive.

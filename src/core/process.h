@@ -89,4 +89,9 @@ Result<RunResult> Run(const LaunchOptions& options, std::chrono::milliseconds ti
 // (exited, not yet reaped: orphans in a container may never be).
 bool PidAlive(pid_t pid);
 
+// The process's command line, arguments joined by spaces; empty when the
+// process is gone or exits while it is read (/proc then answers ESRCH, which
+// a stream would throw for).
+std::string CommandLine(pid_t pid);
+
 }  // namespace paasmaker::process

@@ -47,13 +47,6 @@ int Port() {
   return port.ok() ? *port : 0;
 }
 
-std::string CommandLine(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-  std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
-  return cmdline;
-}
-
 }  // namespace
 
 ClusterNode::ClusterNode(Cluster& cluster, std::string name, std::vector<std::string> roles)
@@ -397,7 +390,7 @@ std::vector<pid_t> Cluster::StrayProcesses() const {
     // working directory inside the node's data dir.
     char cwd[4096] = {0};
     ssize_t n = ::readlink(("/proc/" + std::to_string(pid) + "/cwd").c_str(), cwd, sizeof(cwd) - 1);
-    bool ours = CommandLine(pid).find(dir_.path()) != std::string::npos ||
+    bool ours = process::CommandLine(pid).find(dir_.path()) != std::string::npos ||
                 (n > 0 && std::string(cwd, static_cast<size_t>(n)).rfind(dir_.path(), 0) == 0);
     if (ours && process::PidAlive(pid)) stray.push_back(pid);
   }
