@@ -36,6 +36,11 @@ struct DeployArgs {
   bool start = false;
   bool current = false;
   bool follow = false;
+  bool verbose = false;  // implies follow
+  // Deploy always waits for each tree; --follow shows it live.
+  WaitMode mode() const {
+    return verbose ? WaitMode::kFollowLogs : follow ? WaitMode::kFollow : WaitMode::kWait;
+  }
 };
 
 // A private temp directory removed with everything in it when done.
@@ -108,13 +113,12 @@ Result<PreparedIds> NewestVersion(ApiClient& api, const std::string& workspace_i
 }
 
 // Runs one lifecycle tree to its end; Ok only on SUCCESS.
-Status RunTree(ApiClient& api, const std::string& job_id, const std::string& what, bool follow,
+Status RunTree(ApiClient& api, const std::string& job_id, const std::string& what, WaitMode mode,
                std::ostream& progress) {
   progress << what << ": job " << job_id << "\n";
-  PM_ASSIGN_OR_RETURN(std::string state,
-                      WaitForJob(api, job_id, follow ? WaitMode::kFollow : WaitMode::kWait, progress));
+  PM_ASSIGN_OR_RETURN(std::string state, WaitForJob(api, job_id, mode, progress));
   Status outcome = OutcomeOf(api, job_id, state, what);
-  if (outcome.ok() && !follow) progress << what << ": done\n";
+  if (outcome.ok() && mode == WaitMode::kWait) progress << what << ": done\n";
   return outcome;
 }
 
@@ -148,7 +152,7 @@ Status Deploy(CommandContext& context, const DeployArgs& args) {
   if (prepare_job.empty()) return Internal("the server started no prepare job: " + created.dump());
   jobs["prepare"] = prepare_job;
   Status prepared = RunTree(api, prepare_job, "Preparing in workspace " + Text(workspace, "name", workspace_id),
-                            args.follow, progress);
+                            args.mode(), progress);
   if (!prepared.ok()) return finish(prepared);
 
   PM_ASSIGN_OR_RETURN(json answer, api.Get("/api/v1/jobs/" + http::UrlEncode(prepare_job)));
@@ -166,7 +170,7 @@ Status Deploy(CommandContext& context, const DeployArgs& args) {
     std::string job_id = JobIdOf(started);
     if (job_id.empty()) return Status::Ok();  // nothing to do
     jobs[name] = job_id;
-    return RunTree(api, job_id, what, args.follow, progress);
+    return RunTree(api, job_id, what, args.mode(), progress);
   };
   if (args.start) {
     Status started = action("start", "Starting the version");
@@ -201,7 +205,8 @@ void RegisterDeployCommand(CLI::App& app, CommandContext& context) {
            "The manifest names the application: a new name creates it, a known one gets a new version. "
            "Deploy waits for the prepare job tree, then with --start starts the version and with "
            "--current makes it the one its hostnames route to, each waited for in turn. Exits 0 only if "
-           "every tree succeeded, and prints the application and version ids.\n"
+           "every tree succeeded, and prints the application and version ids; when a tree fails, stderr "
+           "holds the failed jobs' own messages (the manifest's problems, an instance's last output).\n"
            "--workspace takes a workspace id, stub or name; by default the only workspace, else the one "
            "named Default. With --json, stdout holds only "
            "{\"application_id\", \"version_id\", \"jobs\": {\"prepare\", \"start\", \"current\"}} and "
@@ -217,7 +222,8 @@ void RegisterDeployCommand(CLI::App& app, CommandContext& context) {
   deploy->add_option("--revision", args->revision, "git revision to deploy (git URLs only)")->type_name("REV");
   deploy->add_flag("--start", args->start, "start the new version once prepared");
   deploy->add_flag("--current", args->current, "make the new version current (route its hostnames to it)");
-  deploy->add_flag("--follow,-f", args->follow, "stream each job tree's progress and logs");
+  deploy->add_flag("--follow,-f", args->follow, "show each job tree live, one line per job state change");
+  deploy->add_flag("--verbose,-v", args->verbose, "like --follow, and stream every job's log lines too");
   OnRun(deploy, context, [args](CommandContext& c) { return Deploy(c, *args); });
 }
 

@@ -70,7 +70,7 @@ Status JobLog(CommandContext& context, const std::string& id, long long offset) 
 
 Status FollowJobCommand(CommandContext& context, const std::string& id) {
   PM_ASSIGN_OR_RETURN(ApiClient api, context.Api());
-  return FollowJob(api, id, context.json(), context.out());
+  return FollowJob(api, id, context.out(), {.json = context.json()});
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ using nlohmann::json;
 // rest comes (or the stream ends).
 class FollowPrinter {
  public:
-  FollowPrinter(std::ostream& out, bool json) : out_(out), json_(json) {}
+  FollowPrinter(std::ostream& out, bool json, bool logs) : out_(out), json_(json), logs_(logs) {}
 
   // False once the end event has arrived: stop reading.
   bool Handle(const std::string& data) {
@@ -29,7 +29,7 @@ class FollowPrinter {
       out_ << event.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
     } else if (type == "status") {
       PrintStatus(event);
-    } else if (type == "log") {
+    } else if (type == "log" && logs_) {
       PrintLog(Text(event, "job_id"), Text(event, "text"));
     }
     out_.flush();
@@ -84,6 +84,7 @@ class FollowPrinter {
 
   std::ostream& out_;
   bool json_;
+  bool logs_;
   std::map<std::string, std::string> states_;
   std::map<std::string, std::string> partial_lines_;
   bool ended_ = false;
@@ -92,11 +93,11 @@ class FollowPrinter {
 
 }  // namespace
 
-Status FollowJob(ApiClient& api, const std::string& job_id, bool json, std::ostream& out, std::ostream* notices) {
-  FollowPrinter printer(out, json);
+Status FollowJob(ApiClient& api, const std::string& job_id, std::ostream& out, const JobFollowOptions& options) {
+  FollowPrinter printer(out, options.json, options.logs);
   Status streamed = FollowEvents(
       api, "/api/v1/jobs/" + http::UrlEncode(job_id) + "/stream",
-      [&](const SseEvent& event) { return printer.Handle(event.data); }, {.notices = notices});
+      [&](const SseEvent& event) { return printer.Handle(event.data); }, {.notices = options.notices});
   printer.Finish();
   if (!streamed.ok()) return streamed;
   if (!printer.ended()) {

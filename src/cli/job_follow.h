@@ -14,6 +14,9 @@
 // to a minute, "reconnecting…" once on `notices`), so every event is printed
 // once, none missing.
 //
+// Without `logs` only the state changes are printed (one line each: the
+// compact view the action commands' --follow shows unless --verbose).
+//
 // Blocking; runs on the caller's thread.
 #pragma once
 
@@ -25,11 +28,15 @@
 
 namespace paasmaker::cli {
 
+struct JobFollowOptions {
+  bool json = false;  // every event as one JSON line instead
+  bool logs = true;   // print the jobs' log lines, not only state changes
+  std::ostream* notices = nullptr;  // "reconnecting…"; null: std::cerr
+};
+
 // Ok only when the root job ends SUCCESS. A FAILED or ABORTED root is
 // Aborted ("job X ended FAILED"); a stream that stops before the end event is
-// Unavailable (once reconnecting gave up). With `json` every event is printed
-// as one JSON line instead. `notices` null: std::cerr.
-Status FollowJob(ApiClient& api, const std::string& job_id, bool json, std::ostream& out,
-                 std::ostream* notices = nullptr);
+// Unavailable (once reconnecting gave up).
+Status FollowJob(ApiClient& api, const std::string& job_id, std::ostream& out, const JobFollowOptions& options = {});
 
 }  // namespace paasmaker::cli

@@ -21,28 +21,30 @@ const json& RootOf(const json& data) {
   return data;
 }
 
-// Failed jobs none of whose children failed: where the failure started.
-void CollectFailures(const json& job, std::vector<std::string>& reasons, int depth) {
-  if (depth > 64) return;
-  bool child_failed = false;
-  for (const json& child : Child(job, "children")) {
-    if (Text(child, "state") == "FAILED") {
-      child_failed = true;
-      CollectFailures(child, reasons, depth + 1);
-    }
-  }
-  if (!child_failed && Text(job, "state") == "FAILED") {
+// Failed jobs with no failed job below them: where the failure started.
+// Every branch is searched, not only failed ones: a root ends ABORTED when
+// a job deep in another branch failed and aborted its relatives (a start
+// tree: Route instance ABORTED above Start instance FAILED).
+// Returns whether `job` or a job below it failed.
+bool CollectFailures(const json& job, std::vector<std::string>& reasons, int depth) {
+  if (depth > 64) return false;
+  bool below_failed = false;
+  for (const json& child : Child(job, "children")) below_failed = CollectFailures(child, reasons, depth + 1) || below_failed;
+  if (Text(job, "state") != "FAILED") return below_failed;
+  if (!below_failed) {
     std::string title = Text(job, "title", Text(job, "type", "a job"));
     std::string summary = Text(job, "summary");
     reasons.push_back(summary.empty() ? title : title + ": " + summary);
   }
+  return true;
 }
 
 }  // namespace
 
 void AddWaitFlags(CLI::App* command, WaitFlags& flags) {
   command->add_flag("--follow,-f", flags.follow,
-                    "stream the job tree's progress and logs; exit by its outcome");
+                    "show the job tree live, one line per job state change; exit by its outcome");
+  command->add_flag("--verbose,-v", flags.verbose, "like --follow, and stream every job's log lines too");
   command->add_flag("--wait,-w", flags.wait, "wait quietly for the job tree; exit by its outcome");
 }
 
@@ -62,8 +64,9 @@ std::string FailureReasons(const json& job) {
 
 Result<std::string> WaitForJob(ApiClient& api, const std::string& job_id, WaitMode mode, std::ostream& progress,
                                std::chrono::milliseconds poll, std::ostream* notices) {
-  if (mode == WaitMode::kFollow) {
-    Status followed = FollowJob(api, job_id, /*json=*/false, progress, notices);
+  bool following = mode == WaitMode::kFollow || mode == WaitMode::kFollowLogs;
+  if (following) {
+    Status followed = FollowJob(api, job_id, progress, {.logs = mode == WaitMode::kFollowLogs, .notices = notices});
     if (followed.ok()) return std::string("SUCCESS");
     if (followed.code() != StatusCode::kAborted) return followed;
     // FollowJob only says "not SUCCESS"; ask which.
@@ -84,7 +87,7 @@ Result<std::string> WaitForJob(ApiClient& api, const std::string& job_id, WaitMo
     unreachable_since.reset();
     std::string state = Text(RootOf(data), "state");
     if (IsFinishedJobState(state)) return state;
-    if (mode == WaitMode::kFollow) return std::string("FAILED");  // stream ended, tree not: be safe
+    if (following) return std::string("FAILED");  // stream ended, tree not: be safe
     std::this_thread::sleep_for(poll);
   }
 }

@@ -18,15 +18,21 @@
 
 namespace paasmaker::cli {
 
-enum class WaitMode { kNone, kWait, kFollow };
+// kFollow prints each job's state changes as they happen (one line each);
+// kFollowLogs prints every job's log lines too.
+enum class WaitMode { kNone, kWait, kFollow, kFollowLogs };
 
 struct WaitFlags {
   bool wait = false;
   bool follow = false;
-  WaitMode mode() const { return follow ? WaitMode::kFollow : wait ? WaitMode::kWait : WaitMode::kNone; }
+  bool verbose = false;  // implies follow
+  WaitMode mode() const {
+    if (verbose) return WaitMode::kFollowLogs;
+    return follow ? WaitMode::kFollow : wait ? WaitMode::kWait : WaitMode::kNone;
+  }
 };
 
-// Adds --follow and --wait to an action command.
+// Adds --follow, --verbose and --wait to an action command.
 void AddWaitFlags(CLI::App* command, WaitFlags& flags);
 
 // The `job_id` of an action's answer; empty when the server had nothing to
@@ -41,7 +47,7 @@ bool IsFinishedJobState(const std::string& state);
 std::string FailureReasons(const nlohmann::json& job);
 
 // Waits until the tree of `job_id` finishes and returns the root's final
-// state (SUCCESS, FAILED or ABORTED). kFollow prints the live stream to
+// state (SUCCESS, FAILED or ABORTED). kFollow(Logs) prints the live stream to
 // `progress` (reconnecting through a pacemaker restart, saying so on
 // `notices`; null: std::cerr); kWait polls every `poll` and prints nothing,
 // riding out a pacemaker that is unreachable for up to a minute. A transport

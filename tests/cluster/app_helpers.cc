@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/files.h"
 #include "core/http.h"
 #include "temp_dir.h"
 
@@ -17,6 +18,31 @@ std::string ExamplesDir() { return PAASMAKER_SOURCE_DIR "/examples"; }
 
 CommandResult RunClient(Cluster& cluster, std::vector<std::string> args) {
   return RunPaasmaker(args, {{"PAASMAKER_REMOTE", cluster.pacemaker().url()}, {"PAASMAKER_KEY", cluster.admin_key()}});
+}
+
+SplitCommandResult RunClientSplit(Cluster& cluster, std::vector<std::string> args) {
+  // sh sends the client's stderr to a file of the cluster's temp dir;
+  // process::Run captures the rest (stdout).
+  static int calls = 0;
+  std::string errors = cluster.dir().path() + "/client-stderr-" + std::to_string(++calls);
+  std::vector<std::string> command = {"sh", "-c", "exec \"$0\" \"$@\" 2>\"$PM_TEST_STDERR\"", PaasmakerBinary()};
+  command.insert(command.end(), args.begin(), args.end());
+  process::LaunchOptions o;
+  o.argv = command;
+  o.env = {{"PAASMAKER_REMOTE", cluster.pacemaker().url()},
+           {"PAASMAKER_KEY", cluster.admin_key()},
+           {"PM_TEST_STDERR", errors}};
+  SplitCommandResult result;
+  auto r = process::Run(o, std::chrono::seconds(90));
+  if (!r.ok()) {
+    result.error_output = r.status().ToString();
+    return result;
+  }
+  result.exit_code = r->exit.exited ? r->exit.exit_code : 128 + r->exit.signal;
+  result.output = r->output;
+  auto written = files::ReadFile(errors);
+  if (written.ok()) result.error_output = *written;
+  return result;
 }
 
 DeployResult Deploy(Cluster& cluster, const std::string& path, std::vector<std::string> args) {

@@ -28,6 +28,14 @@ std::string ExamplesDir();
 // Runs a client command against the cluster's pacemaker with the admin key.
 CommandResult RunClient(Cluster& cluster, std::vector<std::string> args);
 
+// The same with stderr kept apart: `output` holds stdout only.
+struct SplitCommandResult {
+  int exit_code = -1;
+  std::string output;        // stdout
+  std::string error_output;  // stderr
+};
+SplitCommandResult RunClientSplit(Cluster& cluster, std::vector<std::string> args);
+
 // `paasmaker deploy PATH args... --json`; the parsed JSON output ({} when it
 // is not JSON) and the command result.
 struct DeployResult {

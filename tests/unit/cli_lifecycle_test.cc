@@ -153,6 +153,23 @@ TEST(CliLifecycleRulesTest, FailureReasonsNameTheDeepestFailedJobs) {
   EXPECT_EQ(FailureReasons(tree), "Startup: migration failed: table users missing");
 }
 
+// A start tree ends ABORTED at the root: the instance's start FAILED below
+// a job that was only ABORTED, and that failure is still the reason.
+TEST(CliLifecycleRulesTest, FailureReasonsLookBelowAbortedJobs) {
+  json tree = {{"job",
+                {{"state", "ABORTED"},
+                 {"title", "Start version 1"},
+                 {"children",
+                  {{{"state", "ABORTED"},
+                    {"title", "Route instance a"},
+                    {"children",
+                     {{{"state", "FAILED"}, {"title", "Start instance a"}, {"summary", "exited with code 3"}}}}},
+                   {{"state", "ABORTED"}, {"title", "Route instance b"}}}}}}};
+  EXPECT_EQ(FailureReasons(tree), "Start instance a: exited with code 3");
+  // Nothing failed anywhere (an abort by a user): no reasons to give.
+  EXPECT_EQ(FailureReasons(json{{"job", {{"state", "ABORTED"}, {"title", "Start version 1"}}}}), "");
+}
+
 // -------------------------------------------------------- the API test double
 
 // The parts of the pacemaker API the lifecycle commands use, over real HTTP.
@@ -474,11 +491,17 @@ TEST_F(CliLifecycleTest, DeployFailsWhenAStartTreeFails) {
 
 TEST_F(CliLifecycleTest, DeployFollowStreamsEveryTreeAndKeepsJsonOnStdout) {
   ASSERT_TRUE(WriteFileAtomically(dir_ / "app.tar.gz", RandomBytes(100)).ok());
-  ASSERT_EQ(Run({"deploy", dir_ / "app.tar.gz", "--start", "--follow", "--json"}), 0) << err_.str();
+  ASSERT_EQ(Run({"deploy", dir_ / "app.tar.gz", "--start", "--verbose", "--json"}), 0) << err_.str();
   json printed = json::parse(out_.str(), nullptr, false);
   EXPECT_EQ(printed["jobs"], (json{{"prepare", "prepare-job"}, {"start", "start-job"}})) << out_.str();
   EXPECT_NE(err_.str().find("working on prepare-job"), std::string::npos) << err_.str();
   EXPECT_NE(err_.str().find("working on start-job"), std::string::npos) << err_.str();
+
+  // --follow alone is the compact view: each job's states, no log lines.
+  ASSERT_EQ(Run({"deploy", dir_ / "app.tar.gz", "--start", "--follow"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("[prepare-] SUCCESS"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("[start-jo] SUCCESS"), std::string::npos) << out_.str();
+  EXPECT_EQ(out_.str().find("working on"), std::string::npos) << out_.str();
 
   {
     std::lock_guard<std::mutex> lock(fake_.mu_);
