@@ -221,6 +221,10 @@ Result<NodeConfig> ParseNodeConfig(const std::string& text, const std::string& s
   if (!log::IsValidLevel(c.log_level)) {
     root.AddProblem("log_level", "must be one of debug, info, warning, error; got \"" + c.log_level + "\"");
   }
+  root.String("log_format", &c.log_format);
+  if (!log::IsValidFormat(c.log_format)) {
+    root.AddProblem("log_format", "must be one of text, json; got \"" + c.log_format + "\"");
+  }
   root.StringMap("tags", &c.tags);
   root.String("node_token", &c.node_token);
   auto master = root.Section("master");
@@ -261,6 +265,12 @@ Result<NodeConfig> ParseNodeConfig(const std::string& text, const std::string& s
     c.plugins.push_back(p);
   }
   ReadHttps(root.Section("https"), &c);
+  auto metrics = root.Section("metrics");
+  metrics.String("token", &c.metrics.token);
+  if (!c.metrics.token.empty() && c.metrics.token.size() < 16) {
+    metrics.AddProblem("token", "must be at least 16 characters");
+  }
+  metrics.Finish();
   auto testing = root.Section("testing");
   testing.Bool("job_plugins", &c.testing.job_plugins);
   testing.Finish();

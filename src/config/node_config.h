@@ -72,6 +72,8 @@ struct NodeConfig {
   int http_port = 42500;
   std::string data_dir = "./data";
   std::string log_level = "info";
+  // "text" (the default) or "json": one JSON object per line (core/log.h).
+  std::string log_format = "text";
   std::map<std::string, std::string> tags;
   std::string node_token;  // generated into data_dir when absent
   std::string master_host;  // [route_address: the pacemaker node itself]
@@ -182,6 +184,14 @@ struct NodeConfig {
     std::string ca_file;      // PEM CA that signed the nodes' certificates; empty: system trust store
     bool enabled() const { return !certificate.empty(); }
   } https;
+
+  // metrics: GET /metrics (Prometheus text) on http_port, every role. A
+  // scrape sends `Authorization: Bearer <node_token>` or, when set, this
+  // token, which opens nothing else (so a Prometheus server need not hold
+  // the node token). At least 16 characters.
+  struct {
+    std::string token;
+  } metrics;
 
   // testing: switches for tests only; no default config sets them.
   struct {

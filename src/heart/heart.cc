@@ -61,7 +61,7 @@ Status ChownTree(const std::string& path, uid_t uid) {
 
 }  // namespace
 
-Heart::Impl::Impl(const config::NodeConfig& c, std::string token)
+Heart::Impl::Impl(const config::NodeConfig& c, std::string token, metrics::Registry* metrics)
     : config(c),
       node_token(std::move(token)),
       heart_dir(c.DataDir() + "/heart"),
@@ -71,10 +71,28 @@ Heart::Impl::Impl(const config::NodeConfig& c, std::string token)
       self_exe(SelfExecutable()),
       as_root(::geteuid() == 0),
       catalog(heart_dir + "/catalog.json"),
-      pump(c.heart.instance_log_max_bytes) {}
+      pump(c.heart.instance_log_max_bytes) {
+  if (metrics == nullptr) return;
+  restarts_metric = &metrics->AddCounter("paasmaker_heart_instance_restarts_total",
+                                         "Instance processes restarted by the heart after they exited");
+  fetch_metric = &metrics->AddHistogram("paasmaker_heart_package_fetch_seconds",
+                                        "Time to fetch (or find cached) a version's package, by outcome",
+                                        metrics::DurationBuckets());
+  metrics_collection = metrics->AddCollector([this](metrics::Snapshot& snapshot) {
+    std::map<std::string, int> by_state;
+    for (const char* state : {kRegistered, kStarting, kRunning, kStopped, kSuspended, kError}) by_state[state] = 0;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      for (const auto& [id, entry] : catalog.entries()) ++by_state[entry.state];
+    }
+    for (const auto& [state, n] : by_state) {
+      snapshot.Gauge("paasmaker_heart_instances", "Instances in this heart's catalog, by state", {{"state", state}}, n);
+    }
+  });
+}
 
-Heart::Heart(const config::NodeConfig& config, std::string node_token)
-    : impl_(std::make_unique<Impl>(config, std::move(node_token))) {}
+Heart::Heart(const config::NodeConfig& config, std::string node_token, metrics::Registry* metrics)
+    : impl_(std::make_unique<Impl>(config, std::move(node_token), metrics)) {}
 
 Heart::~Heart() { Stop(); }
 
@@ -268,7 +286,12 @@ Result<int> Heart::Register(const model::InstanceSpec& spec, jobs::JobLog& log) 
     return why;
   };
   PackageCache cache(d.packages_dir, d.config.MasterUrl(), token);
+  auto fetch_started = std::chrono::steady_clock::now();
   auto package = cache.Fetch(spec, [&log](const std::string& line) { log.Info(line); });
+  if (d.fetch_metric != nullptr) {
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - fetch_started;
+    d.fetch_metric->Observe({{"outcome", package.ok() ? "ok" : "failed"}}, took.count());
+  }
   if (!package.ok()) return abandon(package.status());
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);  // leftovers of an interrupted attempt

@@ -53,6 +53,10 @@ namespace paasmaker::http {
 class Server;
 }
 
+namespace paasmaker::metrics {
+class Registry;
+}
+
 namespace paasmaker::heart {
 
 // A snapshot of one catalog entry, for callers and tests.
@@ -68,7 +72,12 @@ struct InstanceStatus {
 class Heart {
  public:
   // `node_token` authenticates package fetches from the pacemaker.
-  explicit Heart(const config::NodeConfig& config, std::string node_token = "");
+  // `metrics` (may be null; must outlive this) gets the heart's metrics:
+  //   paasmaker_heart_instances{state}            gauge, from the catalog at scrape
+  //   paasmaker_heart_instance_restarts_total     counter, restarts after an exit
+  //   paasmaker_heart_package_fetch_seconds{outcome}  histogram, ok or failed
+  explicit Heart(const config::NodeConfig& config, std::string node_token = "",
+                 metrics::Registry* metrics = nullptr);
   ~Heart();  // Stop()
   Heart(const Heart&) = delete;
   Heart& operator=(const Heart&) = delete;

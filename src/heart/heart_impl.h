@@ -25,6 +25,7 @@
 #include "core/process.h"
 #include "heart/heart.h"
 #include "heart/instance_catalog.h"
+#include "metrics/metrics.h"
 #include "heart/log_pump.h"
 #include "heart/runtime.h"
 
@@ -80,7 +81,7 @@ struct LiveInstance {
 };
 
 struct Heart::Impl {
-  Impl(const config::NodeConfig& c, std::string token);
+  Impl(const config::NodeConfig& c, std::string token, metrics::Registry* metrics);
 
   const config::NodeConfig& config;
   std::string node_token;
@@ -104,6 +105,11 @@ struct Heart::Impl {
   LogPump pump;
   bool stopping = false;
   std::thread supervisor;
+
+  // Null without a registry.
+  metrics::Counter* restarts_metric = nullptr;
+  metrics::Histogram* fetch_metric = nullptr;
+  metrics::Collection metrics_collection;  // reads the catalog under `mutex`
 
   std::string InstanceDir(const std::string& id) const { return instances_dir + "/" + id; }
   std::string LogPath(const std::string& id) const { return logs_dir + "/" + id + ".log"; }

@@ -102,6 +102,7 @@ Status Heart::Impl::LaunchLocked(const std::string& id, InstanceEntry& entry, Li
   lv.adopted = false;
   lv.stop_requested = false;
   lv.restarting = restarting;
+  if (restarting && restarts_metric != nullptr) restarts_metric->Increment();
   lv.launched = now;
   lv.ready_deadline = now + command.start_timeout;
   lv.standalone_ready_at = now + command.standalone_wait;

@@ -35,6 +35,31 @@ double SystemNow() {
   return duration<double>(system_clock::now().time_since_epoch()).count();
 }
 
+log::Fields LogFieldsOf(const Job& job) {
+  auto text = [](const nlohmann::json& object, const char* key) {
+    auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  log::Fields fields;
+  fields.job_id = job.id;
+  const nlohmann::json& p = job.parameters;
+  if (!p.is_object()) return fields;
+  fields.application_id = text(p, "application_id");
+  fields.version_id = text(p, "version_id");
+  fields.instance_id = text(p, "instance_id");
+  auto spec = p.find("instance");
+  if (spec != p.end() && spec->is_object()) {
+    // The heart's register job carries the whole spec (model/instance_spec.h).
+    if (fields.instance_id.empty()) fields.instance_id = text(*spec, "instance_id");
+    if (fields.version_id.empty()) fields.version_id = text(*spec, "version_id");
+    auto application = spec->find("application");
+    if (fields.application_id.empty() && application != spec->end() && application->is_object()) {
+      fields.application_id = text(*application, "application_id");
+    }
+  }
+  return fields;
+}
+
 std::string DumpJson(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -38,6 +38,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/log.h"
 #include "core/result.h"
 
 namespace paasmaker::jobs {
@@ -81,6 +82,11 @@ struct Job {
   nlohmann::json ToJson() const;
   static Result<Job> FromJson(const nlohmann::json& json);
 };
+
+// The ids a log line written while `job` runs carries (core/log.h): the job's
+// own, and the application / version / instance its parameters name
+// (application_id, version_id, instance_id; or those of an `instance` spec).
+log::Fields LogFieldsOf(const Job& job);
 
 // What to create: one job of a tree. An empty id gets a fresh UUID; an empty
 // node means "the node that creates it".

@@ -405,6 +405,8 @@ void JobManager::Dispatch(Job job) {
 void JobManager::Execute(const std::shared_ptr<Run>& run) {
   JobContext& context = *run->context;
   const Job& job = run->job;
+  // What the job's plugin logs (PM_LOG_*) names the job and what it is about.
+  log::Scope log_scope(LogFieldsOf(job));
   bool skip = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);

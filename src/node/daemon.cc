@@ -19,6 +19,7 @@
 #include "core/log.h"
 #include "core/process.h"
 #include "heart/heart.h"
+#include "metrics/metrics_route.h"
 #include "node/managed_redis.h"
 #include "node/redis_users.h"
 #include "node/node_identity.h"
@@ -60,6 +61,7 @@ class Node {
   redis::Endpoint stats_endpoint_;  // the stats Redis (the pacemaker's) the router's stats reader writes to
   model::RedisHandout redis_handout_;  // pacemaker: what registering nodes are told
   std::unique_ptr<redis::Client> table_reader_;  // routers: reads the replica's serial
+  metrics::Registry metrics_;  // outlives the server and every role
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<pacemaker::Pacemaker> pacemaker_;
   std::unique_ptr<heart::Heart> heart_;
@@ -232,7 +234,9 @@ Status Node::Start() {
   PM_RETURN_IF_ERROR(files::MakeDirectories(data_dir, data_mode));
   ::chmod(data_dir.c_str(), data_mode);
   PM_ASSIGN_OR_RETURN(lock_, files::LockFile::Acquire(data_dir + "/paasmaker.lock"));
-  PM_RETURN_IF_ERROR(log::Configure(config_.log_level, data_dir + "/paasmaker.log"));
+  PM_RETURN_IF_ERROR(
+      log::Configure({config_.log_level, data_dir + "/paasmaker.log", config_.log_format, config_.my_name}));
+  log::SetNodeUuid(NodeIdentity(data_dir).LoadUuid());  // "" for a node that never registered
   PM_LOG_INFO("starting node '{}' with roles {} (config: {}, data: {})", config_.my_name,
               nlohmann::json(config_.Roles()).dump(), config_.source, data_dir);
   PM_ASSIGN_OR_RETURN(node_token_, NodeIdentity(data_dir).NodeToken(config_.node_token));
@@ -248,15 +252,17 @@ Status Node::Start() {
                                            http::ServerTls{config_.https.certificate, config_.https.key});
   jobs_ = std::make_unique<NodeJobs>(config_, node_token_);
   jobs_->InstallRoutes(*server_);
+  metrics::InstallMetricsRoute(*server_, metrics_, {node_token_, config_.metrics.token});
   if (config_.pacemaker.enabled) {
     // The node's registry validates the pacemaker's trees; it is filled
     // with the plugins (jobs_->Init, below) before the API serves and the
     // health checks start.
-    pacemaker_ = std::make_unique<pacemaker::Pacemaker>(config_, node_token_, redis_handout_, jobs_->registry());
+    pacemaker_ = std::make_unique<pacemaker::Pacemaker>(config_, node_token_, redis_handout_, jobs_->registry(),
+                                                        metrics_);
     PM_RETURN_IF_ERROR(pacemaker_->Start(*server_));
   }
   if (config_.heart.enabled) {
-    heart_ = std::make_unique<heart::Heart>(config_, node_token_);
+    heart_ = std::make_unique<heart::Heart>(config_, node_token_, &metrics_);
     heart_->InstallRoutes(*server_, node_token_);
     // Every instance state change is reported at once (coalesced).
     heart_->SetOnChange([this] {
@@ -280,7 +286,7 @@ Status Node::Start() {
   // its heart keeps its instances running.
   if (!config_.pacemaker.enabled) PM_RETURN_IF_ERROR(StartRedisStores());
   if (config_.router.enabled) {
-    router_ = std::make_unique<router::Router>(config_, table_endpoint_);
+    router_ = std::make_unique<router::Router>(config_, table_endpoint_, &metrics_);
     PM_RETURN_IF_ERROR(router_->Start());
   }
   // A node that already has its UUID runs its jobs at once (and aborts
@@ -297,6 +303,7 @@ Status Node::Start() {
   reporter_ = std::make_unique<Reporter>(
       config_, node_token_, [this, heart] { return ExtraReport(heart); },
       [pacemaker, jobs, router, stats](const std::string& uuid) {
+        log::SetNodeUuid(uuid);
         if (pacemaker) pacemaker->SetNodeUuid(uuid);
         if (router) {
           Status reading = router->StartStats(uuid, stats);

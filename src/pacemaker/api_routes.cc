@@ -1,5 +1,7 @@
 #include "pacemaker/api_routes.h"
 
+#include <chrono>
+
 #include "core/api_response.h"
 #include "core/log.h"
 #include "pacemaker/endpoints/endpoints.h"
@@ -67,12 +69,12 @@ const std::vector<ApiRoute>& ApiRoutes() {
   return routes;
 }
 
-void InstallApiRoutes(http::Server& server, PacemakerContext& context) {
+void InstallApiRoutes(http::Server& server, PacemakerContext& context, PacemakerMetrics* metrics) {
   for (const auto& route : ApiRoutes()) {
     // Node traffic (registration, reports, package fetch) runs on the
     // server's node pool, so no amount of user calls can starve it.
     auto route_class = route.access == Access::kNode ? http::RouteClass::kNode : http::RouteClass::kUser;
-    server.Route(route.method, route.pattern, [&context, &route](const http::Request& req, http::Response& res) {
+    auto answer = [&context, &route](const http::Request& req, http::Response& res) {
       Result<Principal> who = context.auth.Authorize(req, route.access, route.permission);
       if (!who.ok()) {
         if (who.status().code() != StatusCode::kUnauthenticated) {
@@ -82,7 +84,20 @@ void InstallApiRoutes(http::Server& server, PacemakerContext& context) {
         return;
       }
       route.handler(context, req, res, *who);
-    }, route_class);
+    };
+    if (metrics == nullptr) {
+      server.Route(route.method, route.pattern, answer, route_class);
+      continue;
+    }
+    server.Route(route.method, route.pattern,
+                 [answer, metrics, &route, label = RouteLabel(route.pattern)](const http::Request& req,
+                                                                              http::Response& res) {
+                   auto started = std::chrono::steady_clock::now();
+                   answer(req, res);
+                   std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+                   metrics->ObserveApiRequest(label, route.method, res.status, took.count());
+                 },
+                 route_class);
   }
 }
 

@@ -16,6 +16,7 @@
 #include "core/http.h"
 #include "pacemaker/auth.h"
 #include "pacemaker/endpoints/endpoint.h"
+#include "pacemaker/metrics/pacemaker_metrics.h"
 #include "pacemaker/pacemaker_context.h"
 
 namespace paasmaker::pacemaker {
@@ -52,6 +53,7 @@ const std::vector<ApiRoute>& ApiRoutes();
 
 // Installs every route of the table on `server`, wrapped with authentication
 // and error handling.
-void InstallApiRoutes(http::Server& server, PacemakerContext& context);
+// `metrics` (may be null) counts and times every answer by route.
+void InstallApiRoutes(http::Server& server, PacemakerContext& context, PacemakerMetrics* metrics = nullptr);
 
 }  // namespace paasmaker::pacemaker

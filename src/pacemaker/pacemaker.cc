@@ -6,6 +6,7 @@
 #include "pacemaker/family_contexts.h"
 #include "pacemaker/health/health_manager.h"
 #include "pacemaker/lifecycle/routing_table.h"
+#include "pacemaker/metrics/pacemaker_metrics.h"
 #include "pacemaker/pacemaker_context.h"
 #include "pacemaker/services/application_services.h"
 #include "pacemaker/services/service_daemons.h"
@@ -15,11 +16,12 @@
 namespace paasmaker::pacemaker {
 
 Pacemaker::Pacemaker(const config::NodeConfig& config, std::string node_token, model::RedisHandout redis_handout,
-                     const jobs::JobRegistry& job_registry)
+                     const jobs::JobRegistry& job_registry, metrics::Registry& metrics)
     : config_(config),
       node_token_(std::move(node_token)),
       redis_handout_(std::move(redis_handout)),
-      job_registry_(job_registry) {}
+      job_registry_(job_registry),
+      metrics_registry_(metrics) {}
 
 Pacemaker::~Pacemaker() { Stop(); }
 
@@ -37,7 +39,9 @@ Status Pacemaker::Start(http::Server& server) {
   // Services of deployed applications come back with the pacemaker.
   Status services = services::StartManagedServices(context_->workspaces, context_->apps, *service_daemons_);
   if (!services.ok()) PM_LOG_WARN("managed services: {}", services.ToString());
-  InstallApiRoutes(server, *context_);
+  metrics_ = std::make_unique<PacemakerMetrics>(metrics_registry_, context_->nodes, context_->apps,
+                                                context_->job_store, context_->jobs_redis);
+  InstallApiRoutes(server, *context_, metrics_.get());
   housekeeping_ = std::thread([this] { HousekeepingLoop(); });
   stats_history_ = std::make_unique<stats::HistoryArchiver>(
       context_->stats_redis.endpoint(),
@@ -86,6 +90,7 @@ void Pacemaker::Stop() {
   if (stats_history_) stats_history_->Stop();
   stats_history_.reset();
   if (service_daemons_) service_daemons_->StopAll();
+  metrics_.reset();
   context_.reset();
   service_daemons_.reset();
 }

@@ -22,7 +22,13 @@
 #include "model/redis_access.h"
 #include "pacemaker/bootstrap.h"
 
+namespace paasmaker::metrics {
+class Registry;
+}
+
 namespace paasmaker::pacemaker {
+
+class PacemakerMetrics;
 
 struct PacemakerContext;
 namespace services {
@@ -41,8 +47,10 @@ class Pacemaker {
   // `job_registry`: the node's (NodeJobs), which validates the trees the
   // pacemaker starts; it may be filled with plugins after Start and must
   // outlive this.
+  // `metrics`: the node's registry, given the pacemaker's metrics
+  // (metrics/pacemaker_metrics.h); must outlive this.
   Pacemaker(const config::NodeConfig& config, std::string node_token, model::RedisHandout redis_handout,
-            const jobs::JobRegistry& job_registry);
+            const jobs::JobRegistry& job_registry, metrics::Registry& metrics);
   ~Pacemaker();
 
   Status Start(http::Server& server);
@@ -64,9 +72,11 @@ class Pacemaker {
   std::string node_token_;
   model::RedisHandout redis_handout_;
   const jobs::JobRegistry& job_registry_;
+  metrics::Registry& metrics_registry_;
   // Made before the context, which is given them; the context goes first.
   std::unique_ptr<services::ServiceDaemons> service_daemons_;
   std::unique_ptr<PacemakerContext> context_;
+  std::unique_ptr<PacemakerMetrics> metrics_;  // reads the context: goes before it
   std::unique_ptr<health::HealthManager> health_;
   std::unique_ptr<stats::HistoryArchiver> stats_history_;
   BootstrapResult bootstrap_;

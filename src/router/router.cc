@@ -80,6 +80,7 @@ Status Router::StartStats(const std::string& node_uuid, redis::Endpoint stats) {
   stats::StatsReaderOptions options;
   options.log_path = settings.StatsLog();
   options.node_uuid = node_uuid;
+  options.metrics = stats_metrics_.get();
   auto interval = std::chrono::milliseconds(
       std::max<int64_t>(10, static_cast<int64_t>(config_.router.stats_interval * 1000)));
   PM_LOG_INFO("router: counting {} into the stats redis at {} every {} ms", options.log_path,

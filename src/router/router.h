@@ -27,7 +27,12 @@ namespace paasmaker::router {
 
 class Router {
  public:
-  Router(const config::NodeConfig& config, redis::Endpoint table) : config_(config), table_(std::move(table)) {}
+  // `metrics` (may be null; must outlive this) gets the stats reader's
+  // metrics (stats/stats_metrics.h).
+  Router(const config::NodeConfig& config, redis::Endpoint table, metrics::Registry* metrics = nullptr)
+      : config_(config),
+        table_(std::move(table)),
+        stats_metrics_(metrics ? std::make_unique<stats::StatsMetrics>(*metrics) : nullptr) {}
   ~Router();
 
   Status Start();
@@ -48,6 +53,7 @@ class Router {
   const config::NodeConfig& config_;
   redis::Endpoint table_;
   std::unique_ptr<ManagedNginx> nginx_;
+  std::unique_ptr<stats::StatsMetrics> stats_metrics_;
   std::mutex stats_mutex_;
   std::unique_ptr<stats::StatsWorker> stats_;
 };

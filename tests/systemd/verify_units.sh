@@ -15,8 +15,8 @@ case $binary in
   *) echo "the paasmaker binary must be an absolute path: $binary"; exit 1 ;;
 esac
 if ! command -v systemd-analyze >/dev/null 2>&1; then
-  echo "systemd-analyze not installed; skipping"
-  exit 77
+  echo "systemd-analyze not installed (Debian package systemd; scripts/install-deps installs it)"
+  exit 1
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/pm-units.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT

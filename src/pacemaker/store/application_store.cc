@@ -389,6 +389,10 @@ Result<std::vector<Instance>> ApplicationStore::ListInstancesOnNode(const std::s
                             InstanceFromRow);
 }
 
+Result<std::map<std::string, int64_t>> ApplicationStore::CountInstancesByState() {
+  return CountByColumn(db_, "SELECT state, COUNT(*) AS n FROM instances GROUP BY state");
+}
+
 Status ApplicationStore::SetInstanceState(const std::string& id, const std::string& state) {
   if (!IsInstanceState(state)) return InvalidArgument("state: unknown instance state '" + state + "'");
   return ExpectOneRow(

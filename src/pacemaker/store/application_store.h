@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -164,6 +165,8 @@ class ApplicationStore {
   Result<std::vector<Instance>> ListInstancesOfType(const std::string& instance_type_id);
   Result<std::vector<Instance>> ListInstancesOfVersion(const std::string& version_id);
   Result<std::vector<Instance>> ListInstancesOnNode(const std::string& node_uuid);
+  // How many instances are in each state (states with none are absent).
+  Result<std::map<std::string, int64_t>> CountInstancesByState();
   Status SetInstanceState(const std::string& id, const std::string& state);
   Status SetInstancePort(const std::string& id, int64_t port);
   // A heart's report of one instance.

@@ -1,5 +1,7 @@
 #include "pacemaker/store/node_store.h"
 
+#include "pacemaker/store/schema.h"
+
 namespace paasmaker::pacemaker {
 
 using nlohmann::json;
@@ -66,6 +68,10 @@ Result<std::vector<model::Node>> NodeStore::List() {
   std::vector<model::Node> nodes;
   for (const auto& row : rows) nodes.push_back(FromRow(row));
   return nodes;
+}
+
+Result<std::map<std::string, int64_t>> NodeStore::CountByState() {
+  return CountByColumn(db_, "SELECT state, COUNT(*) AS n FROM nodes GROUP BY state");
 }
 
 Status NodeStore::SetState(const std::string& uuid, const std::string& state) {

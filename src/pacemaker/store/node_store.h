@@ -2,6 +2,7 @@
 // Thread safe (the Database serialises access).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -18,6 +19,8 @@ class NodeStore {
   Status Save(const model::Node& node);
   Result<std::optional<model::Node>> Find(const std::string& uuid);
   Result<std::vector<model::Node>> List();
+  // How many nodes are in each state (states with none are absent).
+  Result<std::map<std::string, int64_t>> CountByState();
   Status SetState(const std::string& uuid, const std::string& state);
   // ACTIVE -> DOWN only if the node is still ACTIVE and last heard before
   // `silent_since`: a report that arrives meanwhile wins over the decision.

@@ -63,6 +63,10 @@ class StatsAggregator {
   void Clear();
 
   int64_t lines() const { return lines_; }
+  // Calls f(version type id, totals) for every version type summed so far.
+  void ForEachVersionType(const std::function<void(const std::string&, const StatsTotals&)>& f) const {
+    for (const auto& [id, entry] : version_types_) f(id, entry.totals);
+  }
   // The sums so far, or nullptr; for tests and the bench.
   const StatsTotals* VersionType(std::string_view id) const;
   const StatsTotals* Node(std::string_view id) const;

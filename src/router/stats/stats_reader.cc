@@ -116,12 +116,15 @@ Result<StatsReader::Collected> StatsReader::Collect() {
   aggregator_.Clear();  // nothing of a failed batch may leak into this one
   Collected collected;
   StatsBatch& batch = collected.batch;
+  StatsMetrics* metrics = options_.metrics;
+  if (metrics != nullptr) collected.metrics = metrics->NewDelta();
   if (fd_ < 0) return collected;
+  uint64_t size = 0;
   // At most twice: the second round reads the file a rename moved us to.
   for (int round = 0; round < 2; ++round) {
     struct stat st {};
     if (::fstat(fd_, &st) != 0) return ErrnoStatus("stat " + options_.log_path, errno);
-    uint64_t size = static_cast<uint64_t>(st.st_size);
+    size = static_cast<uint64_t>(st.st_size);
     if (size < offset_) offset_ = 0;  // truncated (copytruncate)
     size_t want = static_cast<size_t>(std::min<uint64_t>(size - offset_, options_.max_batch_bytes));
     size_t got = 0;
@@ -150,6 +153,9 @@ Result<StatsReader::Collected> StatsReader::Collect() {
         if (text.empty()) continue;
         if (StatsLineParser::Parse(text, &line)) {
           if (!line.health_check) aggregator_.Add(line);
+          if (metrics != nullptr && !line.health_check && line.upstream_time_ms >= 0) {
+            metrics->ObserveUpstream(collected.metrics, line.upstream_time_ms);
+          }
         } else {
           ++batch.malformed;
         }
@@ -169,6 +175,16 @@ Result<StatsReader::Collected> StatsReader::Collect() {
   // position back from Redis.
   offset_ += batch.bytes;
   collected.offset = offset_;
+  collected.unread = size > offset_ ? size - offset_ : 0;
+  if (metrics != nullptr) {
+    collected.metrics.lines = batch.lines;
+    collected.metrics.malformed = batch.malformed;
+    aggregator_.ForEachVersionType([&](const std::string& id, const StatsTotals& totals) {
+      for (int c = 0; c < 5; ++c) {
+        if (totals.classes[c] > 0) collected.metrics.requests[{id, c + 1}] += totals.classes[c];
+      }
+    });
+  }
   collected.inode = inode_;
   collected.changes = batch.bytes > 0 || offset_ != persisted_offset_ || inode_ != persisted_inode_;
   return collected;
@@ -227,6 +243,7 @@ Status StatsReader::FinishWrite(redis::Client::Pending& pending, const Collected
   if (!written.ok()) return Forget(written.status().WithContext("writing stats"));
   persisted_offset_ = collected.offset;
   persisted_inode_ = collected.inode;
+  if (options_.metrics != nullptr) options_.metrics->Apply(collected.metrics, collected.unread);
   return Status::Ok();
 }
 

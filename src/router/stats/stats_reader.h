@@ -35,6 +35,7 @@
 #include "core/redis_client.h"
 #include "core/result.h"
 #include "router/stats/stats_aggregator.h"
+#include "router/stats/stats_metrics.h"
 
 namespace paasmaker::router::stats {
 
@@ -42,6 +43,7 @@ struct StatsReaderOptions {
   std::string log_path;
   std::string node_uuid;
   size_t max_batch_bytes = 4 << 20;
+  StatsMetrics* metrics = nullptr;  // fed after each written batch; may be null
 };
 
 struct StatsBatch {
@@ -84,6 +86,8 @@ class StatsReader {
     uint64_t offset = 0;
     ino_t inode = 0;
     bool changes = false;  // anything to write: lines, or a new position
+    uint64_t unread = 0;   // log bytes after this batch
+    StatsMetrics::Delta metrics;  // with options.metrics only
   };
   // Reads and sums the next batch from the cursor, which moves past it.
   Result<Collected> Collect();
