@@ -65,6 +65,7 @@ void ReadPacemaker(yaml::YamlSection s, NodeConfig* c) {
   health.Bool("enabled", &p.health_enabled);
   health.Bool("use_default_group", &p.health_use_default_group);
   ReadHealthGroups(health, "groups", &p.health_groups);
+  health.Double("quiet_run_max_age", &p.health_quiet_run_max_age, 1, 30 * 86400.0);
   health.Finish();
   s.Double("node_down_timeout", &p.node_down_timeout, 1, 86400);
   s.Double("job_max_age", &p.job_max_age, 60, 10 * 365 * 86400.0);

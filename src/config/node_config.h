@@ -101,6 +101,10 @@ struct NodeConfig {
     bool health_enabled = true;
     bool health_use_default_group = true;  // the built-in `default` group (health_groups.h)
     std::vector<HealthGroupConfig> health_groups;
+    // A health run in which every check succeeded and none acted is deleted
+    // (tree and logs) this long after it started, not kept for job_max_age:
+    // the default group runs every 2 s (seconds).
+    double health_quiet_run_max_age = 600;
     double node_down_timeout = 10.0;
     int64_t max_upload_size = 1024LL * 1024 * 1024;
     // Open API streams (job trees, stats, logs) one user may hold, and all

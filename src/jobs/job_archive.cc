@@ -19,8 +19,17 @@ bool SafeId(const std::string& id) {
 
 }  // namespace
 
-JobArchive::JobArchive(JobStore* store, std::string archive_dir)
-    : store_(store), dir_(std::move(archive_dir)) {}
+JobArchive::JobArchive(JobStore* store, std::string archive_dir, const JobLogs* logs)
+    : store_(store), dir_(std::move(archive_dir)), logs_(logs) {}
+
+void JobArchive::RemoveLogs(const std::vector<std::string>& job_ids) const {
+  if (logs_ == nullptr) return;
+  for (const auto& id : job_ids) {
+    Status removed = logs_->Remove(id);
+    // The tree is gone either way; a log left behind ages out (RemoveOlderThan).
+    if (!removed.ok()) PM_LOG_WARN("deleting the log of job {}: {}", id, removed.ToString());
+  }
+}
 
 std::string JobArchive::PathFor(const std::string& root_id) const { return dir_ + "/" + root_id + ".json"; }
 
@@ -99,10 +108,44 @@ Result<int> JobArchive::Purge(std::chrono::seconds max_age, int batch) {
         return ErrnoStatus("deleting " + PathFor(root), errno);
       }
       PM_RETURN_IF_ERROR(store_->ForgetTree(root, ids, tags));
+      RemoveLogs(ids);
       ++purged;
     }
   }
   return purged;
+}
+
+Status JobArchive::Delete(const std::string& root_id) {
+  if (!SafeId(root_id)) return InvalidArgument("bad root id '" + root_id + "'");
+  std::vector<std::string> ids = {root_id};
+  std::vector<std::string> tags;
+  auto tree = store_->ReadTree(root_id);
+  if (tree.ok()) {
+    for (const auto& job : tree->jobs) {
+      if (!IsFinished(job.state)) {
+        return FailedPrecondition("job " + job.id + " of tree " + root_id + " has not finished");
+      }
+      ids.push_back(job.id);
+    }
+    tags = tree->tags;
+    // Its data leaves Redis as when archived (the job ids then sit in
+    // jobs:archived), and ForgetTree drops those and the indexes.
+    Status removed = store_->RemoveArchivedTree(root_id);
+    if (!removed.ok() && removed.code() != StatusCode::kNotFound) return removed;
+  } else if (tree.status().code() == StatusCode::kNotFound) {
+    auto archived = Load(root_id);
+    if (!archived.ok()) return archived.status().code() == StatusCode::kNotFound ? Status::Ok() : archived.status();
+    for (const auto& job : archived->jobs) ids.push_back(job.id);
+    tags = archived->tags;
+    if (::unlink(PathFor(root_id).c_str()) != 0 && errno != ENOENT) {
+      return ErrnoStatus("deleting " + PathFor(root_id), errno);
+    }
+  } else {
+    return tree.status();
+  }
+  PM_RETURN_IF_ERROR(store_->ForgetTree(root_id, ids, tags));
+  RemoveLogs(ids);
+  return Status::Ok();
 }
 
 Result<TreeSnapshot> JobArchive::Load(const std::string& root_id) const {

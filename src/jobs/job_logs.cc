@@ -1,5 +1,6 @@
 #include "jobs/job_logs.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <vector>
 
 #include "core/files.h"
 
@@ -62,6 +64,8 @@ Status JobLog::Append(std::string_view text) {
   std::lock_guard<std::mutex> lock(mutex_);
   return WriteAll(fd_, text, path_);
 }
+
+std::string JobLogDirOf(const std::string& data_dir) { return data_dir + "/jobs/logs"; }
 
 JobLogs::JobLogs(std::string log_dir) : dir_(std::move(log_dir)) {}
 
@@ -130,6 +134,45 @@ Result<LogChunk> JobLogs::Read(const std::string& job_id, uint64_t offset, uint6
   chunk.data.resize(got);
   chunk.next_offset = chunk.offset + got;
   return chunk;
+}
+
+Status JobLogs::Remove(const std::string& job_id) const {
+  PM_ASSIGN_OR_RETURN(std::string path, PathFor(job_id));
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoStatus("deleting " + path, errno);
+  return Status::Ok();
+}
+
+namespace {
+
+// The names in `dir` other than "." and ".."; empty when it cannot be read.
+std::vector<std::string> Entries(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return names;
+  while (dirent* entry = ::readdir(d)) {
+    std::string name = entry->d_name;
+    if (name != "." && name != "..") names.push_back(std::move(name));
+  }
+  ::closedir(d);
+  return names;
+}
+
+}  // namespace
+
+Result<int> JobLogs::RemoveOlderThan(std::chrono::seconds age) const {
+  const std::time_t cutoff = std::time(nullptr) - static_cast<std::time_t>(age.count());
+  int removed = 0;
+  for (const auto& shard : Entries(dir_)) {
+    std::string shard_dir = dir_ + "/" + shard;
+    for (const auto& name : Entries(shard_dir)) {
+      std::string path = shard_dir + "/" + name;
+      struct stat st;
+      bool old = name.size() > 4 && name.compare(name.size() - 4, 4, ".log") == 0 && ::stat(path.c_str(), &st) == 0 &&
+                 S_ISREG(st.st_mode) && st.st_mtime < cutoff;
+      if (old && ::unlink(path.c_str()) == 0) ++removed;
+    }
+  }
+  return removed;
 }
 
 }  // namespace paasmaker::jobs

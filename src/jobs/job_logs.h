@@ -10,6 +10,7 @@
 // one log; each line is written with one write() call.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -54,6 +55,13 @@ struct LogChunk {
   uint64_t size = 0;         // size of the file when read
 };
 
+// Where a node keeps its job logs: `<data_dir>/jobs/logs`.
+std::string JobLogDirOf(const std::string& data_dir);
+
+// Retention: logs go with their trees (JobArchive::Purge and Delete remove
+// those on the pacemaker) and, on every node, once older than the job max
+// age by their last write (RemoveOlderThan), which also covers jobs run on
+// hearts, whose logs the pacemaker never deletes itself.
 class JobLogs {
  public:
   explicit JobLogs(std::string log_dir);
@@ -72,6 +80,12 @@ class JobLogs {
   // (next_offset == size), so a follower can keep polling.
   Result<LogChunk> Read(const std::string& job_id, uint64_t offset,
                         uint64_t max_bytes = 64 * 1024) const;
+  // Deletes a job's log; Ok when there is none.
+  Status Remove(const std::string& job_id) const;
+  // Deletes every log last written more than `age` ago; how many. The
+  // two-character directories stay (at most 256 for hex ids): removing one
+  // could race a job opening its log there.
+  Result<int> RemoveOlderThan(std::chrono::seconds age) const;
 
  private:
   std::string dir_;

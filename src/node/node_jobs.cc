@@ -12,7 +12,7 @@ NodeJobs::NodeJobs(const config::NodeConfig& config, std::string node_token)
 
 NodeJobs::~NodeJobs() { Stop(); }
 
-std::string NodeJobs::LogDir(const config::NodeConfig& config) { return config.DataDir() + "/jobs/logs"; }
+std::string NodeJobs::LogDir(const config::NodeConfig& config) { return jobs::JobLogDirOf(config.DataDir()); }
 
 Status NodeJobs::Init(const plugins::RoleHandles& roles) {
   if (!config_.testing.job_plugins) return plugins::RegisterBuiltinJobs(registry_, roles);
@@ -47,8 +47,20 @@ Status NodeJobs::StartManager(const std::string& node_uuid) {
   options.log_dir = LogDir(config_);
   options.registry = &registry_;
   PM_ASSIGN_OR_RETURN(manager_, jobs::JobManager::Create(options));
+  sweeper_ = std::thread([this] { SweepLogs(); });
   PM_LOG_INFO("job manager running for node {}", node_uuid);
   return Status::Ok();
+}
+
+void NodeJobs::SweepLogs() {
+  const auto max_age = std::chrono::seconds(static_cast<int64_t>(config_.pacemaker.job_max_age));
+  std::unique_lock<std::mutex> lock(mutex_);
+  do {
+    lock.unlock();
+    auto removed = logs_.RemoveOlderThan(max_age);
+    if (removed.ok() && *removed > 0) PM_LOG_INFO("deleted {} job logs older than {} s", *removed, max_age.count());
+    lock.lock();
+  } while (!sweeper_cv_.wait_for(lock, std::chrono::hours(1), [this] { return stopping_; }));
 }
 
 void NodeJobs::Stop() {
@@ -56,7 +68,10 @@ void NodeJobs::Stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     manager = std::move(manager_);
+    stopping_ = true;
   }
+  sweeper_cv_.notify_all();
+  if (sweeper_.joinable()) sweeper_.join();
   if (!manager) return;
   // Jobs that cannot finish in time are aborted when this node's next
   // manager starts (SPEC §6: a node that restarts aborts what it had RUNNING).

@@ -8,13 +8,19 @@
 //     → the bytes from N (text/plain); headers X-Log-Offset, X-Log-Next-Offset,
 //       X-Log-Size; 404 when this node has no log for the job.
 //
+// Job logs older than pacemaker.job_max_age (by their last write) are
+// deleted hourly: the pacemaker deletes logs with their trees only on its
+// own node, and a heart's logs would otherwise stay forever.
+//
 // Thread safety: InstallRoutes before the HTTP server starts; Start/Stop from
 // the controlling thread; StartManager from any thread (once).
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "config/node_config.h"
 #include "core/http.h"
@@ -37,7 +43,8 @@ class NodeJobs {
   void InstallRoutes(http::Server& server);
   // Starts the manager for `node_uuid` (no-op if already started).
   Status StartManager(const std::string& node_uuid);
-  // Lets running jobs finish (bounded), then stops the manager.
+  // Lets running jobs finish (bounded), then stops the manager and the
+  // log sweeper.
   void Stop();
 
   static std::string LogDir(const config::NodeConfig& config);
@@ -49,6 +56,11 @@ class NodeJobs {
   jobs::JobLogs logs_;
   std::mutex mutex_;
   std::unique_ptr<jobs::JobManager> manager_;
+  bool stopping_ = false;  // under mutex_
+  std::condition_variable sweeper_cv_;
+  std::thread sweeper_;
+
+  void SweepLogs();
 };
 
 }  // namespace paasmaker::node

@@ -15,7 +15,7 @@ lifecycle::LifecycleJobsContext LifecycleJobsContextOf(PacemakerContext& ctx) {
 }
 
 health::HealthManagerContext HealthManagerContextOf(PacemakerContext& ctx) {
-  return {ctx.config, ctx.nodes, ctx.job_store, ctx.job_registry, ctx.node_uuid};
+  return {ctx.config, ctx.nodes, ctx.job_store, ctx.job_archive, ctx.job_registry, ctx.node_uuid};
 }
 
 health::HealthJobsContext HealthJobsContextOf(PacemakerContext& ctx) {

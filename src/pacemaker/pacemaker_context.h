@@ -59,7 +59,8 @@ struct PacemakerContext {
         redis_handout(std::move(redis_handout)),
         jobs_redis(config.redis.jobs.Endpoint()),
         job_store(&jobs_redis),
-        job_archive(&job_store, config.DataDir() + "/jobs/archive"),
+        job_logs(jobs::JobLogDirOf(config.DataDir())),
+        job_archive(&job_store, config.DataDir() + "/jobs/archive", &job_logs),
         job_tree(&job_store, &job_archive),
         table_redis(config.redis.table.Endpoint()),
         routing(&table_redis),
@@ -105,6 +106,7 @@ struct PacemakerContext {
   const model::RedisHandout redis_handout;  // registering nodes' Redis access (secret)
   redis::Client jobs_redis;
   jobs::JobStore job_store;
+  jobs::JobLogs job_logs;  // this node's job logs, deleted with their trees
   jobs::JobArchive job_archive;
   jobs::JobTree job_tree;
   redis::Client table_redis;  // the routing table master

@@ -7,7 +7,6 @@
 
 #include <functional>
 #include <map>
-#include <sstream>
 #include <thread>
 
 #include "app_helpers.h"
@@ -22,44 +21,6 @@ using std::chrono::seconds;
 
 constexpr const char* kHost = "hello.example.com";  // examples/python-hello's hostname
 constexpr const char* kMetricsToken = "scrape-only-token-0123456789";
-
-// The sum of every sample of `name` whose labels include all of `want`
-// (NaN-free: our expositions hold plain numbers).
-double Sample(const std::string& text, const std::string& name, const std::map<std::string, std::string>& want = {}) {
-  double sum = 0;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    size_t name_end = line.find_first_of("{ ");
-    if (name_end == std::string::npos || line.substr(0, name_end) != name) continue;
-    // Labels: key="value" pairs; values may hold '}' (route="/x/{}") and
-    // escaped quotes, so scan them rather than search for the brace.
-    std::map<std::string, std::string> labels;
-    size_t at = name_end;
-    if (line[at] == '{') {
-      ++at;
-      while (at < line.size() && line[at] != '}') {
-        size_t eq = line.find("=\"", at);
-        if (eq == std::string::npos) break;
-        std::string key = line.substr(at, eq - at), value;
-        for (at = eq + 2; at < line.size() && line[at] != '"'; ++at) {
-          if (line[at] == '\\' && at + 1 < line.size()) ++at;
-          value += line[at];
-        }
-        labels[key] = value;
-        at += 1;                                   // the closing quote
-        if (at < line.size() && line[at] == ',') ++at;
-      }
-      if (at >= line.size()) continue;
-      ++at;  // '}'
-    }
-    bool match = true;
-    for (const auto& [key, value] : want) match = match && labels.count(key) && labels[key] == value;
-    if (match) sum += std::stod(line.substr(at));
-  }
-  return sum;
-}
 
 class MetricsTest : public ClusterTest {
  protected:
@@ -95,7 +56,7 @@ class MetricsTest : public ClusterTest {
   double HeartsRunning() {
     double sum = 0;
     for (const char* name : {"heart-1", "heart-2"}) {
-      sum += Sample(Metrics(cluster_.node(name)), "paasmaker_heart_instances", {{"state", "RUNNING"}});
+      sum += MetricSum(Metrics(cluster_.node(name)), "paasmaker_heart_instances", {{"state", "RUNNING"}});
     }
     return sum;
   }
@@ -140,12 +101,12 @@ TEST_F(MetricsTest, EveryRolePassesPromtoolAndNeedsAToken) {
   ASSERT_TRUE(api.ok());
   EXPECT_EQ(api->status, 401);
   // The nodes gauge counts the four ACTIVE nodes.
-  EXPECT_EQ(Sample(Metrics(cluster_.pacemaker()), "paasmaker_nodes", {{"state", "ACTIVE"}}), 4);
+  EXPECT_EQ(MetricSum(Metrics(cluster_.pacemaker()), "paasmaker_nodes", {{"state", "ACTIVE"}}), 4);
   // And the API counter counted the calls above by route and status.
-  EXPECT_GE(Sample(Metrics(cluster_.pacemaker()), "paasmaker_api_requests_total",
+  EXPECT_GE(MetricSum(Metrics(cluster_.pacemaker()), "paasmaker_api_requests_total",
                    {{"route", "/api/v1/nodes"}, {"method", "GET"}, {"status", "200"}}),
             1);
-  EXPECT_GE(Sample(Metrics(cluster_.pacemaker()), "paasmaker_api_requests_total",
+  EXPECT_GE(MetricSum(Metrics(cluster_.pacemaker()), "paasmaker_api_requests_total",
                    {{"route", "/api/v1/nodes"}, {"method", "GET"}, {"status", "401"}}),
             1);
 }
@@ -157,7 +118,7 @@ TEST_F(MetricsTest, RouterCountersFollowTrafficAndInstanceGaugesFollowAScale) {
   std::string type_id = version["instance_types"][0]["instance_type_id"];
 
   auto requests = [&](const std::string& text) {
-    return Sample(text, "paasmaker_router_requests_total", {{"version_type", type_id}, {"status_class", "2xx"}});
+    return MetricSum(text, "paasmaker_router_requests_total", {{"version_type", type_id}, {"status_class", "2xx"}});
   };
   // The requests DeployServed sent, once the reader has counted them all:
   // steady over nginx's 1 s log flush and a reader tick.
@@ -172,10 +133,10 @@ TEST_F(MetricsTest, RouterCountersFollowTrafficAndInstanceGaugesFollowAScale) {
   for (int i = 0; i < 25; ++i) ASSERT_EQ(RouterGet(router(), kHost).status, 200);
   EXPECT_EQ(WaitForValue(router(), requests, before + 25), before + 25) << Metrics(router());
   std::string router_text = Metrics(router());
-  EXPECT_GE(Sample(router_text, "paasmaker_router_upstream_seconds_count"), before + 25);
-  EXPECT_GE(Sample(router_text, "paasmaker_router_stats_lines_total", {{"outcome", "counted"}}), before + 25);
+  EXPECT_GE(MetricSum(router_text, "paasmaker_router_upstream_seconds_count"), before + 25);
+  EXPECT_GE(MetricSum(router_text, "paasmaker_router_stats_lines_total", {{"outcome", "counted"}}), before + 25);
 
-  auto running = [](const std::string& text) { return Sample(text, "paasmaker_instances", {{"state", "RUNNING"}}); };
+  auto running = [](const std::string& text) { return MetricSum(text, "paasmaker_instances", {{"state", "RUNNING"}}); };
   EXPECT_EQ(WaitForValue(cluster_.pacemaker(), running, 1), 1);
   EXPECT_EQ(HeartsRunning(), 1);
   auto response = cluster_.Post("/api/v1/instance-types/" + type_id + "/quantity", {{"quantity", 2}});
@@ -190,14 +151,14 @@ TEST_F(MetricsTest, RouterCountersFollowTrafficAndInstanceGaugesFollowAScale) {
   // Each heart fetched the package once per instance it started, or at least once.
   double fetches = 0;
   for (const char* name : {"heart-1", "heart-2"}) {
-    fetches += Sample(Metrics(cluster_.node(name)), "paasmaker_heart_package_fetch_seconds_count");
+    fetches += MetricSum(Metrics(cluster_.node(name)), "paasmaker_heart_package_fetch_seconds_count");
   }
   EXPECT_GE(fetches, 1);
   // A finished tree of each kind was counted with its duration.
   std::string pacemaker_text = Metrics(cluster_.pacemaker());
-  EXPECT_GE(Sample(pacemaker_text, "paasmaker_job_trees_finished_total", {{"state", "SUCCESS"}}), 1)
+  EXPECT_GE(MetricSum(pacemaker_text, "paasmaker_job_trees_finished_total", {{"state", "SUCCESS"}}), 1)
       << pacemaker_text;
-  EXPECT_GE(Sample(pacemaker_text, "paasmaker_job_tree_duration_seconds_count"), 1);
+  EXPECT_GE(MetricSum(pacemaker_text, "paasmaker_job_tree_duration_seconds_count"), 1);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Listing by tag, the JobTree read API, archiving and purging.
+// Listing by tag, the JobTree read API, archiving, purging and deleting.
 #include <filesystem>
 
 #include "jobs/job_archive.h"
@@ -171,6 +171,65 @@ TEST_F(JobHousekeepingTest, PurgeDeletesArchivedTreesOlderThanTheMaxAge) {
             (std::vector<std::string>{unfinished, new_root}));
   EXPECT_EQ(client_.Command({"HLEN", "jobs:archived"})->integer, 3);  // only the new tree's jobs
   EXPECT_EQ(*archive.Purge(), 0);
+}
+
+// Logs of a tree's jobs, written as a node's JobManager would.
+void WriteLogs(const JobLogs& logs, const std::vector<std::string>& ids) {
+  for (const auto& id : ids) ASSERT_TRUE((*logs.Open(id))->Append("ran\n").ok());
+}
+
+TEST_F(JobHousekeepingTest, PurgeDeletesTheLogsOfThePurgedTrees) {
+  JobLogs logs(dir_ / "logs");
+  std::vector<std::string> old_ids, new_ids;
+  auto old_root = AddTree({"workspace:1"}, &old_ids);
+  RunByHand(old_root);
+  clock_.Advance(8 * kDay);
+  auto new_root = AddTree({"workspace:1"}, &new_ids);
+  RunByHand(new_root);
+  WriteLogs(logs, old_ids);
+  WriteLogs(logs, new_ids);
+  clock_.Advance(1);
+
+  JobArchive archive(&timed_store_, dir_ / "archive", &logs);
+  ASSERT_EQ(*archive.Archive(std::chrono::seconds(0)), 2);
+  ASSERT_EQ(*archive.Purge(), 1);
+  for (const auto& id : old_ids) EXPECT_FALSE(logs.Exists(id)) << id;
+  for (const auto& id : new_ids) EXPECT_TRUE(logs.Exists(id)) << id;
+}
+
+TEST_F(JobHousekeepingTest, DeleteDropsAFinishedTreeWhereverItIsAndRefusesAnUnfinishedOne) {
+  JobLogs logs(dir_ / "logs");
+  JobArchive archive(&timed_store_, dir_ / "archive", &logs);
+  JobTree reader(&timed_store_, &archive);
+  std::vector<std::string> live_ids, archived_ids;
+  auto live = AddTree({"health"}, &live_ids);
+  RunByHand(live);
+  clock_.Advance(1);
+  auto archived = AddTree({"health"}, &archived_ids);
+  RunByHand(archived);
+  clock_.Advance(1);
+  ASSERT_EQ(*archive.Archive(std::chrono::seconds(0)), 2);
+  auto in_redis = AddTree({"health"}, &live_ids);  // finished after the archive run: stays in Redis
+  RunByHand(in_redis);
+  clock_.Advance(1);
+  auto unfinished = AddTree({"health"});
+  WriteLogs(logs, live_ids);
+  WriteLogs(logs, archived_ids);
+
+  ASSERT_TRUE(archive.Delete(in_redis).ok());
+  ASSERT_TRUE(archive.Delete(archived).ok());
+  Status refused = archive.Delete(unfinished);
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition) << refused.ToString();
+  EXPECT_TRUE(archive.Delete(in_redis).ok()) << "already gone is fine";
+
+  EXPECT_EQ(reader.GetJob(in_redis).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(reader.GetJob(archived).status().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / ("archive/" + archived + ".json")));
+  for (const auto& id : archived_ids) EXPECT_FALSE(logs.Exists(id)) << id;
+  EXPECT_EQ(RootIds(*reader.ListByTag("health", 0, 10)), (std::vector<std::string>{unfinished, live}));
+  EXPECT_TRUE(logs.Exists(live)) << "another tree's logs stay";
+  for (size_t i = 3; i < live_ids.size(); ++i) EXPECT_FALSE(logs.Exists(live_ids[i])) << live_ids[i];
+  EXPECT_EQ(client_.Command({"HLEN", "jobs:archived"})->integer, 3);  // only `live`'s jobs
 }
 
 }  // namespace

@@ -1,5 +1,9 @@
-// JobLogs: layout, line format, reading from offsets, id checks.
+// JobLogs: layout, line format, reading from offsets, id checks, deletion.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <utime.h>
+
+#include <ctime>
 
 #include "jobs/job_logs.h"
 #include "../support/temp_dir.h"
@@ -70,6 +74,33 @@ TEST(JobLogsTest, RejectsIdsThatCouldEscape) {
   for (const std::string bad : {"", "a", "../etc", "a/b", "a.b", "..", "x\\y"}) {
     EXPECT_EQ(logs.PathFor(bad).status().code(), StatusCode::kInvalidArgument) << bad;
   }
+}
+
+TEST(JobLogsTest, RemovesOneLogAndLogsLastWrittenBeforeAnAge) {
+  paasmaker::testing::TempDir dir("pm-joblogs");
+  JobLogs logs(dir.path());
+  const std::string old_id = "0a000000-0000-4000-8000-000000000001";
+  const std::string new_id = "0b000000-0000-4000-8000-000000000002";
+  const std::string gone_id = "0c000000-0000-4000-8000-000000000003";
+  for (const auto& id : {old_id, new_id, gone_id}) ASSERT_TRUE((*logs.Open(id))->Append("line\n").ok());
+  // Last written two days ago.
+  struct utimbuf two_days_ago{std::time(nullptr) - 2 * 86400, std::time(nullptr) - 2 * 86400};
+  ASSERT_EQ(::utime(logs.PathFor(old_id)->c_str(), &two_days_ago), 0);
+
+  ASSERT_TRUE(logs.Remove(gone_id).ok());
+  EXPECT_FALSE(logs.Exists(gone_id));
+  EXPECT_TRUE(logs.Remove(gone_id).ok()) << "already gone is fine";
+  EXPECT_EQ(logs.Remove("../escape").code(), StatusCode::kInvalidArgument);
+
+  EXPECT_EQ(*logs.RemoveOlderThan(std::chrono::hours(72)), 0);
+  EXPECT_EQ(*logs.RemoveOlderThan(std::chrono::hours(24)), 1);
+  EXPECT_FALSE(logs.Exists(old_id));
+  EXPECT_TRUE(logs.Exists(new_id));
+  struct stat st;
+  EXPECT_EQ(::stat((dir.path() + "/0a").c_str(), &st), 0) << "shard directories stay";
+
+  JobLogs missing(dir.path() + "/none");
+  EXPECT_EQ(*missing.RemoveOlderThan(std::chrono::hours(1)), 0);
 }
 
 }  // namespace

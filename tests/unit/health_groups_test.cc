@@ -190,5 +190,49 @@ TEST(HealthGroupTree, SameOrderInParallelLowerFirstConfiguredTimeoutKept) {
   EXPECT_EQ(one[1].parameters["stages"], json::array());
 }
 
+// A finished run of the default group, every job SUCCESS with no summary.
+jobs::TreeSnapshot QuietRun() {
+  jobs::TreeSnapshot tree;
+  tree.root_id = "root";
+  auto add = [&](std::string id, std::string type, std::string summary) {
+    jobs::Job job;
+    job.id = std::move(id);
+    job.type = std::move(type);
+    job.state = jobs::JobState::kSuccess;
+    job.summary = std::move(summary);
+    tree.jobs.push_back(std::move(job));
+  };
+  add("root", lifecycle::job_types::kGroup, "All checks done");
+  add("stage", job_types::kStage, "Ran 1 check(s)");
+  add("down", job_types::kDownNodes, "");
+  add("adjust", job_types::kAdjustInstances, "");
+  return tree;
+}
+
+TEST(HealthGroupTree, QuietRunsSucceededWithoutAnActionOutsideThePlumbing) {
+  EXPECT_TRUE(RunActions(QuietRun()).empty());
+  EXPECT_TRUE(IsQuietRun(QuietRun()));
+
+  auto acted = QuietRun();
+  acted.jobs[3].summary = "Started 1 instance of app v1";
+  ASSERT_EQ(RunActions(acted).size(), 1u);
+  EXPECT_EQ(RunActions(acted)[0]->id, "adjust");
+  EXPECT_FALSE(IsQuietRun(acted));
+
+  auto failed = QuietRun();
+  failed.jobs[2].state = jobs::JobState::kFailed;
+  EXPECT_FALSE(IsQuietRun(failed)) << "a failure stays visible";
+  auto running = QuietRun();
+  running.jobs[0].state = jobs::JobState::kRunning;
+  EXPECT_FALSE(IsQuietRun(running));
+  EXPECT_FALSE(IsQuietRun(jobs::TreeSnapshot{}));
+}
+
+TEST(HealthGroupsConfig, QuietRunMaxAgeDefaultsToTenMinutes) {
+  EXPECT_EQ(Parse("    enabled: true\n")->pacemaker.health_quiet_run_max_age, 600);
+  EXPECT_EQ(Parse("    quiet_run_max_age: 5\n")->pacemaker.health_quiet_run_max_age, 5);
+  EXPECT_NE(Problems("    quiet_run_max_age: 0\n").find("quiet_run_max_age"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace paasmaker::pacemaker::health

@@ -17,8 +17,7 @@
 #include <cstdlib>
 
 #include "core/api_response.h"
-#include "pacemaker/health/health_jobs.h"
-#include "pacemaker/lifecycle/trees.h"
+#include "pacemaker/health/health_group_tree.h"
 
 namespace paasmaker::pacemaker::endpoints {
 
@@ -41,19 +40,15 @@ std::string GroupOf(const jobs::TreeSnapshot& tree, const jobs::Job& root) {
 
 json DescribeRun(const jobs::TreeSnapshot& tree) {
   const jobs::Job* root = nullptr;
-  json actions = json::array();
   for (const auto& job : tree.jobs) {
-    if (job.id == tree.root_id) {
-      root = &job;
-      continue;
-    }
-    if (job.summary.empty() || job.type == health::job_types::kStage || job.type == lifecycle::job_types::kGroup) {
-      continue;
-    }
-    actions.push_back({{"job_id", job.id},
-                       {"type", job.type},
-                       {"state", std::string(jobs::JobStateName(job.state))},
-                       {"summary", job.summary}});
+    if (job.id == tree.root_id) root = &job;
+  }
+  json actions = json::array();
+  for (const jobs::Job* job : health::RunActions(tree)) {
+    actions.push_back({{"job_id", job->id},
+                       {"type", job->type},
+                       {"state", std::string(jobs::JobStateName(job->state))},
+                       {"summary", job->summary}});
   }
   if (root == nullptr) return json();
   return {{"job_id", root->id},

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/node_config.h"
+#include "jobs/job_archive.h"
 #include "jobs/job_registry.h"
 #include "jobs/job_store.h"
 #include "pacemaker/lifecycle/lifecycle_context.h"
@@ -17,6 +18,7 @@ struct HealthManagerContext {
   const config::NodeConfig& config;       // pacemaker.health*, node_down_timeout
   NodeStore& nodes;                       // silence deadlines bring runs forward
   jobs::JobStore& job_store;              // where the groups' trees go
+  jobs::JobArchive& job_archive;          // deletes the runs that changed nothing
   const jobs::JobRegistry& job_registry;  // checks each group's jobs before the first run
   const NodeUuid& node_uuid;              // the checks run here
 };

@@ -104,4 +104,21 @@ std::vector<jobs::JobSpec> BuildGroupTree(const config::HealthGroupConfig& group
   return tree.jobs();
 }
 
+std::vector<const jobs::Job*> RunActions(const jobs::TreeSnapshot& tree) {
+  std::vector<const jobs::Job*> actions;
+  for (const auto& job : tree.jobs) {
+    bool plumbing = job.id == tree.root_id || job.type == job_types::kStage || job.type == lifecycle::job_types::kGroup;
+    if (!plumbing && !job.summary.empty()) actions.push_back(&job);
+  }
+  return actions;
+}
+
+bool IsQuietRun(const jobs::TreeSnapshot& tree) {
+  if (tree.jobs.empty()) return false;
+  for (const auto& job : tree.jobs) {
+    if (job.state != jobs::JobState::kSuccess) return false;
+  }
+  return RunActions(tree).empty();
+}
+
 }  // namespace paasmaker::pacemaker::health

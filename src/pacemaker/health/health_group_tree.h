@@ -23,6 +23,7 @@
 
 #include "config/node_config.h"
 #include "jobs/job.h"
+#include "jobs/job_store.h"
 
 namespace paasmaker::pacemaker::health {
 
@@ -55,5 +56,15 @@ std::optional<double> DownNodesTimeout(const config::HealthGroupConfig& group, c
 // One run of `group` as a tree assigned to `node`: root first.
 std::vector<jobs::JobSpec> BuildGroupTree(const config::HealthGroupConfig& group, const std::string& node,
                                           const RunParameters& run);
+
+// What a run did: its jobs, other than the root and the plumbing (stages,
+// groups), that left a summary. A check that changed nothing leaves its
+// summary empty (health_jobs.cc); a failed or aborted one says why.
+std::vector<const jobs::Job*> RunActions(const jobs::TreeSnapshot& tree);
+
+// A run that finished with every job SUCCESS and no action: nothing to look
+// back on, so it is deleted after pacemaker.health.quiet_run_max_age rather
+// than kept for the job max age (HealthManager).
+bool IsQuietRun(const jobs::TreeSnapshot& tree);
 
 }  // namespace paasmaker::pacemaker::health

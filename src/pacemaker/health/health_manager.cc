@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <optional>
 #include <string>
 
@@ -28,6 +29,8 @@ struct HealthManager::Group {
   std::optional<double> down_timeout;
   double covered_until = 0;
   Clock::time_point retry_after;  // an early run skipped (overlap) waits this long
+  // Its runs not yet looked at for deletion, oldest first.
+  std::deque<std::pair<std::string, Clock::time_point>> recent_runs;
 
   Clock::duration period() const {
     return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(config.period_seconds));
@@ -56,6 +59,27 @@ Result<std::optional<std::string>> RunGroup(const HealthManagerContext& ctx, con
   PM_RETURN_IF_ERROR(ctx.job_store.StartTree(tree.front().id));
   last_root = tree.front().id;
   return std::optional<std::string>(last_root);
+}
+
+// Deletes `root_id`'s tree if it is a quiet run (see the header). Runs that
+// acted, failed or are still unfinished stay for the normal archive/purge.
+Status DeleteIfQuiet(const HealthManagerContext& ctx, const std::string& root_id) {
+  auto tree = ctx.job_store.ReadTree(root_id);
+  if (!tree.ok() && tree.status().code() == StatusCode::kNotFound) tree = ctx.job_archive.Load(root_id);
+  if (!tree.ok()) return tree.status().code() == StatusCode::kNotFound ? Status::Ok() : tree.status();
+  if (!IsQuietRun(*tree)) return Status::Ok();
+  return ctx.job_archive.Delete(root_id);
+}
+
+void ForgetQuietRuns(const HealthManagerContext& ctx, const std::string& group,
+                     std::deque<std::pair<std::string, Clock::time_point>>& runs, Clock::time_point now) {
+  const auto max_age = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(ctx.config.pacemaker.health_quiet_run_max_age));
+  while (!runs.empty() && now - runs.front().second >= max_age) {
+    Status deleted = DeleteIfQuiet(ctx, runs.front().first);
+    if (!deleted.ok()) PM_LOG_WARN("health group {}: deleting run {}: {}", group, runs.front().first, deleted.ToString());
+    runs.pop_front();
+  }
 }
 
 // The checks' own parameter validation, before the first run, so a bad
@@ -156,12 +180,14 @@ void HealthManager::Loop() {
       if (!started.ok()) PM_LOG_WARN("health group {}: {}", group.config.name, started.status().ToString());
       if (started.ok() && started->has_value()) {
         group.covered_until = started_at;
+        group.recent_runs.emplace_back(**started, now);
         // From now, not from the due time: a late run does not cause a burst.
         group.next_run = now + group.period();
       } else {
         group.retry_after = now + kEarlyRetry;
         if (now >= group.next_run) group.next_run = now + group.period();
       }
+      ForgetQuietRuns(ctx_, group.config.name, group.recent_runs, now);
     }
     lock.lock();
   }

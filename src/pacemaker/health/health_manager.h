@@ -11,6 +11,12 @@
 // runs as soon as a node's silence reaches the timeout (from the nodes'
 // last_heard), so detection does not wait up to a period more.
 //
+// A run in which every check succeeded and none acted (IsQuietRun) is
+// deleted, tree and logs, pacemaker.health.quiet_run_max_age after it
+// started: recent ones stay visible in the health history, and the
+// default group does not leave a tree every 2 s for the job max age. Runs
+// started before a pacemaker restart are left to the normal purge.
+//
 // Start/Stop from the pacemaker's controlling thread; the loop runs on its
 // own thread. The context must outlive Stop().
 #pragma once
