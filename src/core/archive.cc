@@ -2,7 +2,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sodium.h>
@@ -18,6 +17,8 @@
 #include <set>
 #include <string_view>
 #include <utility>
+
+#include "core/files.h"
 
 namespace paasmaker::archives {
 namespace {
@@ -171,20 +172,6 @@ Status CheckResolvesInside(const std::string& root, const std::string& link_rel)
   return Status::Ok();
 }
 
-// Names in a directory, sorted, without "." and "..".
-Result<std::vector<std::string>> ListDirectory(const std::string& dir) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return ErrnoStatus("listing " + dir, errno);
-  std::vector<std::string> names;
-  while (dirent* e = ::readdir(d)) {
-    std::string_view name = e->d_name;
-    if (name != "." && name != "..") names.emplace_back(name);
-  }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 // Every symlink in the tree, checked once all of them exist. The iterator
 // does not follow symlinks into directories.
 Status CheckTreeSymlinks(const std::string& root) {
@@ -202,7 +189,7 @@ void RemoveTree(const std::string& path) {
   struct stat st;
   if (::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
     ::chmod(path.c_str(), 0700);
-    auto names = ListDirectory(path);
+    auto names = files::ListDirectory(path);
     if (names.ok()) {
       for (const std::string& name : *names) RemoveTree(path + "/" + name);
     }
@@ -227,7 +214,7 @@ int MoveEntry(const std::string& from, const std::string& to) {
 // Moves everything from staging into dest, or nothing: collisions are checked
 // first, and a failed rename puts back what was already moved.
 Status MoveChildren(const std::string& staging, const std::string& dest) {
-  PM_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDirectory(staging));
+  PM_ASSIGN_OR_RETURN(std::vector<std::string> names, files::ListDirectory(staging));
   for (const std::string& name : names) {
     struct stat st;
     if (::lstat((dest + "/" + name).c_str(), &st) == 0) {
@@ -470,7 +457,7 @@ class Packer {
   std::vector<std::string> TakeSkipped() { return std::move(skipped_); }
 
   Status PackTree(const std::string& rel) {
-    PM_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDirectory(rel.empty() ? root_ : root_ + "/" + rel));
+    PM_ASSIGN_OR_RETURN(std::vector<std::string> names, files::ListDirectory(rel.empty() ? root_ : root_ + "/" + rel));
     for (const std::string& name : names) {
       std::string child = rel.empty() ? name : rel + "/" + name;
       std::string path = root_ + "/" + child;

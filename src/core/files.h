@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 
@@ -17,6 +18,8 @@ Result<std::string> ReadFile(const std::string& path);
 Status WriteFileAtomically(const std::string& path, const std::string& content, mode_t mode = 0644);
 Status MakeDirectories(const std::string& path, mode_t mode = 0755);
 bool Exists(const std::string& path);
+// The names in `dir`, sorted, without "." and "..".
+Result<std::vector<std::string>> ListDirectory(const std::string& dir);
 
 // An exclusive lock on `path` (flock) held while the object lives; refuses
 // when another live process holds it. Used so two daemons never share a data dir.

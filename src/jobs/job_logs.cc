@@ -1,6 +1,5 @@
 #include "jobs/job_logs.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -142,29 +141,13 @@ Status JobLogs::Remove(const std::string& job_id) const {
   return Status::Ok();
 }
 
-namespace {
-
-// The names in `dir` other than "." and ".."; empty when it cannot be read.
-std::vector<std::string> Entries(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return names;
-  while (dirent* entry = ::readdir(d)) {
-    std::string name = entry->d_name;
-    if (name != "." && name != "..") names.push_back(std::move(name));
-  }
-  ::closedir(d);
-  return names;
-}
-
-}  // namespace
-
 Result<int> JobLogs::RemoveOlderThan(std::chrono::seconds age) const {
   const std::time_t cutoff = std::time(nullptr) - static_cast<std::time_t>(age.count());
   int removed = 0;
-  for (const auto& shard : Entries(dir_)) {
+  // A directory that cannot be listed (none yet) holds nothing to delete.
+  for (const auto& shard : files::ListDirectory(dir_).value_or({})) {
     std::string shard_dir = dir_ + "/" + shard;
-    for (const auto& name : Entries(shard_dir)) {
+    for (const auto& name : files::ListDirectory(shard_dir).value_or({})) {
       std::string path = shard_dir + "/" + name;
       struct stat st;
       bool old = name.size() > 4 && name.compare(name.size() - 4, 4, ".log") == 0 && ::stat(path.c_str(), &st) == 0 &&
