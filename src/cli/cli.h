@@ -19,6 +19,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/job_tree_view.h"
 #include "core/status.h"
 
 namespace paasmaker::cli {
@@ -36,6 +37,7 @@ struct CliIo {
   std::ostream& out;
   std::ostream& err;
   EnvReader env = ProcessEnv;
+  TerminalSize out_terminal;  // `out` is a terminal this size; {0, 0}: it is not (tests, pipes)
 };
 
 // The ONE mapping of status codes to process exit codes:

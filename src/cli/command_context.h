@@ -40,6 +40,9 @@ class CommandContext {
   std::ostream& out() { return io_.out; }
   std::ostream& err() { return io_.err; }
   const EnvReader& env() const { return io_.env; }
+  // The terminal progress is drawn on: stdout's, unless --json sends
+  // progress to stderr.
+  TerminalSize progress_terminal() const { return json() ? TerminalSize{} : io_.out_terminal; }
   bool json() const { return options_.json; }
   GlobalOptions& options() { return options_; }
 

@@ -114,9 +114,10 @@ Result<PreparedIds> NewestVersion(ApiClient& api, const std::string& workspace_i
 
 // Runs one lifecycle tree to its end; Ok only on SUCCESS.
 Status RunTree(ApiClient& api, const std::string& job_id, const std::string& what, WaitMode mode,
-               std::ostream& progress) {
+               std::ostream& progress, TerminalSize terminal) {
   progress << what << ": job " << job_id << "\n";
-  PM_ASSIGN_OR_RETURN(std::string state, WaitForJob(api, job_id, mode, progress));
+  PM_ASSIGN_OR_RETURN(std::string state,
+                      WaitForJob(api, job_id, mode, progress, std::chrono::milliseconds(200), nullptr, terminal));
   Status outcome = OutcomeOf(api, job_id, state, what);
   if (outcome.ok() && mode == WaitMode::kWait) progress << what << ": done\n";
   return outcome;
@@ -152,7 +153,7 @@ Status Deploy(CommandContext& context, const DeployArgs& args) {
   if (prepare_job.empty()) return Internal("the server started no prepare job: " + created.dump());
   jobs["prepare"] = prepare_job;
   Status prepared = RunTree(api, prepare_job, "Preparing in workspace " + Text(workspace, "name", workspace_id),
-                            args.mode(), progress);
+                            args.mode(), progress, context.progress_terminal());
   if (!prepared.ok()) return finish(prepared);
 
   PM_ASSIGN_OR_RETURN(json answer, api.Get("/api/v1/jobs/" + http::UrlEncode(prepare_job)));
@@ -170,7 +171,7 @@ Status Deploy(CommandContext& context, const DeployArgs& args) {
     std::string job_id = JobIdOf(started);
     if (job_id.empty()) return Status::Ok();  // nothing to do
     jobs[name] = job_id;
-    return RunTree(api, job_id, what, args.mode(), progress);
+    return RunTree(api, job_id, what, args.mode(), progress, context.progress_terminal());
   };
   if (args.start) {
     Status started = action("start", "Starting the version");

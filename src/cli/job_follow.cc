@@ -18,7 +18,9 @@ using nlohmann::json;
 // rest comes (or the stream ends).
 class FollowPrinter {
  public:
-  FollowPrinter(std::ostream& out, bool json, bool logs) : out_(out), json_(json), logs_(logs) {}
+  FollowPrinter(std::ostream& out, const JobFollowOptions& options)
+      : out_(out), json_(options.json), logs_(options.logs),
+        view_(out, options.logs || options.json ? TerminalSize{} : options.terminal) {}
 
   // False once the end event has arrived: stop reading.
   bool Handle(const std::string& data) {
@@ -64,12 +66,12 @@ class FollowPrinter {
     auto [it, inserted] = states_.emplace(job_id, state);
     if (!inserted && it->second == state) return;
     it->second = state;
-    out_ << Prefix(job_id) << state;
+    std::string line = Prefix(job_id) + state;
     std::string title = Text(event, "title");
-    if (!title.empty()) out_ << "  " << title;
+    if (!title.empty()) line += "  " + title;
     std::string summary = Text(event, "summary");
-    if (!summary.empty()) out_ << " — " << summary;
-    out_ << "\n";
+    if (!summary.empty()) line += " — " + summary;
+    view_.Update(job_id, line);
   }
 
   void PrintLog(const std::string& job_id, const std::string& text) {
@@ -87,6 +89,7 @@ class FollowPrinter {
   bool logs_;
   std::map<std::string, std::string> states_;
   std::map<std::string, std::string> partial_lines_;
+  JobTreeView view_;
   bool ended_ = false;
   std::string root_state_;
 };
@@ -94,7 +97,7 @@ class FollowPrinter {
 }  // namespace
 
 Status FollowJob(ApiClient& api, const std::string& job_id, std::ostream& out, const JobFollowOptions& options) {
-  FollowPrinter printer(out, options.json, options.logs);
+  FollowPrinter printer(out, options);
   Status streamed = FollowEvents(
       api, "/api/v1/jobs/" + http::UrlEncode(job_id) + "/stream",
       [&](const SseEvent& event) { return printer.Handle(event.data); }, {.notices = options.notices});

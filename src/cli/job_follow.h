@@ -14,8 +14,9 @@
 // to a minute, "reconnecting…" once on `notices`), so every event is printed
 // once, none missing.
 //
-// Without `logs` only the state changes are printed (one line each: the
-// compact view the action commands' --follow shows unless --verbose).
+// Without `logs` only the states are shown: the compact view the action
+// commands' --follow shows unless --verbose, one line per job, redrawn in
+// place when `terminal` is one (job_tree_view.h), else one line per change.
 //
 // Blocking; runs on the caller's thread.
 #pragma once
@@ -24,6 +25,7 @@
 #include <string>
 
 #include "cli/api_client.h"
+#include "cli/job_tree_view.h"
 #include "core/status.h"
 
 namespace paasmaker::cli {
@@ -32,6 +34,7 @@ struct JobFollowOptions {
   bool json = false;  // every event as one JSON line instead
   bool logs = true;   // print the jobs' log lines, not only state changes
   std::ostream* notices = nullptr;  // "reconnecting…"; null: std::cerr
+  TerminalSize terminal;  // `out` is a terminal this size (compact view only)
 };
 
 // Ok only when the root job ends SUCCESS. A FAILED or ABORTED root is

@@ -63,10 +63,10 @@ std::string FailureReasons(const json& job) {
 }
 
 Result<std::string> WaitForJob(ApiClient& api, const std::string& job_id, WaitMode mode, std::ostream& progress,
-                               std::chrono::milliseconds poll, std::ostream* notices) {
+                               std::chrono::milliseconds poll, std::ostream* notices, TerminalSize terminal) {
   bool following = mode == WaitMode::kFollow || mode == WaitMode::kFollowLogs;
   if (following) {
-    Status followed = FollowJob(api, job_id, progress, {.logs = mode == WaitMode::kFollowLogs, .notices = notices});
+    Status followed = FollowJob(api, job_id, progress, {.logs = mode == WaitMode::kFollowLogs, .notices = notices, .terminal = terminal});
     if (followed.ok()) return std::string("SUCCESS");
     if (followed.code() != StatusCode::kAborted) return followed;
     // FollowJob only says "not SUCCESS"; ask which.
@@ -120,7 +120,8 @@ Status ReportJob(CommandContext& context, ApiClient& api, const json& data, cons
     return Status::Ok();
   }
   PM_ASSIGN_OR_RETURN(std::string state,
-                      WaitForJob(api, job_id, flags.mode(), progress, std::chrono::milliseconds(200), &context.err()));
+                      WaitForJob(api, job_id, flags.mode(), progress, std::chrono::milliseconds(200), &context.err(),
+                                 context.progress_terminal()));
   if (context.json()) {
     json answer = data;
     answer["state"] = state;

@@ -49,12 +49,13 @@ std::string FailureReasons(const nlohmann::json& job);
 // Waits until the tree of `job_id` finishes and returns the root's final
 // state (SUCCESS, FAILED or ABORTED). kFollow(Logs) prints the live stream to
 // `progress` (reconnecting through a pacemaker restart, saying so on
-// `notices`; null: std::cerr); kWait polls every `poll` and prints nothing,
+// `notices`; null: std::cerr; the compact view redrawn in place when
+// `terminal` is one); kWait polls every `poll` and prints nothing,
 // riding out a pacemaker that is unreachable for up to a minute. A transport
 // failure past that is returned as is (the tree may still be running).
 Result<std::string> WaitForJob(ApiClient& api, const std::string& job_id, WaitMode mode, std::ostream& progress,
                                std::chrono::milliseconds poll = std::chrono::milliseconds(200),
-                               std::ostream* notices = nullptr);
+                               std::ostream* notices = nullptr, TerminalSize terminal = {});
 
 // Ok for SUCCESS; otherwise Aborted("<what> (job X) ended FAILED: reasons").
 Status OutcomeOf(ApiClient& api, const std::string& job_id, const std::string& state, const std::string& what);

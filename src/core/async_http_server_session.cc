@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 
 #include "core/async_http_server_internal.h"
 
@@ -16,6 +17,17 @@ namespace {
 
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
+
+// The Date header (RFC 9110 §6.6.1: a server with a clock sends it); nodes
+// and `paasmaker doctor` compare it with their own clock.
+std::string HttpDate() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char text[40];
+  size_t n = std::strftime(text, sizeof(text), "%a, %d %b %Y %H:%M:%S GMT", &utc);
+  return std::string(text, n);
+}
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -247,6 +259,7 @@ class Session : public SessionBase {
     res->version(11);
     res->result(static_cast<unsigned>(answer.status));
     res->set(bhttp::field::content_type, answer.content_type);
+    res->set(bhttp::field::date, HttpDate());
     for (const auto& [name, value] : answer.headers) res->set(name, value);
     bool alive = keep_alive_ && !core_.stopping.load();
     res->keep_alive(alive);
@@ -272,7 +285,7 @@ class Session : public SessionBase {
     if (core_.stopping.load()) MarkClosed();
     std::string text = "HTTP/1.1 " + std::to_string(head.status) + " " +
                        std::string(bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(head.status)))) +
-                       "\r\nContent-Type: " + head.content_type + "\r\n";
+                       "\r\nContent-Type: " + head.content_type + "\r\nDate: " + HttpDate() + "\r\n";
     for (const auto& [name, value] : head.headers) text += name + ": " + value + "\r\n";
     text += "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
     Tcp().expires_never();

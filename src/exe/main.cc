@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "heart/static_server.h"
 #include "node/daemon.h"
+#include "node/doctor.h"
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -22,6 +23,21 @@ int main(int argc, char** argv) {
       int code = paasmaker::node::RunServer(*config);
       if (code != 0) throw CLI::RuntimeError(code);
     });
+    auto* doctor = app.add_subcommand(
+        "doctor",
+        "Check what this node needs before `paasmaker server` can run with the config: redis-server,\n"
+        "nginx and its Lua modules, every port it binds, the data dir, the uids instances and prepare\n"
+        "commands run under (as root), the clock. Prints each check with a fix; starts nothing.\n"
+        "Exit code 0: no problem found; 1: a problem; 2: the config does not load.");
+    auto doctor_config = std::make_shared<std::string>();
+    auto doctor_json = std::make_shared<bool>(false);
+    doctor->add_option("-c,--config", *doctor_config, "node configuration file to check (default: no file, as `server`)");
+    doctor->add_flag("--json", *doctor_json, "print the checks as JSON");
+    doctor->callback([doctor_config, doctor_json] {
+      int code = paasmaker::node::RunDoctor(*doctor_config, *doctor_json, std::cout, std::cerr);
+      if (code != 0) throw CLI::RuntimeError(code);
+    });
   };
-  return paasmaker::cli::RunCli(args, paasmaker::cli::CliIo{std::cout, std::cerr}, add_server);
+  return paasmaker::cli::RunCli(args, paasmaker::cli::CliIo{std::cout, std::cerr, paasmaker::cli::ProcessEnv,
+                                                                 paasmaker::cli::StdoutTerminalSize()}, add_server);
 }

@@ -27,9 +27,9 @@ std::vector<std::string> PathsFromRoot(const std::string& path) {
 
 }  // namespace
 
-Status CheckUidCanReach(const std::string& path, uid_t uid) {
+Result<std::string> FirstDirUidCannotEnter(const std::string& path, uid_t uid) {
   std::vector<std::string> dirs = PathsFromRoot(std::filesystem::absolute(path).string());
-  if (dirs.empty()) return Status::Ok();
+  if (dirs.empty()) return std::string();
   // Built before fork: the child only makes async-signal-safe calls.
   std::vector<const char*> c_dirs;
   for (const auto& d : dirs) c_dirs.push_back(d.c_str());
@@ -48,18 +48,25 @@ Status CheckUidCanReach(const std::string& path, uid_t uid) {
   }
   if (!WIFEXITED(wstatus)) return Internal("the uid check's child ended abnormally");
   int code = WEXITSTATUS(wstatus);
-  if (code == 0) return Status::Ok();
+  if (code == 0) return std::string();
   if (code == 255) return Internal("the uid check could not take uid " + std::to_string(uid));
-  const std::string& blocked = dirs[static_cast<size_t>(code - 1)];
+  return dirs[static_cast<size_t>(code - 1)];
+}
+
+std::string ModeAndOwner(const std::string& path) {
   struct stat st {};
-  std::string mode = ::stat(blocked.c_str(), &st) == 0
-                         ? fmt::format(" (mode {:04o}, owner uid {})", st.st_mode & 07777, st.st_uid)
-                         : "";
+  if (::stat(path.c_str(), &st) != 0) return "";
+  return fmt::format(" (mode {:04o}, owner uid {})", st.st_mode & 07777, st.st_uid);
+}
+
+Status CheckUidCanReach(const std::string& path, uid_t uid) {
+  PM_ASSIGN_OR_RETURN(std::string blocked, FirstDirUidCannotEnter(path, uid));
+  if (blocked.empty()) return Status::Ok();
   return FailedPrecondition(fmt::format(
       "instances run as uid {} and up, which cannot enter {}{}; they could not open their own files in {}. "
       "Let other users pass through it (chmod o+x {}), or set data_dir (or heart.working_dir) to a directory "
       "they can reach, e.g. /var/lib/paasmaker",
-      uid, blocked, mode, path, blocked));
+      uid, blocked, ModeAndOwner(blocked), path, blocked));
 }
 
 }  // namespace paasmaker::heart

@@ -14,6 +14,7 @@
 
 #include <string>
 
+#include "core/result.h"
 #include "core/status.h"
 
 namespace paasmaker::heart {
@@ -21,5 +22,13 @@ namespace paasmaker::heart {
 // Ok, or FailedPrecondition naming the first directory `uid` cannot enter,
 // its mode and owner, and the fix.
 Status CheckUidCanReach(const std::string& path, uid_t uid);
+
+// The first directory from "/" down to `path` (included) that `uid` cannot
+// enter, or "" when it reaches `path`. Errors: fork failed, or the child
+// could not take the uid. `paasmaker doctor` words its own fix from it.
+Result<std::string> FirstDirUidCannotEnter(const std::string& path, uid_t uid);
+
+// " (mode 0700, owner uid 0)" for `path`, or "" when it cannot be read.
+std::string ModeAndOwner(const std::string& path);
 
 }  // namespace paasmaker::heart

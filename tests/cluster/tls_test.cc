@@ -107,9 +107,12 @@ TEST_F(TlsClusterTest, TheHeartRegistersOverHttps) {
   auto nodes = Nodes();
   ASSERT_EQ(nodes.count("heart-1"), 1u);
   EXPECT_EQ(nodes["heart-1"]["uuid"], cluster_->node("heart-1").Uuid());
-  // It has no other way in: the pacemaker's port speaks TLS only.
-  EXPECT_NE(cluster_->node("heart-1").Output().find("registered with the pacemaker at " + HttpsUrl(cluster_->pacemaker())),
-            std::string::npos)
+  // It has no other way in: the pacemaker's port speaks TLS only. The heart
+  // logs the line after the pacemaker has answered, so the pacemaker may list
+  // it a moment before the line is written.
+  const std::string registered = "registered with the pacemaker at " + HttpsUrl(cluster_->pacemaker());
+  EXPECT_TRUE(WaitFor([&] { return cluster_->node("heart-1").Output().find(registered) != std::string::npos; },
+                      seconds(10)))
       << cluster_->node("heart-1").Output();
 }
 
