@@ -37,7 +37,7 @@ struct CliIo {
   std::ostream& out;
   std::ostream& err;
   EnvReader env = ProcessEnv;
-  TerminalSize out_terminal;  // `out` is a terminal this size; {0, 0}: it is not (tests, pipes)
+  TerminalSize out_terminal{};  // `out` is a terminal this size; {0, 0}: it is not (tests, pipes)
 };
 
 // The ONE mapping of status codes to process exit codes:

@@ -92,5 +92,6 @@ void RegisterInstanceTypeCommands(CLI::App& app, CommandContext& context);
 void RegisterLogsCommand(CLI::App& app, CommandContext& context);
 void RegisterRouterCommands(CLI::App& app, CommandContext& context);
 void RegisterHealthCommands(CLI::App& app, CommandContext& context);
+void RegisterCronCommands(CLI::App& app, CommandContext& context);
 
 }  // namespace paasmaker::cli

@@ -46,6 +46,7 @@ std::shared_ptr<CommandContext> RegisterClientCommands(CLI::App& app, CliIo io) 
   RegisterLogsCommand(app, *context);        // logs TARGET
   RegisterRouterCommands(app, *context);     // router table
   RegisterHealthCommands(app, *context);     // health history
+  RegisterCronCommands(app, *context);       // cron list|runs|run|suspend|resume
   return context;
 }
 

@@ -223,7 +223,7 @@ void RegisterDeployCommand(CLI::App& app, CommandContext& context) {
   deploy->add_option("--revision", args->revision, "git revision to deploy (git URLs only)")->type_name("REV");
   deploy->add_flag("--start", args->start, "start the new version once prepared");
   deploy->add_flag("--current", args->current, "make the new version current (route its hostnames to it)");
-  deploy->add_flag("--follow,-f", args->follow, "show each job tree live, one line per job state change");
+  deploy->add_flag("--follow,-f", args->follow, "show each job tree live, one line per job (redrawn in place on a terminal)");
   deploy->add_flag("--verbose,-v", args->verbose, "like --follow, and stream every job's log lines too");
   OnRun(deploy, context, [args](CommandContext& c) { return Deploy(c, *args); });
 }

@@ -34,7 +34,7 @@ struct JobFollowOptions {
   bool json = false;  // every event as one JSON line instead
   bool logs = true;   // print the jobs' log lines, not only state changes
   std::ostream* notices = nullptr;  // "reconnecting…"; null: std::cerr
-  TerminalSize terminal;  // `out` is a terminal this size (compact view only)
+  TerminalSize terminal{};  // `out` is a terminal this size (compact view only)
 };
 
 // Ok only when the root job ends SUCCESS. A FAILED or ABORTED root is

@@ -43,7 +43,7 @@ bool CollectFailures(const json& job, std::vector<std::string>& reasons, int dep
 
 void AddWaitFlags(CLI::App* command, WaitFlags& flags) {
   command->add_flag("--follow,-f", flags.follow,
-                    "show the job tree live, one line per job state change; exit by its outcome");
+                    "show the job tree live, one line per job (redrawn in place on a terminal); exit by its outcome");
   command->add_flag("--verbose,-v", flags.verbose, "like --follow, and stream every job's log lines too");
   command->add_flag("--wait,-w", flags.wait, "wait quietly for the job tree; exit by its outcome");
 }

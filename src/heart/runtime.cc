@@ -135,6 +135,7 @@ std::map<std::string, std::string> InstanceEnvironment(const model::InstanceSpec
                              {"workspace", spec.workspace_tags},
                              {"node", spec.node_tags}});
   env["PM_INSTANCE_ID"] = spec.instance_id;
+  if (!spec.cron_secret.empty()) env["PM_CRON_SECRET"] = spec.cron_secret;
   return env;
 }
 

@@ -23,6 +23,7 @@ constexpr std::array<const char*, 12> kMonthNames = {"jan", "feb", "mar", "apr",
 constexpr std::array<const char*, 12> kDayNames = {"sun", "mon", "tue", "wed", "thu", "fri", "sat",
                                                    nullptr, nullptr, nullptr, nullptr, nullptr};
 
+const FieldDef kSecondField = {"second", 0, 59, nullptr, 0};
 const FieldDef kFields[5] = {
     {"minute", 0, 59, nullptr, 0},
     {"hour", 0, 23, nullptr, 0},
@@ -158,13 +159,19 @@ Result<CronSpec> CronSpec::Parse(const std::string& text) {
   std::istringstream in(expanded);
   std::vector<std::string> fields;
   for (std::string f; in >> f;) fields.push_back(f);
-  if (fields.size() != 5) {
-    return fail("expected 5 fields (minute hour day-of-month month day-of-week), got " +
+  if (fields.size() != 5 && fields.size() != 6) {
+    return fail("expected 5 fields (minute hour day-of-month month day-of-week) or 6 (second first), got " +
                 std::to_string(fields.size()));
   }
 
   CronSpec spec;
   spec.text_ = text;
+  if (fields.size() == 6) {
+    Status s = ParseField(fields[0], kSecondField, &spec.seconds_);
+    if (!s.ok()) return fail(std::string(kSecondField.name) + ": " + s.message());
+    spec.has_seconds_ = true;
+    fields.erase(fields.begin());
+  }
   uint64_t bits[5];
   for (int i = 0; i < 5; ++i) {
     Status s = ParseField(fields[i], kFields[i], &bits[i]);
@@ -204,14 +211,15 @@ bool CronSpec::Matches(std::time_t t) const {
   std::tm tm{};
   gmtime_r(&t, &tm);
   return Bit(months_, tm.tm_mon + 1) && DayMatches(tm.tm_mday, tm.tm_wday) && Bit(hours_, tm.tm_hour) &&
-         Bit(minutes_, tm.tm_min);
+         Bit(minutes_, tm.tm_min) && (!has_seconds_ || Bit(seconds_, tm.tm_sec));
 }
 
 std::time_t CronSpec::Next(std::time_t after) const {
-  // Start at the minute after `after`, then skip whole months, days and
-  // hours that cannot match before stepping minutes: at most a few thousand
-  // steps even for a Feb-29-only spec.
-  std::time_t t = after - ((after % 60) + 60) % 60 + 60;
+  // Start at the second after `after`, then skip whole months, days, hours
+  // and minutes that cannot match before stepping seconds: a few thousand
+  // steps at most, even for a Feb-29-only spec. A 5-field spec fires at
+  // second 0 (seconds_ is bit 0 alone).
+  std::time_t t = after + 1;
   std::tm tm{};
   gmtime_r(&t, &tm);
   const int give_up_year = tm.tm_year + 10;
@@ -225,15 +233,21 @@ std::time_t CronSpec::Next(std::time_t after) const {
       tm.tm_mday = 1;
       tm.tm_hour = 0;
       tm.tm_min = 0;
+      tm.tm_sec = 0;
     } else if (!DayMatches(tm.tm_mday, tm.tm_wday)) {
       tm.tm_mday += 1;
       tm.tm_hour = 0;
       tm.tm_min = 0;
+      tm.tm_sec = 0;
     } else if (!Bit(hours_, tm.tm_hour)) {
       tm.tm_hour += 1;
       tm.tm_min = 0;
+      tm.tm_sec = 0;
     } else if (!Bit(minutes_, tm.tm_min)) {
       tm.tm_min += 1;
+      tm.tm_sec = 0;
+    } else if (!Bit(seconds_, tm.tm_sec)) {
+      tm.tm_sec += 1;
     } else {
       return t;
     }

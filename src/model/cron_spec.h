@@ -18,8 +18,11 @@
 // leading `*`), a day matches if EITHER matches — `0 0 1 * mon` fires on the
 // 1st and on every Monday.
 //
-// Times are UTC with minute resolution, as the original's cron runner
-// evaluated them. A CronSpec is an immutable value; share it freely.
+// A sixth, leading field gives the second (0-59), as in Quartz and Spring:
+// `*/10 * * * * *` fires every ten seconds. Without it a spec fires at
+// second 0 of each matching minute.
+//
+// Times are UTC. A CronSpec is an immutable value; share it freely.
 #pragma once
 
 #include <cstdint>
@@ -37,12 +40,14 @@ class CronSpec {
   // Specs that can never fire (`0 0 31 2 *`) are rejected too.
   static Result<CronSpec> Parse(const std::string& text);
 
-  // The first fire time strictly after `after` (unix seconds, whole minute).
+  // The first fire time strictly after `after` (unix seconds; a whole minute
+  // for a 5-field spec).
   // Every spec Parse accepts fires at least once every eight years (Feb 29),
   // so this always finds one; -1 would mean a broken invariant.
   std::time_t Next(std::time_t after) const;
 
-  // Whether the schedule fires in the minute containing `t`.
+  // Whether the schedule fires in the minute containing `t` (5 fields), or
+  // at the second `t` (6 fields).
   bool Matches(std::time_t t) const;
 
   // The text as given to Parse.
@@ -53,6 +58,8 @@ class CronSpec {
   bool DayMatches(int day_of_month, int day_of_week) const;
 
   std::string text_;
+  uint64_t seconds_ = 1;       // bit n: second n; a 5-field spec fires at second 0
+  bool has_seconds_ = false;   // written with the 6th (leading) field
   uint64_t minutes_ = 0;       // bit n: minute n
   uint32_t hours_ = 0;         // bit n: hour n
   uint32_t days_of_month_ = 0; // bit n: day n (1-31)

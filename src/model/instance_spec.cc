@@ -136,6 +136,11 @@ Result<InstanceSpec> ParseInstanceSpec(const json& j) {
   FreeForm(j, "workspace_tags", spec.workspace_tags);
   FreeForm(j, "node_tags", spec.node_tags);
   FreeForm(j, "services", spec.services);
+  auto cron = j.find("cron");
+  if (cron != j.end()) {
+    if (!cron->is_object()) return InvalidArgument("instance.cron: must be an object");
+    PM_RETURN_IF_ERROR(OptionalString(*cron, "secret", "instance.cron.", spec.cron_secret));
+  }
   return spec;
 }
 
@@ -164,7 +169,8 @@ json ToJson(const InstanceSpec& spec) {
               {"package", {{"url", spec.package.url},
                            {"checksum", spec.package.checksum},
                            {"size", spec.package.size}}},
-              {"services", spec.services}};
+              {"services", spec.services},
+              {"cron", {{"secret", spec.cron_secret}}}};
 }
 
 void to_json(json& j, const InstanceSpec& spec) { j = ToJson(spec); }

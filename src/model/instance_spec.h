@@ -77,6 +77,9 @@ struct InstanceSpec {
   InstancePackage package;
   // service name → its credentials (+ "provider"), handed over as PM_SERVICES; not checked.
   nlohmann::json services = nlohmann::json::object();
+  // The application's web-cron secret (PM_CRON_SECRET): cron requests carry
+  // it in X-Paasmaker-Cron-Secret. JSON {"cron": {"secret": ...}}.
+  std::string cron_secret;
   bool operator==(const InstanceSpec&) const = default;
 };
 

@@ -403,7 +403,12 @@ class ManifestReader {
       c.String("uri", &cron.uri);
       c.String("username", &cron.username);
       c.String("password", &cron.password);
-      if (RequireKey(c, "runspec", "a 5-field cron spec like \"*/5 * * * *\"")) {
+      c.String("concurrency", &cron.concurrency);
+      if (cron.concurrency != "forbid" && cron.concurrency != "allow") {
+        c.AddProblem("concurrency", Quoted(cron.concurrency) + " is neither \"forbid\" (the default: a run waits for "
+                                    "none, and is skipped while the previous one runs) nor \"allow\"");
+      }
+      if (RequireKey(c, "runspec", "a cron spec like \"*/5 * * * *\" (or 6 fields, seconds first)")) {
         auto spec = CronSpec::Parse(cron.runspec);
         if (!spec.ok()) c.AddProblem("runspec", spec.status().message());
       }

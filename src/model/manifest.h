@@ -30,7 +30,8 @@
 //       hostnames: [app.example.com, "*.app.example.com"]      routed here [[]]
 //       exclusive: false                          runs only in the current version [false]
 //       standalone: false                         no port, not routed (workers) [false]
-//       crons: [{runspec: "*/5 * * * *", uri: /tasks, username, password}]   [[]]
+//       crons: [{runspec: "*/5 * * * *", uri: /tasks, username, password,
+//                concurrency: forbid|allow}]   [[]]
 //   services:                                     created during prepare [[]]
 //     - {name: db, plugin: paasmaker.service.postgres, parameters: {…}}
 //
@@ -93,10 +94,13 @@ struct ManifestApplication {
 
 // A web cron: the pacemaker requests `uri` on one running instance.
 struct ManifestCron {
-  std::string runspec;   // 5-field cron spec, checked with CronSpec::Parse
+  std::string runspec;   // cron spec (5 fields, or 6 with seconds), checked with CronSpec::Parse
   std::string uri;       // path, starting with '/'
   std::string username;  // HTTP basic auth; empty: none
   std::string password;
+  // "forbid" (default): a slot whose previous run is unfinished is skipped;
+  // "allow": runs may overlap.
+  std::string concurrency = "forbid";
 };
 
 // An instance type: `quantity` identical instances of one runtime.

@@ -278,7 +278,7 @@ Status Node::Start() {
     }
   }
   PM_RETURN_IF_ERROR(jobs_->Init({pacemaker_ ? pacemaker_->context() : nullptr, heart_.get()}));
-  if (pacemaker_) pacemaker_->StartHealthChecks();
+  if (pacemaker_) pacemaker_->StartSchedulers();
   PM_RETURN_IF_ERROR(server_->Start(config_.route_address, config_.http_port)
                          .WithContext("HTTP API (http_port " + std::to_string(config_.http_port) + ")"));
   // Any other node's stores may wait for the pacemaker (a first start asks

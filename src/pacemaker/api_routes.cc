@@ -4,6 +4,7 @@
 
 #include "core/api_response.h"
 #include "core/log.h"
+#include "pacemaker/crons/cron_endpoints.h"
 #include "pacemaker/endpoints/endpoints.h"
 #include "pacemaker/prepare/prepare_endpoints.h"
 #include "pacemaker/prepare/uploads.h"
@@ -12,6 +13,7 @@ namespace paasmaker::pacemaker {
 
 namespace ep = endpoints;
 namespace prep = prepare;
+namespace cron = crons;
 
 const std::vector<ApiRoute>& ApiRoutes() {
   static const std::vector<ApiRoute> routes = {
@@ -55,6 +57,9 @@ const std::vector<ApiRoute>& ApiRoutes() {
       {"POST",   "/api/v1/instance-types/([0-9a-f-]+)/quantity", Access::kUser, "",               ep::ChangeQuantity},
       {"GET",    "/api/v1/instances/([0-9a-f-]+)",         Access::kUser,       "",               ep::ShowInstance},
       {"GET",    "/api/v1/instances/([0-9a-f-]+)/log",     Access::kUser,       "",               ep::InstanceLog},
+      {"GET",    "/api/v1/applications/([0-9a-f-]+)/crons", Access::kUser,     "",               cron::ListCrons},
+      {"GET",    "/api/v1/applications/([0-9a-f-]+)/crons/([0-9a-zA-Z_-]+)/([0-9]+)/runs", Access::kUser, "", cron::CronRuns},
+      {"POST",   "/api/v1/applications/([0-9a-f-]+)/crons/([0-9a-zA-Z_-]+)/([0-9]+)/([a-z]+)", Access::kUser, "", cron::CronAction},
       {"GET",    "/api/v1/router/stats/([a-z]+)/([0-9a-z-]+)", Access::kUser,   "",               ep::RouterStats},
       {"GET",    "/api/v1/router/stats/([a-z]+)/([0-9a-z-]+)/stream", Access::kUser, "",          ep::RouterStatsStream},
       {"GET",    "/api/v1/router/table",                   Access::kPermission, "SYSTEM_OVERVIEW", ep::RouterTable},

@@ -3,6 +3,7 @@
 #include "core/files.h"
 #include "core/log.h"
 #include "pacemaker/api_routes.h"
+#include "pacemaker/crons/cron_runner.h"
 #include "pacemaker/family_contexts.h"
 #include "pacemaker/health/health_manager.h"
 #include "pacemaker/lifecycle/routing_table.h"
@@ -51,10 +52,12 @@ Status Pacemaker::Start(http::Server& server) {
   return Status::Ok();
 }
 
-void Pacemaker::StartHealthChecks() {
+void Pacemaker::StartSchedulers() {
   if (!context_ || health_) return;
   health_ = std::make_unique<health::HealthManager>(HealthManagerContextOf(*context_));
   health_->Start();
+  crons_ = std::make_unique<crons::CronRunner>(CronRunnerContextOf(*context_));
+  crons_->Start();
 }
 
 void Pacemaker::HousekeepingLoop() {
@@ -87,6 +90,8 @@ void Pacemaker::Stop() {
   if (housekeeping_.joinable()) housekeeping_.join();
   if (health_) health_->Stop();
   health_.reset();
+  if (crons_) crons_->Stop();
+  crons_.reset();
   if (stats_history_) stats_history_->Stop();
   stats_history_.reset();
   if (service_daemons_) service_daemons_->StopAll();

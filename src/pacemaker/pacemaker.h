@@ -5,7 +5,8 @@
 // configured PostgreSQL DSN), applies schema migrations, bootstraps a fresh
 // cluster, builds the composition root (PacemakerContext, given the node's
 // job registry and the service daemons) and installs the API routes.
-// StartHealthChecks() follows once the node registered its plugins. Stop()
+// StartSchedulers() (health checks, crons) follows once the node registered
+// its plugins. Stop()
 // is called after the HTTP server has stopped. All from the node's
 // controlling thread.
 #pragma once
@@ -34,6 +35,9 @@ struct PacemakerContext;
 namespace services {
 class ServiceDaemons;
 }
+namespace crons {
+class CronRunner;
+}
 namespace health {
 class HealthManager;
 }
@@ -54,10 +58,11 @@ class Pacemaker {
   ~Pacemaker();
 
   Status Start(http::Server& server);
-  // Starts the health-check groups, which are validated against the job
-  // registry as they start: call once the registry holds the plugins (the
-  // node registers them after Start, since they act on context()).
-  void StartHealthChecks();
+  // Starts the health-check groups (validated against the job registry as
+  // they start) and the cron runner: call once the registry holds the
+  // plugins (the node registers them after Start, since they act on
+  // context()).
+  void StartSchedulers();
   // Ends live streams; call before the HTTP server stops.
   void PrepareStop();
   void Stop();
@@ -78,6 +83,7 @@ class Pacemaker {
   std::unique_ptr<PacemakerContext> context_;
   std::unique_ptr<PacemakerMetrics> metrics_;  // reads the context: goes before it
   std::unique_ptr<health::HealthManager> health_;
+  std::unique_ptr<crons::CronRunner> crons_;
   std::unique_ptr<stats::HistoryArchiver> stats_history_;
   BootstrapResult bootstrap_;
   // Job housekeeping: archive finished trees, purge old archives.

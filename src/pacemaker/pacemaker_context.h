@@ -26,6 +26,8 @@
 #include "jobs/job_tree.h"
 #include "model/redis_access.h"
 #include "pacemaker/auth.h"
+#include "pacemaker/crons/cron_endpoints.h"
+#include "pacemaker/crons/cron_store.h"
 #include "pacemaker/endpoints/endpoints.h"
 #include "pacemaker/lifecycle/routing_table.h"
 #include "pacemaker/node_uuid.h"
@@ -54,6 +56,7 @@ struct PacemakerContext {
         users(*db),
         workspaces(*db),
         apps(*db),
+        cron_store(*db),
         auth(users, node_token, config.pacemaker.super_token, config.pacemaker.allow_supertoken),
         node_token(node_token),
         redis_handout(std::move(redis_handout)),
@@ -83,7 +86,9 @@ struct PacemakerContext {
             endpoints::RouterStatsContext{apps, stats_redis, streams, stopping},
             endpoints::HealthContext{job_store, job_tree},
             prepare::PrepareEndpointsContext{this->config, node_uuid, workspaces, apps, job_store},
-            prepare::UploadsContext{this->config, apps, uploads}) {}
+            prepare::UploadsContext{this->config, apps, uploads},
+            crons::CronEndpointsContext{
+                crons::CronRunnerContext{this->config, apps, cron_store, job_store, job_registry, node_uuid}}) {}
 
   PacemakerContext(const PacemakerContext&) = delete;
   PacemakerContext& operator=(const PacemakerContext&) = delete;
@@ -101,6 +106,7 @@ struct PacemakerContext {
   UserStore users;
   WorkspaceStore workspaces;
   ApplicationStore apps;
+  crons::CronStore cron_store;
   Authenticator auth;
   const std::string node_token;  // to fetch job logs from other nodes
   const model::RedisHandout redis_handout;  // registering nodes' Redis access (secret)
@@ -128,7 +134,7 @@ struct PacemakerContext {
   std::tuple<endpoints::InformationContext, endpoints::NodesContext, endpoints::WorkspacesContext,
              endpoints::UsersContext, endpoints::JobsContext, endpoints::ApplicationsContext,
              endpoints::RouterStatsContext, endpoints::HealthContext, prepare::PrepareEndpointsContext,
-             prepare::UploadsContext>
+             prepare::UploadsContext, crons::CronEndpointsContext>
       endpoint_groups_;
 };
 

@@ -2,6 +2,7 @@
 
 #include "heart/heart_jobs.h"
 #include "jobs/test_jobs.h"
+#include "pacemaker/crons/cron_jobs.h"
 #include "pacemaker/health/health_jobs.h"
 #include "pacemaker/lifecycle/lifecycle_jobs.h"
 #include "pacemaker/family_contexts.h"
@@ -32,6 +33,8 @@ Status RegisterBuiltinJobs(jobs::JobRegistry& registry, const RoleHandles& roles
   PM_RETURN_IF_ERROR(pm::health::RegisterHealthJobs(registry, OnPacemaker(roles.pacemaker, pm::HealthJobsContextOf)));
   // paasmaker.job.prepare.{scm,manifest,services,commands,pack,root}
   PM_RETURN_IF_ERROR(pm::prepare::RegisterPrepareJobs(registry, OnPacemaker(roles.pacemaker, pm::PrepareJobsContextOf)));
+  // paasmaker.job.cron
+  PM_RETURN_IF_ERROR(pm::crons::RegisterCronJobs(registry, OnPacemaker(roles.pacemaker, pm::CronJobsContextOf)));
   // paasmaker.job.heart.{register,startup,start,stop,deregister}
   PM_RETURN_IF_ERROR(heart::RegisterHeartJobs(registry, roles.heart));
   return Status::Ok();

@@ -122,9 +122,21 @@ TEST(CronSpecTest, RejectsOutOfRangeNamingTheField) {
 
 TEST(CronSpecTest, RejectsWrongFieldCount) {
   EXPECT_EQ(ParseError("* * *"),
-            "bad cron spec \"* * *\": expected 5 fields (minute hour day-of-month month day-of-week), got 3");
+            "bad cron spec \"* * *\": expected 5 fields (minute hour day-of-month month day-of-week) or 6 (second first), got 3");
   EXPECT_NE(ParseError("").find("got 0"), std::string::npos);
-  EXPECT_NE(ParseError("* * * * * *").find("got 6"), std::string::npos);
+  EXPECT_NE(ParseError("* * * * * * *").find("got 7"), std::string::npos);
+}
+
+TEST(CronSpecTest, ASixthLeadingFieldGivesTheSecond) {
+  CronSpec spec = Spec("*/10 * * * * *");
+  EXPECT_EQ(spec.Next(Utc(2024, 3, 10, 10, 2, 30)), Utc(2024, 3, 10, 10, 2, 40));
+  EXPECT_EQ(spec.Next(Utc(2024, 3, 10, 10, 2, 55)), Utc(2024, 3, 10, 10, 3, 0));
+  EXPECT_TRUE(spec.Matches(Utc(2024, 3, 10, 10, 2, 40)));
+  EXPECT_FALSE(spec.Matches(Utc(2024, 3, 10, 10, 2, 41)));
+  EXPECT_EQ(Spec("30 0 12 * * *").Next(Utc(2024, 3, 10, 12, 0, 31)), Utc(2024, 3, 11, 12, 0, 30));
+  // Five fields still fire at second 0 only.
+  EXPECT_EQ(Spec("* * * * *").Next(Utc(2024, 3, 10, 10, 2, 0)), Utc(2024, 3, 10, 10, 3, 0));
+  EXPECT_NE(ParseError("60 * * * * *").find("second: 60 is out of range 0-59"), std::string::npos);
 }
 
 TEST(CronSpecTest, RejectsZeroAndBadSteps) {

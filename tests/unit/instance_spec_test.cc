@@ -33,7 +33,8 @@ json FullSpec() {
     "startup": [{"plugin": "paasmaker.startup.shell", "parameters": {"commands": ["./migrate.sh"]}}],
     "standalone": false, "exclusive": true,
     "package": {"url": "/api/v1/node/packages/v-1", "checksum": "abc123", "size": 1234},
-    "services": {"settings": {"greeting": "hello", "provider": "paasmaker.service.parameters"}}
+    "services": {"settings": {"greeting": "hello", "provider": "paasmaker.service.parameters"}},
+    "cron": {"secret": "0123abcd"}
   })");
 }
 

@@ -435,12 +435,15 @@ TEST(ManifestTest, Crons) {
                                             "      - {runspec: '*/0 * * * *', uri: /b}\n"
                                             "      - {uri: /c, password: x}\n"
                                             "      - {runspec: '@daily'}\n"
+                                            "      - {runspec: '*/10 * * * * *', uri: /e, concurrency: sometimes}\n"
                                             "    runtime:"));
   EXPECT_CONTAINS(errors, "instances[0].crons[0].runspec: bad cron spec \"* * *\": expected 5 fields");
   EXPECT_CONTAINS(errors, "instances[0].crons[1].runspec: bad cron spec \"*/0 * * * *\": minute: step");
   EXPECT_CONTAINS(errors, "instances[0].crons[2].runspec: is required");
   EXPECT_CONTAINS(errors, "instances[0].crons[2].password: a password needs a username");
   EXPECT_CONTAINS(errors, "instances[0].crons[3].uri: is required");
+  EXPECT_CONTAINS(errors, "instances[0].crons[4].concurrency: \"sometimes\" is neither \"forbid\"");
+  EXPECT_EQ(errors.find("instances[0].crons[4].runspec"), std::string::npos) << errors;  // seconds are fine
 }
 
 TEST(ManifestTest, SyntaxErrorNamesTheLine) {

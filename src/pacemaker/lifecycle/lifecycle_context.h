@@ -39,6 +39,7 @@ struct LifecycleJobsContext {
   RoutingTable& routing;
   redis::Client& stats_redis;        // the version-type sets the stats API sums over
   services::ServiceContext services;  // to remove a deleted application's services
+  const std::string& node_token;      // each application's cron secret is derived from it (crons/cron_secret.h)
 };
 
 }  // namespace paasmaker::pacemaker::lifecycle

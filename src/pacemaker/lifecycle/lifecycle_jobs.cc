@@ -9,6 +9,7 @@
 #include "jobs/job_context.h"
 #include "jobs/job_parameters.h"
 #include "jobs/role_job.h"
+#include "pacemaker/crons/cron_secret.h"
 #include "pacemaker/lifecycle/instance_view.h"
 #include "pacemaker/lifecycle/placement.h"
 #include "pacemaker/lifecycle/trees.h"
@@ -128,6 +129,7 @@ class SelectJob : public LifecycleJob {
       }
       PM_ASSIGN_OR_RETURN(auto view, Load(ctx, instance.id));
       PM_ASSIGN_OR_RETURN(auto spec, BuildInstanceSpec(ctx.apps, view));
+      spec.cron_secret = crons::CronSecret(ctx.node_token, view.application.id);
       AppendChain(c.job().parent_id, StartChain(instance, model::ToJson(spec), c.job().node, start, !type->standalone),
                   &graft);
       ++chains;

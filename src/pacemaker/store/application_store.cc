@@ -107,7 +107,11 @@ json PluginList(const std::vector<model::ManifestPlugin>& plugins) {
 json CronList(const std::vector<model::ManifestCron>& crons) {
   json list = json::array();
   for (const auto& c : crons) {
-    list.push_back({{"runspec", c.runspec}, {"uri", c.uri}, {"username", c.username}, {"password", c.password}});
+    list.push_back({{"runspec", c.runspec},
+                    {"uri", c.uri},
+                    {"username", c.username},
+                    {"password", c.password},
+                    {"concurrency", c.concurrency}});
   }
   return list;
 }

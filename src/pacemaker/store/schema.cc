@@ -56,6 +56,14 @@ const std::vector<sql::Migration>& SchemaMigrations() {
        {
            "ALTER TABLE nodes ADD COLUMN shared_directories TEXT NOT NULL DEFAULT '[]'",
        }},
+      {4,
+       "one row per cron and slot it was due at, and which crons are suspended (crons/cron_store.h)",
+       {
+           "CREATE TABLE cron_runs (cron_id TEXT NOT NULL, slot BIGINT NOT NULL, job_id TEXT NOT NULL, "
+           "outcome TEXT NOT NULL, created DOUBLE PRECISION NOT NULL, PRIMARY KEY (cron_id, slot))",
+           "CREATE TABLE cron_state (cron_id TEXT PRIMARY KEY, suspended BIGINT NOT NULL, "
+           "changed DOUBLE PRECISION NOT NULL)",
+       }},
   };
   return migrations;
 }
