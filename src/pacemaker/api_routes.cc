@@ -67,6 +67,12 @@ const std::vector<ApiRoute>& ApiRoutes() {
 
       {"GET",    "/api/v1/users",                          Access::kPermission, "USER_LIST",      ep::ListUsers},
       {"POST",   "/api/v1/users",                          Access::kPermission, "USER_EDIT",      ep::CreateUser},
+      {"GET",    "/api/v1/users/([0-9a-f-]+)",             Access::kPermission, "USER_LIST",      ep::ShowUser},
+      {"POST",   "/api/v1/users/([0-9a-f-]+)",             Access::kPermission, "USER_EDIT",      ep::EditUser},
+      {"POST",   "/api/v1/users/([0-9a-f-]+)/reset-key",   Access::kPermission, "USER_EDIT",      ep::ResetUserKey},
+      {"DELETE", "/api/v1/users/([0-9a-f-]+)",             Access::kPermission, "USER_EDIT",      ep::DeleteUser},
+      {"POST",   "/api/v1/me/password",                    Access::kUser,       "",               ep::ChangeOwnPassword},
+      {"POST",   "/api/v1/me/reset-key",                   Access::kUser,       "",               ep::ResetOwnKey},
       {"GET",    "/api/v1/roles",                          Access::kPermission, "ROLE_LIST",      ep::ListRoles},
       {"POST",   "/api/v1/roles",                          Access::kPermission, "ROLE_EDIT",      ep::CreateRole},
       {"POST",   "/api/v1/roles/allocations",              Access::kPermission, "ROLE_ASSIGN",    ep::AllocateRole},

@@ -27,6 +27,90 @@ PM_ENDPOINT(UsersContext, api::Reply, CreateUser) {
   return api::Reply::Created({{"user", user}});
 }
 
+namespace {
+
+Result<User> KnownUser(UsersContext& ctx, const std::string& id) {
+  PM_ASSIGN_OR_RETURN(auto user, ctx.users.FindUser(id));
+  if (!user) return NotFound("no user " + id);
+  return *user;
+}
+
+// A string field of an edit, when present: it must be a string.
+Result<std::optional<std::string>> EditedString(const json& body, const char* field) {
+  if (!body.contains(field)) return std::optional<std::string>();
+  if (!body[field].is_string()) return InvalidArgument(std::string(field) + ": must be a string");
+  return std::optional<std::string>(body[field].get<std::string>());
+}
+
+// The calling user (the super token is no user).
+Result<User> Caller(const Principal& who) {
+  if (who.kind != Principal::Kind::kUser) return InvalidArgument("the super token belongs to no user");
+  return who.user;
+}
+
+}  // namespace
+
+PM_ENDPOINT(UsersContext, json, ShowUser) {
+  PM_ASSIGN_OR_RETURN(User user, KnownUser(ctx, req.params[0]));
+  return json{{"user", user.ToJson()}};
+}
+
+PM_ENDPOINT(UsersContext, json, EditUser) {
+  PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
+  if (!body.is_object()) return InvalidArgument("the body must be a JSON object");
+  UserStore::UserChanges changes;
+  PM_ASSIGN_OR_RETURN(changes.name, EditedString(body, "name"));
+  PM_ASSIGN_OR_RETURN(changes.email, EditedString(body, "email"));
+  PM_ASSIGN_OR_RETURN(changes.password, EditedString(body, "password"));
+  if (body.contains("enabled")) {
+    if (!body["enabled"].is_boolean()) return InvalidArgument("enabled: must be true or false");
+    changes.enabled = body["enabled"].get<bool>();
+  }
+  if (changes.name && changes.name->empty()) return InvalidArgument("name: must not be empty");
+  if (changes.enabled == false && who.kind == Principal::Kind::kUser && who.user.id == req.params[0]) {
+    return FailedPrecondition("you cannot disable yourself (another user with USER_EDIT can)");
+  }
+  PM_ASSIGN_OR_RETURN(User user, ctx.users.UpdateUser(req.params[0], changes));
+  PM_LOG_INFO("user {} edited{}", user.login, changes.enabled ? (*changes.enabled ? " (enabled)" : " (disabled)") : "");
+  return json{{"user", user.ToJson()}};
+}
+
+PM_ENDPOINT(UsersContext, json, ResetUserKey) {
+  PM_ASSIGN_OR_RETURN(User user, KnownUser(ctx, req.params[0]));
+  PM_ASSIGN_OR_RETURN(std::string key, ctx.users.ResetApiKey(user.id));
+  PM_LOG_INFO("user {}: API key reset", user.login);
+  return json{{"user", user.ToJson()}, {"api_key", key}};  // shown once, never stored
+}
+
+PM_ENDPOINT(UsersContext, json, DeleteUser) {
+  PM_ASSIGN_OR_RETURN(User user, KnownUser(ctx, req.params[0]));
+  if (who.kind == Principal::Kind::kUser && who.user.id == user.id) {
+    return FailedPrecondition("you cannot delete yourself (another user with USER_EDIT can)");
+  }
+  PM_RETURN_IF_ERROR(ctx.users.DeleteUser(user.id));
+  PM_LOG_INFO("user {} deleted", user.login);
+  return json{{"deleted", user.ToJson()}};
+}
+
+PM_ENDPOINT(UsersContext, json, ChangeOwnPassword) {
+  PM_ASSIGN_OR_RETURN(User me, Caller(who));
+  PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
+  PM_ASSIGN_OR_RETURN(std::string old_password, api::RequiredString(body, "old_password"));
+  PM_ASSIGN_OR_RETURN(std::string new_password, api::RequiredString(body, "new_password"));
+  PM_ASSIGN_OR_RETURN(auto checked, ctx.users.CheckPassword(me.login, old_password));
+  if (!checked) return PermissionDenied("old_password: not your current password");
+  UserStore::UserChanges changes;
+  changes.password = new_password;
+  PM_ASSIGN_OR_RETURN(User user, ctx.users.UpdateUser(me.id, changes));
+  return json{{"user", user.ToJson()}};
+}
+
+PM_ENDPOINT(UsersContext, json, ResetOwnKey) {
+  PM_ASSIGN_OR_RETURN(User me, Caller(who));
+  PM_ASSIGN_OR_RETURN(std::string key, ctx.users.ResetApiKey(me.id));
+  return json{{"user", me.ToJson()}, {"api_key", key}};
+}
+
 PM_ENDPOINT(UsersContext, json, ListRoles) {
   PM_ASSIGN_OR_RETURN(auto roles, ctx.users.ListRoles());
   json list = json::array();

@@ -12,6 +12,12 @@ struct UsersContext {
 
 PM_ENDPOINT(UsersContext, nlohmann::json, ListUsers);
 PM_ENDPOINT(UsersContext, api::Reply, CreateUser);
+PM_ENDPOINT(UsersContext, nlohmann::json, ShowUser);
+PM_ENDPOINT(UsersContext, nlohmann::json, EditUser);       // {name, email, password, enabled}: any of them
+PM_ENDPOINT(UsersContext, nlohmann::json, ResetUserKey);   // → {user, api_key}
+PM_ENDPOINT(UsersContext, nlohmann::json, DeleteUser);     // not oneself
+PM_ENDPOINT(UsersContext, nlohmann::json, ChangeOwnPassword);  // {old_password, new_password}
+PM_ENDPOINT(UsersContext, nlohmann::json, ResetOwnKey);    // → {api_key}
 PM_ENDPOINT(UsersContext, nlohmann::json, ListRoles);
 PM_ENDPOINT(UsersContext, api::Reply, CreateRole);
 PM_ENDPOINT(UsersContext, api::Reply, AllocateRole);

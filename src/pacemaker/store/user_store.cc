@@ -84,6 +84,57 @@ Result<std::vector<User>> UserStore::ListUsers() {
   return users;
 }
 
+Result<std::optional<User>> UserStore::FindUser(const std::string& id) {
+  PM_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT * FROM users WHERE id = ?", {id}));
+  if (rows.empty()) return std::optional<User>();
+  return std::optional<User>(UserFromRow(rows.front()));
+}
+
+Result<User> UserStore::UpdateUser(const std::string& id, const UserChanges& changes) {
+  PM_ASSIGN_OR_RETURN(auto found, FindUser(id));
+  if (!found) return NotFound("no user " + id);
+  std::string password_hash;
+  if (changes.password) {
+    if (changes.password->size() < 8) return InvalidArgument("password: must be at least 8 characters");
+    PM_ASSIGN_OR_RETURN(password_hash, ids::HashPassword(*changes.password));
+  }
+  PM_RETURN_IF_ERROR(db_.Transaction([&](sql::Database& db) -> Status {
+    if (changes.name) PM_RETURN_IF_ERROR(db.Execute("UPDATE users SET name = ? WHERE id = ?", {*changes.name, id}).status());
+    if (changes.email) {
+      PM_RETURN_IF_ERROR(db.Execute("UPDATE users SET email = ? WHERE id = ?", {*changes.email, id}).status());
+    }
+    if (changes.password) {
+      PM_RETURN_IF_ERROR(db.Execute("UPDATE users SET password_hash = ? WHERE id = ?", {password_hash, id}).status());
+    }
+    if (changes.enabled) {
+      PM_RETURN_IF_ERROR(
+          db.Execute("UPDATE users SET enabled = ? WHERE id = ?", {int64_t{*changes.enabled ? 1 : 0}, id}).status());
+    }
+    return Status::Ok();
+  }));
+  PM_ASSIGN_OR_RETURN(auto updated, FindUser(id));
+  if (!updated) return NotFound("no user " + id);
+  return *updated;
+}
+
+Result<std::string> UserStore::ResetApiKey(const std::string& id) {
+  std::string api_key = ids::RandomToken(24);
+  PM_ASSIGN_OR_RETURN(int64_t changed,
+                      db_.Execute("UPDATE users SET api_key_hash = ? WHERE id = ?", {ids::Sha256Hex(api_key), id}));
+  if (changed == 0) return NotFound("no user " + id);
+  return api_key;
+}
+
+Status UserStore::DeleteUser(const std::string& id) {
+  return db_.Transaction([&](sql::Database& db) -> Status {
+    PM_RETURN_IF_ERROR(db.Execute("DELETE FROM role_allocations WHERE user_id = ?", {id}).status());
+    PM_RETURN_IF_ERROR(db.Execute("DELETE FROM sessions WHERE user_id = ?", {id}).status());
+    PM_ASSIGN_OR_RETURN(int64_t deleted, db.Execute("DELETE FROM users WHERE id = ?", {id}));
+    if (deleted == 0) return NotFound("no user " + id);
+    return Status::Ok();
+  });
+}
+
 Result<std::optional<User>> UserStore::FindUserByApiKey(const std::string& api_key) {
   PM_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT * FROM users WHERE api_key_hash = ? AND enabled = 1",
                                            {ids::Sha256Hex(api_key)}));

@@ -49,6 +49,21 @@ class UserStore {
   Result<std::pair<User, std::string>> CreateUser(const std::string& login, const std::string& name,
                                                   const std::string& email, const std::string& password);
   Result<std::vector<User>> ListUsers();
+  Result<std::optional<User>> FindUser(const std::string& id);
+  // Only what is set changes. A password needs 8 characters or more; a user
+  // disabled stops working at once (keys and sessions are only accepted
+  // for enabled users).
+  struct UserChanges {
+    std::optional<std::string> name{};
+    std::optional<std::string> email{};
+    std::optional<std::string> password{};
+    std::optional<bool> enabled{};
+  };
+  Result<User> UpdateUser(const std::string& id, const UserChanges& changes);
+  // A new API key (returned, shown once); the old one stops working at once.
+  Result<std::string> ResetApiKey(const std::string& id);
+  // The user, their role allocations and sessions.
+  Status DeleteUser(const std::string& id);
   Result<std::optional<User>> FindUserByApiKey(const std::string& api_key);
   Result<std::optional<User>> CheckPassword(const std::string& login, const std::string& password);
 

@@ -1,0 +1,127 @@
+// Accounts through the CLI against a real pacemaker (issue 18): a disabled
+// user's key is refused at once and works again when enabled; a reset key
+// works and the old one does not (an admin's reset and one's own); one's own
+// password change needs the old password; a deleted user is gone with their
+// key; nobody disables or deletes themselves.
+#include <gtest/gtest.h>
+
+#include "harness.h"
+
+namespace paasmaker::testing {
+namespace {
+
+using nlohmann::json;
+
+class AccountsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    cluster_ = new Cluster();
+    cluster_->AddNode("pacemaker", {"pacemaker"});
+    ASSERT_TRUE(cluster_->StartNode(cluster_->pacemaker()));
+  }
+  static void TearDownTestSuite() {
+    delete cluster_;
+    cluster_ = nullptr;
+  }
+
+  static CommandResult As(const std::string& key, std::vector<std::string> args,
+                          std::map<std::string, std::string> env = {}) {
+    env["PAASMAKER_REMOTE"] = cluster_->pacemaker().url();
+    env["PAASMAKER_KEY"] = key;
+    return RunPaasmaker(args, env);
+  }
+  static CommandResult Admin(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    return As(cluster_->admin_key(), std::move(args), std::move(env));
+  }
+  // The HTTP status of an authenticated call with `key`.
+  static int StatusWith(const std::string& key) {
+    auto answer = cluster_->Get("/api/v1/workspaces", key);
+    return answer.ok() ? answer->status : 0;
+  }
+  // A new user's API key.
+  static std::string CreateUser(const std::string& login) {
+    auto created = Admin({"user", "create", login, "--email", login + "@example.com", "--json"},
+                         {{"PAASMAKER_PASSWORD", "first-password"}});
+    EXPECT_EQ(created.exit_code, 0) << created.output;
+    json data = json::parse(created.output, nullptr, false);
+    return data.is_object() ? data["user"].value("api_key", "") : "";
+  }
+  static std::string KeyFrom(const CommandResult& r) {
+    json data = json::parse(r.output, nullptr, false);
+    return data.is_object() ? data.value("api_key", "") : "";
+  }
+
+  static Cluster* cluster_;
+};
+Cluster* AccountsTest::cluster_ = nullptr;
+
+TEST_F(AccountsTest, ADisabledUsersKeyIsRefusedAtOnceAndWorksAgainWhenEnabled) {
+  const std::string key = CreateUser("dora");
+  ASSERT_EQ(StatusWith(key), 200);
+  auto disabled = Admin({"user", "disable", "dora"});
+  ASSERT_EQ(disabled.exit_code, 0) << disabled.output;
+  EXPECT_NE(disabled.output.find("no (its key and sessions are refused)"), std::string::npos) << disabled.output;
+  EXPECT_EQ(StatusWith(key), 401);  // the very next request
+  EXPECT_EQ(As(key, {"workspace", "list"}).exit_code, 3);
+  ASSERT_EQ(Admin({"user", "enable", "dora"}).exit_code, 0);
+  EXPECT_EQ(StatusWith(key), 200);
+}
+
+TEST_F(AccountsTest, AResetKeyWorksAndTheOldOneDoesNot) {
+  const std::string first = CreateUser("rita");
+  auto reset = Admin({"user", "reset-key", "rita", "--json"});
+  ASSERT_EQ(reset.exit_code, 0) << reset.output;
+  const std::string second = KeyFrom(reset);
+  ASSERT_FALSE(second.empty()) << reset.output;
+  EXPECT_EQ(StatusWith(first), 401);
+  EXPECT_EQ(StatusWith(second), 200);
+
+  // Her own reset: no USER, her key.
+  auto own = As(second, {"user", "reset-key", "--json"});
+  ASSERT_EQ(own.exit_code, 0) << own.output;
+  const std::string third = KeyFrom(own);
+  EXPECT_EQ(StatusWith(second), 401);
+  EXPECT_EQ(StatusWith(third), 200);
+}
+
+TEST_F(AccountsTest, OnesOwnPasswordChangeNeedsTheOldOne) {
+  const std::string key = CreateUser("olga");
+  auto wrong = As(key, {"user", "password"},
+                  {{"PAASMAKER_OLD_PASSWORD", "not-it-at-all"}, {"PAASMAKER_PASSWORD", "second-password"}});
+  EXPECT_EQ(wrong.exit_code, 3) << wrong.output;
+  EXPECT_NE(wrong.output.find("old_password: not your current password"), std::string::npos) << wrong.output;
+  auto changed = As(key, {"user", "password"},
+                    {{"PAASMAKER_OLD_PASSWORD", "first-password"}, {"PAASMAKER_PASSWORD", "second-password"}});
+  ASSERT_EQ(changed.exit_code, 0) << changed.output;
+  auto login = [](const std::string& password) {
+    auto answer = cluster_->Post("/api/v1/login", {{"username", "olga"}, {"password", password}}, "-");
+    return answer.ok() ? answer->status : 0;
+  };
+  EXPECT_EQ(login("second-password"), 200);
+  EXPECT_EQ(login("first-password"), 401);
+  // Too short is refused, naming the rule.
+  auto short_one = Admin({"user", "edit", "olga", "--password"}, {{"PAASMAKER_PASSWORD", "short"}});
+  EXPECT_EQ(short_one.exit_code, 2) << short_one.output;
+  EXPECT_NE(short_one.output.find("password: must be at least 8 characters"), std::string::npos) << short_one.output;
+}
+
+TEST_F(AccountsTest, ADeletedUserIsGoneWithTheirKeyAndNobodyRemovesThemselves) {
+  const std::string key = CreateUser("dave");
+  auto edited = Admin({"user", "edit", "dave", "--name", "Dave Kim"});
+  ASSERT_EQ(edited.exit_code, 0) << edited.output;
+  EXPECT_NE(edited.output.find("Dave Kim"), std::string::npos) << edited.output;
+  ASSERT_EQ(Admin({"user", "delete", "dave"}).exit_code, 0);
+  EXPECT_EQ(StatusWith(key), 401);
+  auto gone = Admin({"user", "show", "dave"});
+  EXPECT_EQ(gone.exit_code, 4) << gone.output;
+
+  auto self_delete = Admin({"user", "delete", "admin"});
+  EXPECT_NE(self_delete.exit_code, 0) << self_delete.output;
+  EXPECT_NE(self_delete.output.find("you cannot delete yourself"), std::string::npos) << self_delete.output;
+  auto self_disable = Admin({"user", "disable", "admin"});
+  EXPECT_NE(self_disable.output.find("you cannot disable yourself"), std::string::npos) << self_disable.output;
+  EXPECT_EQ(StatusWith(cluster_->admin_key()), 200);
+}
+
+}  // namespace
+}  // namespace paasmaker::testing
