@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "heart/static_server.h"
+#include "node/admin_reset.h"
 #include "node/daemon.h"
 #include "node/doctor.h"
 
@@ -35,6 +36,21 @@ int main(int argc, char** argv) {
     doctor->add_flag("--json", *doctor_json, "print the checks as JSON");
     doctor->callback([doctor_config, doctor_json] {
       int code = paasmaker::node::RunDoctor(*doctor_config, *doctor_json, std::cout, std::cerr);
+      if (code != 0) throw CLI::RuntimeError(code);
+    });
+    auto* admin = app.add_subcommand("admin", "Recovery on the pacemaker host (not through the API)");
+    admin->require_subcommand(1);
+    auto* reset = admin->add_subcommand(
+        "reset",
+        "Give the admin a new password and API key when both are lost: opens the pacemaker's\n"
+        "database (run on its host, as the user that runs it), writes them to\n"
+        "<data_dir>/admin_credentials.json and admin_api_key (0600). The old ones stop working.");
+    auto reset_config = std::make_shared<std::string>();
+    auto reset_login = std::make_shared<std::string>("admin");
+    reset->add_option("-c,--config", *reset_config, "the pacemaker's configuration file (default: no file, as `server`)");
+    reset->add_option("--login", *reset_login, "the user to reset or create (default: admin)");
+    reset->callback([reset_config, reset_login] {
+      int code = paasmaker::node::RunAdminReset(*reset_config, *reset_login, std::cout, std::cerr);
       if (code != 0) throw CLI::RuntimeError(code);
     });
   };

@@ -19,4 +19,12 @@ struct BootstrapResult {
 
 Result<BootstrapResult> BootstrapCluster(UserStore& users, WorkspaceStore& workspaces, const std::string& data_dir);
 
+// Recovery when the admin's credentials are lost (`paasmaker admin reset`,
+// run on the pacemaker host): user `login` (made if missing) gets a new
+// password and API key, is enabled, and holds a role with every permission
+// globally (the Administrator role, made again if it is gone or lacks one);
+// the credentials are written as BootstrapCluster writes them. Nothing else
+// changes; the old key and password stop working at once.
+Result<BootstrapResult> ResetAdmin(UserStore& users, const std::string& data_dir, const std::string& login);
+
 }  // namespace paasmaker::pacemaker

@@ -5,6 +5,7 @@
 // key; nobody disables or deletes themselves.
 #include <gtest/gtest.h>
 
+#include "core/files.h"
 #include "harness.h"
 
 namespace paasmaker::testing {
@@ -121,6 +122,39 @@ TEST_F(AccountsTest, ADeletedUserIsGoneWithTheirKeyAndNobodyRemovesThemselves) {
   auto self_disable = Admin({"user", "disable", "admin"});
   EXPECT_NE(self_disable.output.find("you cannot disable yourself"), std::string::npos) << self_disable.output;
   EXPECT_EQ(StatusWith(cluster_->admin_key()), 200);
+}
+
+// Last: it replaces the admin key the other tests use.
+TEST_F(AccountsTest, LostAdminCredentialsAreRecoveredOnThePacemakerHost) {
+  const std::string old_key = cluster_->admin_key();
+  ASSERT_EQ(Admin({"user", "disable", "dora"}).exit_code, 0);  // whatever else was there stays as it was
+  auto reset = RunPaasmaker({"admin", "reset", "-c", cluster_->pacemaker().config_path()});
+  ASSERT_EQ(reset.exit_code, 0) << reset.output;
+  EXPECT_NE(reset.output.find("Reset user 'admin': a new password and API key are in " +
+                              cluster_->pacemaker().data_dir() + "/admin_credentials.json"),
+            std::string::npos)
+      << reset.output;
+  const std::string new_key = cluster_->admin_key();
+  ASSERT_NE(new_key, old_key);
+  EXPECT_EQ(StatusWith(old_key), 401);
+  EXPECT_EQ(StatusWith(new_key), 200);
+  auto users = Admin({"user", "show", "dora"});
+  EXPECT_NE(users.output.find("no (its key and sessions are refused)"), std::string::npos) << users.output;
+
+  auto credentials = files::ReadFile(cluster_->pacemaker().data_dir() + "/admin_credentials.json");
+  ASSERT_TRUE(credentials.ok());
+  json saved = json::parse(*credentials, nullptr, false);
+  auto login = cluster_->Post("/api/v1/login", {{"username", "admin"}, {"password", saved.value("password", "")}}, "-");
+  ASSERT_TRUE(login.ok());
+  EXPECT_EQ(login->status, 200) << login->body;
+
+  // Not a pacemaker's config: refused, saying so.
+  const std::string heart_config = cluster_->dir().path() + "/heart-only.yml";
+  ASSERT_TRUE(files::WriteFileAtomically(heart_config, "pacemaker: {enabled: false}\n").ok());
+  auto heartless = RunPaasmaker({"admin", "reset", "-c", heart_config});
+  EXPECT_EQ(heartless.exit_code, 2) << heartless.output;
+  EXPECT_NE(heartless.output.find("is not a pacemaker's config (pacemaker.enabled: false)"), std::string::npos)
+      << heartless.output;
 }
 
 }  // namespace
