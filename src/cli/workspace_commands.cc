@@ -6,6 +6,7 @@
 
 #include "cli/command_context.h"
 #include "cli/output.h"
+#include "cli/resolve.h"
 
 namespace paasmaker::cli {
 
@@ -97,10 +98,37 @@ Status DeleteWorkspace(CommandContext& context, const std::string& id) {
   return Status::Ok();
 }
 
+struct EditWorkspaceArgs {
+  std::string workspace;
+  std::string name;
+  std::vector<std::string> tags;
+};
+
+Status EditWorkspace(CommandContext& context, const EditWorkspaceArgs& args) {
+  json body = json::object();
+  if (!args.name.empty()) body["name"] = args.name;
+  if (!args.tags.empty()) {
+    PM_ASSIGN_OR_RETURN(json tags, ParseTags(args.tags));
+    body["tags"] = tags;
+  }
+  if (body.empty()) return InvalidArgument("nothing to change: give --name or --tag");
+  PM_ASSIGN_OR_RETURN(ApiClient api, context.Api());
+  PM_ASSIGN_OR_RETURN(json workspace, ResolveWorkspace(api, args.workspace));
+  PM_ASSIGN_OR_RETURN(json data, api.Post("/api/v1/workspaces/" + http::UrlEncode(IdOf(workspace, "workspace")), body));
+  if (context.json()) {
+    PrintJson(context.out(), data);
+    return Status::Ok();
+  }
+  const json& edited = Child(data, "workspace");
+  context.out() << "Workspace " << Text(edited, "name", "?") << " (id " << Text(edited, "id", "?") << ", stub "
+                << Text(edited, "stub", "?") << ")\n";
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterWorkspaceCommands(CLI::App& app, CommandContext& context) {
-  CLI::App* workspace = AddGroup(app, "workspace", "List, create and delete workspaces");
+  CLI::App* workspace = AddGroup(app, "workspace", "List, create, edit and delete workspaces");
 
   CLI::App* list = AddCommand(*workspace, "list",
                               {.summary = "List the workspaces you may see",
@@ -126,10 +154,23 @@ void RegisterWorkspaceCommands(CLI::App& app, CommandContext& context) {
   CLI::App* remove = AddCommand(
       *workspace, "delete",
       {.summary = "Delete a workspace",
-       .details = "The server may refuse while the workspace still holds applications.",
+       .details = "Refused while the workspace holds applications: delete them first.",
        .example = "paasmaker workspace delete 3"});
   remove->add_option("ID", *id, "the workspace id (see `paasmaker workspace list`)")->required();
   OnRun(remove, context, [id](CommandContext& c) { return DeleteWorkspace(c, *id); });
+
+  auto edit_args = std::make_shared<EditWorkspaceArgs>();
+  CLI::App* edit = AddCommand(
+      *workspace, "edit",
+      {.summary = "Rename a workspace or replace its tags",
+       .details = "--tag replaces every tag. The stub stays: it is part of the applications' hostnames.",
+       .example = "paasmaker workspace edit team --name \"Team Apps\" --tag owner=web"});
+  edit->add_option("WORKSPACE", edit_args->workspace, "the workspace's id, stub or name")->required();
+  edit->add_option("--name", edit_args->name, "the new display name")->type_name("NAME");
+  edit->add_option("--tag", edit_args->tags, "a key=value tag; repeat for more")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+  OnRun(edit, context, [edit_args](CommandContext& c) { return EditWorkspace(c, *edit_args); });
 }
 
 }  // namespace paasmaker::cli

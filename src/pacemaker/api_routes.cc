@@ -31,6 +31,7 @@ const std::vector<ApiRoute>& ApiRoutes() {
       {"GET",    "/api/v1/workspaces",                     Access::kUser,       "",               ep::ListWorkspaces},
       {"POST",   "/api/v1/workspaces",                     Access::kPermission, "WORKSPACE_EDIT", ep::CreateWorkspace},
       {"GET",    "/api/v1/workspaces/([0-9a-f-]+)",        Access::kUser,       "",               ep::ShowWorkspace},
+      {"POST",   "/api/v1/workspaces/([0-9a-f-]+)",        Access::kPermission, "WORKSPACE_EDIT", ep::EditWorkspace},
       {"DELETE", "/api/v1/workspaces/([0-9a-f-]+)",        Access::kPermission, "WORKSPACE_DELETE", ep::DeleteWorkspace},
 
       {"GET",    "/api/v1/jobs",                           Access::kUser,       "",               ep::ListJobs},
@@ -76,6 +77,11 @@ const std::vector<ApiRoute>& ApiRoutes() {
       {"GET",    "/api/v1/roles",                          Access::kPermission, "ROLE_LIST",      ep::ListRoles},
       {"POST",   "/api/v1/roles",                          Access::kPermission, "ROLE_EDIT",      ep::CreateRole},
       {"POST",   "/api/v1/roles/allocations",              Access::kPermission, "ROLE_ASSIGN",    ep::AllocateRole},
+      {"GET",    "/api/v1/roles/allocations",              Access::kPermission, "ROLE_LIST",      ep::ListAllocations},
+      {"DELETE", "/api/v1/roles/allocations/([0-9a-f-]+)", Access::kPermission, "ROLE_ASSIGN",    ep::Unallocate},
+      {"GET",    "/api/v1/roles/([0-9a-f-]+)",             Access::kPermission, "ROLE_LIST",      ep::ShowRole},
+      {"POST",   "/api/v1/roles/([0-9a-f-]+)",             Access::kPermission, "ROLE_EDIT",      ep::EditRole},
+      {"DELETE", "/api/v1/roles/([0-9a-f-]+)",             Access::kPermission, "ROLE_EDIT",      ep::DeleteRole},
   };
   return routes;
 }

@@ -1,10 +1,12 @@
-// Accounts through the CLI against a real pacemaker (issue 18): a disabled
+// Accounts through the CLI against a real pacemaker (issue 18): roles are
+// edited in place and deleted only once unallocated; a disabled
 // user's key is refused at once and works again when enabled; a reset key
 // works and the old one does not (an admin's reset and one's own); one's own
 // password change needs the old password; a deleted user is gone with their
 // key; nobody disables or deletes themselves.
 #include <gtest/gtest.h>
 
+#include "app_helpers.h"
 #include "core/files.h"
 #include "harness.h"
 
@@ -122,6 +124,70 @@ TEST_F(AccountsTest, ADeletedUserIsGoneWithTheirKeyAndNobodyRemovesThemselves) {
   auto self_disable = Admin({"user", "disable", "admin"});
   EXPECT_NE(self_disable.output.find("you cannot disable yourself"), std::string::npos) << self_disable.output;
   EXPECT_EQ(StatusWith(cluster_->admin_key()), 200);
+}
+
+TEST_F(AccountsTest, ARoleIsEditedInPlaceAndDeletedOnlyOnceUnallocated) {
+  const std::string key = CreateUser("rosa");
+  auto users_status = [&] {
+    auto answer = cluster_->Get("/api/v1/users", key);
+    return answer.ok() ? answer->status : 0;
+  };
+  auto created = Admin({"role", "create", "Viewers", "--permission", "NODE_LIST", "--json"});
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  const std::string role_id = json::parse(created.output, nullptr, false)["role"].value("id", "");
+  auto rosa = Admin({"user", "show", "rosa", "--json"});
+  const std::string user_id = json::parse(rosa.output, nullptr, false)["user"].value("id", "");
+  ASSERT_EQ(Admin({"role", "allocate", "--user", user_id, "--role", role_id}).exit_code, 0);
+  EXPECT_EQ(users_status(), 403);
+
+  auto edited = Admin({"role", "edit", "Viewers", "--permission", "NODE_LIST,USER_LIST"});
+  ASSERT_EQ(edited.exit_code, 0) << edited.output;
+  EXPECT_NE(edited.output.find("NODE_LIST,USER_LIST"), std::string::npos) << edited.output;
+  EXPECT_EQ(users_status(), 200);  // at her next request
+
+  auto refused = Admin({"role", "delete", "Viewers"});
+  EXPECT_NE(refused.exit_code, 0) << refused.output;
+  EXPECT_NE(refused.output.find("the role is allocated 1 time(s); unallocate it first"), std::string::npos)
+      << refused.output;
+
+  auto listed = Admin({"role", "allocations", "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  std::string allocation_id;
+  const json allocations = json::parse(listed.output, nullptr, false);
+  ASSERT_TRUE(allocations.is_object()) << listed.output;
+  for (const auto& a : allocations["allocations"]) {
+    if (a.value("login", "") == "rosa") allocation_id = a.value("id", "");
+  }
+  ASSERT_FALSE(allocation_id.empty()) << listed.output;
+  ASSERT_EQ(Admin({"role", "unallocate", allocation_id}).exit_code, 0);
+  EXPECT_EQ(users_status(), 403);
+  ASSERT_EQ(Admin({"role", "delete", "Viewers"}).exit_code, 0);
+  EXPECT_EQ(Admin({"role", "show", "Viewers"}).exit_code, 4);
+  auto unknown = Admin({"role", "edit", "Administrator", "--permission", "NO_SUCH_THING"});
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("no such permission 'NO_SUCH_THING'"), std::string::npos) << unknown.output;
+}
+
+TEST_F(AccountsTest, AWorkspaceIsEditedAndDeletedOnlyOnceEmpty) {
+  ASSERT_EQ(Admin({"workspace", "create", "Team Red", "--stub", "red"}).exit_code, 0);
+  auto edited = Admin({"workspace", "edit", "red", "--name", "Team Crimson", "--tag", "tier=web", "--json"});
+  ASSERT_EQ(edited.exit_code, 0) << edited.output;
+  json workspace = json::parse(edited.output, nullptr, false)["workspace"];
+  EXPECT_EQ(workspace["name"], "Team Crimson");
+  EXPECT_EQ(workspace["stub"], "red");  // hostnames keep theirs
+  EXPECT_EQ(workspace["tags"], json({{"tier", "web"}}));
+  const std::string id = workspace.value("id", "");
+
+  // An application in it (prepared only: this cluster has no heart) keeps it.
+  auto deployed = Admin({"deploy", ExamplesDir() + "/python-hello", "--workspace", "red"});
+  ASSERT_EQ(deployed.exit_code, 0) << deployed.output;
+  auto refused = Admin({"workspace", "delete", id});
+  EXPECT_NE(refused.exit_code, 0) << refused.output;
+  EXPECT_NE(refused.output.find("the workspace holds 1 application(s); delete them first"), std::string::npos)
+      << refused.output;
+  ASSERT_EQ(Admin({"app", "delete", "hello", "--workspace", "red", "--wait"}).exit_code, 0);
+  auto deleted = Admin({"workspace", "delete", id});
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.output;
 }
 
 // Last: it replaces the admin key the other tests use.

@@ -48,6 +48,23 @@ Result<User> Caller(const Principal& who) {
   return who.user;
 }
 
+Result<Role> KnownRole(UsersContext& ctx, const std::string& id) {
+  PM_ASSIGN_OR_RETURN(auto role, ctx.users.FindRole(id));
+  if (!role) return NotFound("no role " + id);
+  return *role;
+}
+
+Result<std::vector<std::string>> PermissionList(const json& value) {
+  if (!value.is_array()) return InvalidArgument("permissions: must be a list of names");
+  std::vector<std::string> out;
+  for (const auto& item : value) {
+    if (!item.is_string()) return InvalidArgument("permissions: must be a list of names");
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+
 }  // namespace
 
 PM_ENDPOINT(UsersContext, json, ShowUser) {
@@ -123,15 +140,49 @@ PM_ENDPOINT(UsersContext, api::Reply, CreateRole) {
   PM_ASSIGN_OR_RETURN(std::string name, api::RequiredString(body, "name"));
   std::vector<std::string> permissions;
   if (body.contains("permissions")) {
-    const json& p = body["permissions"];
-    if (!p.is_array()) return InvalidArgument("permissions: must be a list of names");
-    for (const auto& item : p) {
-      if (!item.is_string()) return InvalidArgument("permissions: must be a list of names");
-      permissions.push_back(item.get<std::string>());
-    }
+    PM_ASSIGN_OR_RETURN(permissions, PermissionList(body["permissions"]));
   }
   PM_ASSIGN_OR_RETURN(auto role, ctx.users.CreateRole(name, permissions));
   return api::Reply::Created({{"role", role.ToJson()}});
+}
+
+
+PM_ENDPOINT(UsersContext, json, ShowRole) {
+  PM_ASSIGN_OR_RETURN(Role role, KnownRole(ctx, req.params[0]));
+  return json{{"role", role.ToJson()}};
+}
+
+PM_ENDPOINT(UsersContext, json, EditRole) {
+  PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
+  if (!body.is_object()) return InvalidArgument("the body must be a JSON object");
+  PM_ASSIGN_OR_RETURN(auto name, EditedString(body, "name"));
+  std::optional<std::vector<std::string>> permissions;
+  if (body.contains("permissions")) {
+    PM_ASSIGN_OR_RETURN(permissions, PermissionList(body["permissions"]));
+  }
+  if (!name && !permissions) return InvalidArgument("nothing to change: give name or permissions");
+  PM_ASSIGN_OR_RETURN(Role role, ctx.users.UpdateRole(req.params[0], name, permissions));
+  PM_LOG_INFO("role {} edited", role.name);
+  return json{{"role", role.ToJson()}};
+}
+
+PM_ENDPOINT(UsersContext, json, DeleteRole) {
+  PM_ASSIGN_OR_RETURN(Role role, KnownRole(ctx, req.params[0]));
+  PM_RETURN_IF_ERROR(ctx.users.DeleteRole(role.id));
+  PM_LOG_INFO("role {} deleted", role.name);
+  return json{{"deleted", role.ToJson()}};
+}
+
+PM_ENDPOINT(UsersContext, json, ListAllocations) {
+  PM_ASSIGN_OR_RETURN(auto allocations, ctx.users.ListAllocations());
+  json list = json::array();
+  for (const auto& a : allocations) list.push_back(a.ToJson());
+  return json{{"allocations", list}};
+}
+
+PM_ENDPOINT(UsersContext, json, Unallocate) {
+  PM_RETURN_IF_ERROR(ctx.users.Unallocate(req.params[0]));
+  return json{{"unallocated", req.params[0]}};
 }
 
 PM_ENDPOINT(UsersContext, api::Reply, AllocateRole) {

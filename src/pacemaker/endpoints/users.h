@@ -21,5 +21,10 @@ PM_ENDPOINT(UsersContext, nlohmann::json, ResetOwnKey);    // → {api_key}
 PM_ENDPOINT(UsersContext, nlohmann::json, ListRoles);
 PM_ENDPOINT(UsersContext, api::Reply, CreateRole);
 PM_ENDPOINT(UsersContext, api::Reply, AllocateRole);
+PM_ENDPOINT(UsersContext, nlohmann::json, ShowRole);
+PM_ENDPOINT(UsersContext, nlohmann::json, EditRole);          // {name, permissions}: either
+PM_ENDPOINT(UsersContext, nlohmann::json, DeleteRole);        // refused while allocated
+PM_ENDPOINT(UsersContext, nlohmann::json, ListAllocations);
+PM_ENDPOINT(UsersContext, nlohmann::json, Unallocate);
 
 }  // namespace paasmaker::pacemaker::endpoints

@@ -1,4 +1,5 @@
-// Workspaces: list (filtered by what the user may view), create, show, delete.
+// Workspaces: list (filtered by what the user may view), create, show, edit,
+// delete (refused while the workspace holds applications).
 #include "pacemaker/endpoints/workspaces.h"
 
 #include "core/api_response.h"
@@ -43,6 +44,22 @@ PM_ENDPOINT(WorkspacesContext, json, ShowWorkspace) {
   PM_ASSIGN_OR_RETURN(auto found, ctx.workspaces.Find(req.params[0]));
   if (!found) return NotFound("no workspace " + req.params[0]);
   return json{{"workspace", found->ToJson()}};
+}
+
+PM_ENDPOINT(WorkspacesContext, json, EditWorkspace) {
+  PM_ASSIGN_OR_RETURN(json body, api::ParseJsonBody(req));
+  if (!body.is_object()) return InvalidArgument("the body must be a JSON object");
+  std::optional<std::string> name;
+  std::optional<json> tags;
+  if (body.contains("name")) {
+    if (!body["name"].is_string()) return InvalidArgument("name: must be a string");
+    name = body["name"].get<std::string>();
+  }
+  if (body.contains("tags")) tags = body["tags"];
+  if (!name && !tags) return InvalidArgument("nothing to change: give name or tags");
+  PM_ASSIGN_OR_RETURN(auto updated, ctx.workspaces.Update(req.params[0], name, tags));
+  PM_LOG_INFO("workspace {} ({}) edited", updated.name, updated.id);
+  return json{{"workspace", updated.ToJson()}};
 }
 
 PM_ENDPOINT(WorkspacesContext, json, DeleteWorkspace) {

@@ -14,5 +14,6 @@ PM_ENDPOINT(WorkspacesContext, nlohmann::json, ListWorkspaces);
 PM_ENDPOINT(WorkspacesContext, api::Reply, CreateWorkspace);
 PM_ENDPOINT(WorkspacesContext, nlohmann::json, ShowWorkspace);
 PM_ENDPOINT(WorkspacesContext, nlohmann::json, DeleteWorkspace);
+PM_ENDPOINT(WorkspacesContext, nlohmann::json, EditWorkspace);  // {name, tags}: either
 
 }  // namespace paasmaker::pacemaker::endpoints

@@ -34,6 +34,13 @@ Role RoleFromRow(const sql::Row& row) {
   return r;
 }
 
+Status CheckPermissions(const std::vector<std::string>& permissions) {
+  for (const auto& p : permissions) {
+    if (!model::IsPermission(p)) return InvalidArgument("permissions: no such permission '" + p + "'");
+  }
+  return Status::Ok();
+}
+
 bool IsUniqueViolation(const Status& s) {
   const auto& m = s.message();
   return m.find("UNIQUE") != std::string::npos || m.find("unique") != std::string::npos ||
@@ -151,9 +158,7 @@ Result<std::optional<User>> UserStore::CheckPassword(const std::string& login, c
 }
 
 Result<Role> UserStore::CreateRole(const std::string& name, const std::vector<std::string>& permissions) {
-  for (const auto& p : permissions) {
-    if (!model::IsPermission(p)) return InvalidArgument("permissions: no such permission '" + p + "'");
-  }
+  PM_RETURN_IF_ERROR(CheckPermissions(permissions));
   Role r{ids::NewUuid(), name, permissions};
   auto inserted = db_.Execute("INSERT INTO roles (id, name, permissions, created) VALUES (?, ?, ?, ?)",
                               {r.id, r.name, json(permissions).dump(), NowSeconds()});
@@ -185,6 +190,75 @@ Status UserStore::Allocate(const std::string& user_id, const std::string& role_i
       {ids::NewUuid(), user_id, role_id, workspace_id.empty() ? sql::Null() : sql::Value(workspace_id),
        NowSeconds()});
   return inserted.ok() ? Status::Ok() : inserted.status();
+}
+
+json RoleAllocation::ToJson() const {
+  return {{"id", id},           {"user_id", user_id}, {"login", login},    {"role_id", role_id},
+          {"role", role},       {"workspace_id", workspace_id.empty() ? json() : json(workspace_id)},
+          {"created", created}};
+}
+
+Result<std::optional<Role>> UserStore::FindRole(const std::string& id) {
+  PM_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT * FROM roles WHERE id = ?", {id}));
+  if (rows.empty()) return std::optional<Role>();
+  return std::optional<Role>(RoleFromRow(rows.front()));
+}
+
+Result<Role> UserStore::UpdateRole(const std::string& id, const std::optional<std::string>& name,
+                                   const std::optional<std::vector<std::string>>& permissions) {
+  if (permissions) PM_RETURN_IF_ERROR(CheckPermissions(*permissions));
+  if (name && name->empty()) return InvalidArgument("name: must not be empty");
+  PM_ASSIGN_OR_RETURN(auto found, FindRole(id));
+  if (!found) return NotFound("no role " + id);
+  if (name) {
+    auto renamed = db_.Execute("UPDATE roles SET name = ? WHERE id = ?", {*name, id});
+    if (!renamed.ok() && IsUniqueViolation(renamed.status())) {
+      return AlreadyExists("name: a role '" + *name + "' already exists");
+    }
+    PM_RETURN_IF_ERROR(renamed.status());
+  }
+  if (permissions) {
+    PM_RETURN_IF_ERROR(db_.Execute("UPDATE roles SET permissions = ? WHERE id = ?", {json(*permissions).dump(), id})
+                           .status());
+  }
+  PM_ASSIGN_OR_RETURN(auto updated, FindRole(id));
+  if (!updated) return NotFound("no role " + id);
+  return *updated;
+}
+
+Status UserStore::DeleteRole(const std::string& id) {
+  return db_.Transaction([&](sql::Database& db) -> Status {
+    PM_ASSIGN_OR_RETURN(auto held, db.Query("SELECT COUNT(*) AS n FROM role_allocations WHERE role_id = ?", {id}));
+    int64_t allocations = held.empty() ? 0 : held.front().GetInt("n");
+    if (allocations > 0) {
+      return FailedPrecondition("the role is allocated " + std::to_string(allocations) +
+                                " time(s); unallocate it first (`paasmaker role allocations` lists them)");
+    }
+    PM_ASSIGN_OR_RETURN(int64_t deleted, db.Execute("DELETE FROM roles WHERE id = ?", {id}));
+    if (deleted == 0) return NotFound("no role " + id);
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<RoleAllocation>> UserStore::ListAllocations() {
+  PM_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT a.id AS id, a.user_id AS user_id, u.login AS login, "
+                                           "a.role_id AS role_id, r.name AS role, a.workspace_id AS workspace_id, "
+                                           "a.created AS created FROM role_allocations a "
+                                           "JOIN users u ON u.id = a.user_id JOIN roles r ON r.id = a.role_id "
+                                           "ORDER BY u.login, r.name"));
+  std::vector<RoleAllocation> out;
+  for (const auto& row : rows) {
+    out.push_back({row.GetString("id"), row.GetString("user_id"), row.GetString("login"), row.GetString("role_id"),
+                   row.GetString("role"), row.IsNull("workspace_id") ? "" : row.GetString("workspace_id"),
+                   row.GetDouble("created")});
+  }
+  return out;
+}
+
+Status UserStore::Unallocate(const std::string& allocation_id) {
+  PM_ASSIGN_OR_RETURN(int64_t deleted, db_.Execute("DELETE FROM role_allocations WHERE id = ?", {allocation_id}));
+  if (deleted == 0) return NotFound("no role allocation " + allocation_id);
+  return Status::Ok();
 }
 
 Result<Grants> UserStore::GrantsOf(const std::string& user_id) {

@@ -33,6 +33,18 @@ struct Role {
   nlohmann::json ToJson() const;
 };
 
+// A role given to a user, everywhere (workspace_id "") or in one workspace.
+struct RoleAllocation {
+  std::string id;
+  std::string user_id;
+  std::string login;
+  std::string role_id;
+  std::string role;
+  std::string workspace_id;
+  double created = 0;
+  nlohmann::json ToJson() const;
+};
+
 // Permissions of one user: global ones, and per workspace.
 struct Grants {
   std::set<std::string> global;
@@ -70,6 +82,15 @@ class UserStore {
   Result<Role> CreateRole(const std::string& name, const std::vector<std::string>& permissions);
   Result<std::vector<Role>> ListRoles();
   Status Allocate(const std::string& user_id, const std::string& role_id, const std::string& workspace_id);
+  Result<std::optional<Role>> FindRole(const std::string& id);
+  // Only what is given changes; permissions must be known ones.
+  Result<Role> UpdateRole(const std::string& id, const std::optional<std::string>& name,
+                          const std::optional<std::vector<std::string>>& permissions);
+  // Refused (FailedPrecondition) while the role is allocated: unallocate it
+  // first, so nobody loses permissions by surprise.
+  Status DeleteRole(const std::string& id);
+  Result<std::vector<RoleAllocation>> ListAllocations();  // by login, then role
+  Status Unallocate(const std::string& allocation_id);
   Result<Grants> GrantsOf(const std::string& user_id);
 
   // Console sessions: a random token whose hash is stored with an expiry.

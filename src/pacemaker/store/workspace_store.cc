@@ -65,8 +65,37 @@ Result<std::optional<Workspace>> WorkspaceStore::Find(const std::string& id) {
   return std::optional<Workspace>(FromRow(rows.front()));
 }
 
+Result<Workspace> WorkspaceStore::Update(const std::string& id, const std::optional<std::string>& name,
+                                         const std::optional<nlohmann::json>& tags) {
+  if (name && name->empty()) return InvalidArgument("name: must not be empty");
+  if (tags && !tags->is_object()) return InvalidArgument("tags: must be an object");
+  PM_ASSIGN_OR_RETURN(auto found, Find(id));
+  if (!found) return NotFound("no workspace " + id);
+  if (name) {
+    auto renamed = db_.Execute("UPDATE workspaces SET name = ? WHERE id = ?", {*name, id});
+    if (!renamed.ok()) {
+      const std::string& m = renamed.status().message();
+      if (m.find("UNIQUE") != std::string::npos || m.find("unique") != std::string::npos ||
+          m.find("duplicate") != std::string::npos) {
+        return AlreadyExists("name: a workspace '" + *name + "' already exists");
+      }
+      return renamed.status();
+    }
+  }
+  if (tags) PM_RETURN_IF_ERROR(db_.Execute("UPDATE workspaces SET tags = ? WHERE id = ?", {tags->dump(), id}).status());
+  PM_ASSIGN_OR_RETURN(auto updated, Find(id));
+  if (!updated) return NotFound("no workspace " + id);
+  return *updated;
+}
+
 Status WorkspaceStore::Delete(const std::string& id) {
   return db_.Transaction([&](sql::Database& db) -> Status {
+    PM_ASSIGN_OR_RETURN(auto apps, db.Query("SELECT COUNT(*) AS n FROM applications WHERE workspace_id = ?", {id}));
+    int64_t count = apps.empty() ? 0 : apps.front().GetInt("n");
+    if (count > 0) {
+      return FailedPrecondition("the workspace holds " + std::to_string(count) +
+                                " application(s); delete them first (`paasmaker app list --workspace ...`)");
+    }
     PM_RETURN_IF_ERROR(db.Execute("DELETE FROM role_allocations WHERE workspace_id = ?", {id}).status());
     PM_ASSIGN_OR_RETURN(auto changed, db.Execute("DELETE FROM workspaces WHERE id = ?", {id}));
     if (changed == 0) return NotFound("no workspace " + id);

@@ -32,6 +32,11 @@ class WorkspaceStore {
   Result<Workspace> Create(const std::string& name, const std::string& stub, const nlohmann::json& tags);
   Result<std::vector<Workspace>> List();
   Result<std::optional<Workspace>> Find(const std::string& id);
+  // Only what is given changes (the stub never: it is in hostnames).
+  Result<Workspace> Update(const std::string& id, const std::optional<std::string>& name,
+                           const std::optional<nlohmann::json>& tags);
+  // Refused (FailedPrecondition) while it holds applications; its role
+  // allocations go with it.
   Status Delete(const std::string& id);
 
  private:
