@@ -60,7 +60,23 @@ Status ManagedDaemon::LaunchOnce() {
     if (options_.ready()) return Status::Ok();
     std::unique_lock<std::mutex> lock(mutex_);
     if (exited_) {
-      return Unavailable(options_.name + " exited during start-up; see " + options_.launch.output_file);
+      // Its last words name the cause (redis: "... bind: Address already in
+      // use", then "Failed listening on port ...").
+      std::string last_line;
+      auto output = files::ReadFile(options_.launch.output_file);
+      if (output.ok()) {
+        std::string text = *output;
+        for (int lines = 0; lines < 2 && !text.empty(); ++lines) {
+          while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+          size_t start = text.find_last_of('\n');
+          std::string line = text.substr(start == std::string::npos ? 0 : start + 1);
+          text.erase(start == std::string::npos ? 0 : start);
+          if (!line.empty()) last_line = last_line.empty() ? line : line + " | " + last_line;
+        }
+        if (last_line.size() > 400) last_line = last_line.substr(last_line.size() - 400);
+      }
+      return Unavailable(options_.name + " exited during start-up" + (last_line.empty() ? "" : ": " + last_line) +
+                         "; see " + options_.launch.output_file);
     }
     cv_.wait_for(lock, std::chrono::milliseconds(20));
   }

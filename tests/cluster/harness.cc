@@ -76,7 +76,8 @@ void ClusterNode::AssignPorts() {
 
 bool ClusterNode::LostAPortRace() const {
   std::string out = Output();
-  return out.find("cannot listen") != std::string::npos || out.find("already in use") != std::string::npos;
+  return out.find("cannot listen") != std::string::npos || out.find("already in use") != std::string::npos ||
+         out.find("Failed listening on port") != std::string::npos;  // a managed redis-server's own words
 }
 
 bool ClusterNode::HasRole(const std::string& role) const {

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <chrono>
+#include <thread>
+
 #include "core/net.h"
 
 namespace paasmaker::testing {
@@ -59,7 +62,15 @@ void TestRedisServer::Kill() {
 
 bool TestRedisServer::Restart() {
   Kill();
-  return Start();
+  // Its port is free again at once, but another test process may be binding
+  // it for a moment (checking that it is free): try again for a few seconds
+  // rather than fail the outage a test injected.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (true) {
+    if (Start()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 }  // namespace paasmaker::testing
