@@ -3,6 +3,7 @@
 #include "core/ids.h"
 #include "model/permissions.h"
 #include "pacemaker/store/schema.h"
+#include "pacemaker/store/unique_violation.h"
 
 namespace paasmaker::pacemaker {
 
@@ -39,12 +40,6 @@ Status CheckPermissions(const std::vector<std::string>& permissions) {
     if (!model::IsPermission(p)) return InvalidArgument("permissions: no such permission '" + p + "'");
   }
   return Status::Ok();
-}
-
-bool IsUniqueViolation(const Status& s) {
-  const auto& m = s.message();
-  return m.find("UNIQUE") != std::string::npos || m.find("unique") != std::string::npos ||
-         m.find("duplicate") != std::string::npos;
 }
 
 }  // namespace

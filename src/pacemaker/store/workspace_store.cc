@@ -2,6 +2,7 @@
 
 #include "core/ids.h"
 #include "pacemaker/store/schema.h"
+#include "pacemaker/store/unique_violation.h"
 
 namespace paasmaker::pacemaker {
 
@@ -73,14 +74,10 @@ Result<Workspace> WorkspaceStore::Update(const std::string& id, const std::optio
   if (!found) return NotFound("no workspace " + id);
   if (name) {
     auto renamed = db_.Execute("UPDATE workspaces SET name = ? WHERE id = ?", {*name, id});
-    if (!renamed.ok()) {
-      const std::string& m = renamed.status().message();
-      if (m.find("UNIQUE") != std::string::npos || m.find("unique") != std::string::npos ||
-          m.find("duplicate") != std::string::npos) {
-        return AlreadyExists("name: a workspace '" + *name + "' already exists");
-      }
-      return renamed.status();
+    if (!renamed.ok() && IsUniqueViolation(renamed.status())) {
+      return AlreadyExists("name: a workspace '" + *name + "' already exists");
     }
+    PM_RETURN_IF_ERROR(renamed.status());
   }
   if (tags) PM_RETURN_IF_ERROR(db_.Execute("UPDATE workspaces SET tags = ? WHERE id = ?", {tags->dump(), id}).status());
   PM_ASSIGN_OR_RETURN(auto updated, Find(id));
