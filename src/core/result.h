@@ -5,6 +5,7 @@
 // Result is a broken invariant and aborts.
 #pragma once
 
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <utility>
@@ -37,7 +38,10 @@ class [[nodiscard]] Result {
 
  private:
   void Check() const {
-    if (!value_.has_value()) std::abort();
+    if (value_.has_value()) return;
+    // Say which error was ignored: the crash report's backtrace says where.
+    std::fprintf(stderr, "Result read without a value: %s\n", status_.ToString().c_str());
+    std::abort();
   }
   std::optional<T> value_;
   Status status_;

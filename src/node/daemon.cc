@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "config/node_config.h"
+#include "core/crash_report.h"
 #include "core/files.h"
 #include "core/http.h"
 #include "core/ids.h"
@@ -371,6 +372,7 @@ int RunServer(const std::string& config_path) {
     return 1;
   }
   process::RaiseDescriptorLimit();
+  crash_report::Install();
   // Signals are taken synchronously by this thread only: block them before
   // any thread starts, so every thread inherits the mask. Children get a
   // clean mask from the process launcher.

@@ -31,7 +31,7 @@ TEST(ShutdownTest, SigtermToEveryNodeLeavesNoProcessBehind) {
     // Gone from /proc does not mean reaped yet: wait for the exit status.
     auto exit = node->WaitForExit(std::chrono::seconds(5));
     ASSERT_TRUE(exit.has_value()) << node->name();
-    EXPECT_TRUE(exit->exited && exit->exit_code == 0) << node->name() << ": " << exit->Describe();
+    EXPECT_TRUE(exit->exited && exit->exit_code == 0) << node->name() << ": " << exit->Describe() << "\noutput:\n" << node->Output();
   }
 }
 

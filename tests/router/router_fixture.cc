@@ -75,13 +75,20 @@ void RouterFixture::SetUp() {
   table_ = std::make_unique<redis::Client>(redis_->endpoint());
   config_.data_dir = dir_->path() + "/data";
   config_.router.listen_address = "127.0.0.1";
-  for (int* port : {&config_.router.port_direct, &config_.router.port_80, &config_.router.port_443}) {
-    auto free = paasmaker::testing::FreeTestPort();
-    ASSERT_TRUE(free.ok()) << free.status().ToString();
-    *port = *free;
+  // A free port can be taken by another test process between the pick and
+  // nginx's bind: pick new ones then (three tries), as the cluster harness does.
+  Status started;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    for (int* port : {&config_.router.port_direct, &config_.router.port_80, &config_.router.port_443}) {
+      auto free = paasmaker::testing::FreeTestPort();
+      ASSERT_TRUE(free.ok()) << free.status().ToString();
+      *port = *free;
+    }
+    router_ = std::make_unique<router::Router>(config_, redis_->endpoint());
+    started = router_->Start();
+    if (started.ok() || started.message().find("Address already in use") == std::string::npos) break;
+    router_->Stop();
   }
-  router_ = std::make_unique<router::Router>(config_, redis_->endpoint());
-  Status started = router_->Start();
   ASSERT_TRUE(started.ok()) << started.ToString();
 }
 
