@@ -85,6 +85,8 @@ void ReadPacemaker(yaml::YamlSection s, NodeConfig* c) {
   s.Int("max_uploads_per_user", &p.max_uploads_per_user, 1, 10000);
   s.Int("max_uploads", &p.max_uploads, 1, 10000);
   s.Int("prepare_uid", &p.prepare_uid, 1, 2147483647);  // never 0: root is what it avoids
+  s.String("console_dir", &p.console_dir);
+  if (!p.console_dir.empty() && p.console_dir.front() != '/') s.AddProblem("console_dir", "must be an absolute path");
   s.String("filesystem_directory", &p.filesystem_directory);
   if (!p.filesystem_directory.empty() && p.filesystem_directory.front() != '/') {
     s.AddProblem("filesystem_directory", "must be an absolute path");

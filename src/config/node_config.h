@@ -135,6 +135,9 @@ struct NodeConfig {
     // instances of applications with a filesystem service are placed only
     // on those hearts.
     std::string filesystem_directory;
+    // The built web console (index.html and assets/) served at /; empty:
+    // the one this binary's build made (<build dir>/console).
+    std::string console_dir;
   } pacemaker;
 
   struct {

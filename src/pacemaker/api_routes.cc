@@ -19,7 +19,9 @@ const std::vector<ApiRoute>& ApiRoutes() {
   static const std::vector<ApiRoute> routes = {
       // method  pattern                                   access               permission        handler
       {"GET",    "/api/v1/information",                    Access::kAny,        "",               ep::Information},
-      {"POST",   "/api/v1/login",                          Access::kLogin,       "",               ep::Login},
+      {"POST",   "/api/v1/login",                          Access::kLogin,      "",               ep::Login},
+      {"POST",   "/api/v1/logout",                         Access::kUser,       "",               ep::Logout},
+      {"GET",    "/api/v1/me",                             Access::kUser,       "",               ep::Me},
 
       {"POST",   "/api/v1/nodes/register",                 Access::kNode,       "",               ep::RegisterNode},
       {"POST",   "/api/v1/nodes/redis-access",             Access::kNode,       "",               ep::NodeRedisAccess},

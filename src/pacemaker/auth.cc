@@ -21,7 +21,11 @@ std::string CookieValue(const std::string& header, const std::string& name) {
   return "";
 }
 
+bool ChangesState(const std::string& method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+
 }  // namespace
+
+std::string Authenticator::CsrfTokenFor(const std::string& session) { return ids::Sha256Hex("csrf:" + session); }
 
 Result<Principal> Authenticator::Authenticate(const http::Request& request) const {
   std::string secret = api::RequestSecret(request);
@@ -32,6 +36,7 @@ Result<Principal> Authenticator::Authenticate(const http::Request& request) cons
       if (!user) return Unauthenticated("the session has expired; log in again");
       Principal p;
       p.user = *user;
+      p.session = session;
       PM_ASSIGN_OR_RETURN(p.grants, users_.GrantsOf(user->id));
       return p;
     }
@@ -80,6 +85,11 @@ Result<Principal> Authenticator::Authorize(const http::Request& request, Access 
     return who;  // Authenticate knew the node token before anything else
   }
   PM_ASSIGN_OR_RETURN(Principal p, std::move(who));
+  if (!p.session.empty() && ChangesState(request.method) &&
+      !ids::SecretsEqual(request.Header(kCsrfHeader), CsrfTokenFor(p.session))) {
+    return PermissionDenied(std::string("this request uses the session cookie but lacks the session's CSRF token "
+                                        "in the ") + kCsrfHeader + " header");
+  }
   switch (access) {
     case Access::kLogin:  // both answered above
     case Access::kNode:

@@ -23,6 +23,9 @@ struct Principal {
   Kind kind = Kind::kUser;
   User user;      // kUser
   Grants grants;  // kUser
+  // The session token when the credential was the console's session cookie
+  // (empty for an API key): logout ends it, and state changes need its CSRF token.
+  std::string session;
 
   bool Allows(const std::string& permission, const std::string& workspace_id = "") const {
     if (kind == Kind::kSuper) return true;
@@ -55,6 +58,15 @@ class Authenticator {
   Result<Principal> Authorize(const http::Request& request, Access access, const std::string& permission) const;
 
   static constexpr const char* kSessionCookie = "paasmaker_session";
+  // A cookie is sent by the browser on any request to this origin, so a
+  // request that changes state with the session cookie must also carry this
+  // header with the session's CSRF token, which only a page of this origin
+  // can read (the login answer and GET /api/v1/me carry it; a page of
+  // another origin cannot read them). API keys are not ambient credentials
+  // and need no token.
+  static constexpr const char* kCsrfHeader = "X-CSRF-Token";
+  // Derived from the session token (one-way), so nothing more is stored.
+  static std::string CsrfTokenFor(const std::string& session);
 
  private:
   UserStore& users_;

@@ -3,6 +3,7 @@
 #include "core/files.h"
 #include "core/log.h"
 #include "pacemaker/api_routes.h"
+#include "pacemaker/console/console_files.h"
 #include "pacemaker/crons/cron_runner.h"
 #include "pacemaker/family_contexts.h"
 #include "pacemaker/health/health_manager.h"
@@ -43,6 +44,7 @@ Status Pacemaker::Start(http::Server& server) {
   metrics_ = std::make_unique<PacemakerMetrics>(metrics_registry_, context_->nodes, context_->apps,
                                                 context_->job_store, context_->jobs_redis);
   InstallApiRoutes(server, *context_, metrics_.get());
+  console::InstallConsoleRoutes(server, config_.pacemaker.console_dir);
   housekeeping_ = std::thread([this] { HousekeepingLoop(); });
   stats_history_ = std::make_unique<stats::HistoryArchiver>(
       context_->stats_redis.endpoint(),

@@ -108,6 +108,46 @@ TEST_F(AccountsTest, OnesOwnPasswordChangeNeedsTheOldOne) {
   EXPECT_NE(short_one.output.find("password: must be at least 8 characters"), std::string::npos) << short_one.output;
 }
 
+TEST_F(AccountsTest, ASessionFromLoginEndsAtLogoutAndChangesStateOnlyWithItsCsrfToken) {
+  CreateUser("lena");
+  http::Client client(cluster_->pacemaker().url());
+  auto login = client.Post("/api/v1/login", json{{"username", "lena"}, {"password", "first-password"}}.dump());
+  ASSERT_TRUE(login.ok() && login->status == 200) << (login.ok() ? login->body : login.status().ToString());
+  std::string set_cookie = login->headers["Set-Cookie"];
+  EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("SameSite=Strict"), std::string::npos) << set_cookie;
+  EXPECT_EQ(set_cookie.find("Secure"), std::string::npos) << "plain http: " << set_cookie;
+  std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  json answer = json::parse(login->body);
+  std::string csrf = answer["data"].value("csrf_token", "");
+  ASSERT_FALSE(csrf.empty()) << login->body;
+  EXPECT_EQ(answer["data"]["user"].value("login", ""), "lena");
+
+  auto me = client.Get("/api/v1/me", {{"Cookie", cookie}});
+  ASSERT_TRUE(me.ok() && me->status == 200) << (me.ok() ? me->body : me.status().ToString());
+  json who = json::parse(me->body)["data"];
+  EXPECT_EQ(who["user"].value("login", ""), "lena");
+  EXPECT_EQ(who.value("csrf_token", ""), csrf);
+  EXPECT_TRUE(who["permissions"]["global"].is_array()) << me->body;
+
+  // Logout needs the token too (it changes state), then the session is gone.
+  auto forged = client.Post("/api/v1/logout", "{}", {{"Cookie", cookie}});
+  ASSERT_TRUE(forged.ok());
+  EXPECT_EQ(forged->status, 403) << forged->body;
+  auto logout = client.Post("/api/v1/logout", "{}", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  ASSERT_TRUE(logout.ok() && logout->status == 200) << (logout.ok() ? logout->body : logout.status().ToString());
+  EXPECT_NE(logout->headers["Set-Cookie"].find("Max-Age=0"), std::string::npos) << logout->headers["Set-Cookie"];
+  auto after = client.Get("/api/v1/me", {{"Cookie", cookie}});
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->status, 401) << after->body;
+
+  // Through a router's https port the cookie is Secure.
+  auto via_https = client.Post("/api/v1/login", json{{"username", "lena"}, {"password", "first-password"}}.dump(),
+                               {{"X-Forwarded-Proto", "https"}});
+  ASSERT_TRUE(via_https.ok() && via_https->status == 200);
+  EXPECT_NE(via_https->headers["Set-Cookie"].find("; Secure"), std::string::npos) << via_https->headers["Set-Cookie"];
+}
+
 TEST_F(AccountsTest, ADeletedUserIsGoneWithTheirKeyAndNobodyRemovesThemselves) {
   const std::string key = CreateUser("dave");
   auto edited = Admin({"user", "edit", "dave", "--name", "Dave Kim"});

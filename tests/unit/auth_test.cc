@@ -205,6 +205,50 @@ TEST_F(AuthTest, TheSessionCookieMakesItsUserUntilItExpires) {
   EXPECT_EQ(other_cookie.status().code(), StatusCode::kUnauthenticated);
 }
 
+TEST_F(AuthTest, StateChangesWithTheSessionCookieNeedItsCsrfToken) {
+  auto session = users_->CreateSession(alice_.id, 3600);
+  ASSERT_TRUE(session.ok());
+  auto request = [&](const std::string& method, const std::string& csrf) {
+    http::Request r = WithHeader("cookie", std::string(Authenticator::kSessionCookie) + "=" + *session);
+    r.method = method;
+    if (!csrf.empty()) r.headers["x-csrf-token"] = csrf;
+    return r;
+  };
+  const std::string token = Authenticator::CsrfTokenFor(*session);
+  EXPECT_NE(token, *session);  // derived, one-way: the page never holds the session itself
+  EXPECT_TRUE(Auth().Authorize(request("GET", ""), Access::kUser, "").ok());  // reads need none
+
+  for (const char* method : {"POST", "PUT", "DELETE"}) {
+    auto missing = Auth().Authorize(request(method, ""), Access::kUser, "");
+    ASSERT_FALSE(missing.ok()) << method;
+    EXPECT_EQ(missing.status().code(), StatusCode::kPermissionDenied);
+    EXPECT_NE(missing.status().message().find("CSRF"), std::string::npos) << missing.status().ToString();
+    auto wrong = Auth().Authorize(request(method, Authenticator::CsrfTokenFor("another session")), Access::kUser, "");
+    EXPECT_EQ(wrong.status().code(), StatusCode::kPermissionDenied) << method;
+    auto right = Auth().Authorize(request(method, token), Access::kUser, "");
+    EXPECT_TRUE(right.ok()) << method << ": " << right.status().ToString();
+    EXPECT_EQ(right->session, *session);
+  }
+
+  // An API key is no ambient credential: no token needed, and no session.
+  http::Request keyed = Bearer(alice_key_);
+  keyed.method = "POST";
+  auto by_key = Auth().Authorize(keyed, Access::kUser, "");
+  ASSERT_TRUE(by_key.ok()) << by_key.status().ToString();
+  EXPECT_TRUE(by_key->session.empty());
+}
+
+TEST_F(AuthTest, ADeletedSessionStopsWorkingAtOnce) {
+  auto session = users_->CreateSession(alice_.id, 3600);
+  ASSERT_TRUE(session.ok());
+  http::Request r = WithHeader("cookie", std::string(Authenticator::kSessionCookie) + "=" + *session);
+  ASSERT_TRUE(Auth().Authenticate(r).ok());
+  ASSERT_TRUE(users_->DeleteSession(*session).ok());
+  auto after = Auth().Authenticate(r);
+  ASSERT_FALSE(after.ok());
+  EXPECT_EQ(after.status().code(), StatusCode::kUnauthenticated);
+}
+
 TEST_F(AuthTest, TheLoginCallNeedsNoCredentials) {
   auto who = Auth().Authorize(http::Request{}, Access::kLogin, "");
   EXPECT_TRUE(who.ok()) << who.status().ToString();

@@ -1,4 +1,6 @@
-// GET /api/v1/information, POST /api/v1/login.
+// GET /api/v1/information; the session calls: POST /api/v1/login and
+// /api/v1/logout, GET /api/v1/me (who the caller is and what it may do, so a
+// page shows only what the API would allow).
 #pragma once
 
 #include "config/node_config.h"
@@ -16,5 +18,7 @@ struct InformationContext {
 
 PM_ENDPOINT(InformationContext, nlohmann::json, Information);
 PM_ENDPOINT(InformationContext, api::Reply, Login);
+PM_ENDPOINT(InformationContext, api::Reply, Logout);
+PM_ENDPOINT(InformationContext, nlohmann::json, Me);
 
 }  // namespace paasmaker::pacemaker::endpoints

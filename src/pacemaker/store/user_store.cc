@@ -291,6 +291,10 @@ Result<std::optional<User>> UserStore::FindUserBySession(const std::string& toke
   return std::optional<User>(UserFromRow(rows.front()));
 }
 
+Status UserStore::DeleteSession(const std::string& token) {
+  return db_.Execute("DELETE FROM sessions WHERE token_hash = ?", {ids::Sha256Hex(token)}).status();
+}
+
 Result<int64_t> UserStore::CountUsers() {
   PM_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT COUNT(*) AS n FROM users"));
   return rows.empty() ? int64_t{0} : rows.front().GetInt("n");

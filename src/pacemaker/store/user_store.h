@@ -96,6 +96,7 @@ class UserStore {
   // Console sessions: a random token whose hash is stored with an expiry.
   Result<std::string> CreateSession(const std::string& user_id, double lifetime_seconds);
   Result<std::optional<User>> FindUserBySession(const std::string& token);
+  Status DeleteSession(const std::string& token);  // logout: the token stops working at once
 
   Result<int64_t> CountUsers();
 
