@@ -65,7 +65,7 @@ const std::vector<ApiRoute>& ApiRoutes() {
       {"POST",   "/api/v1/applications/([0-9a-f-]+)/crons/([0-9a-zA-Z_-]+)/([0-9]+)/([a-z]+)", Access::kUser, "", cron::CronAction},
       {"GET",    "/api/v1/router/stats/([a-z]+)/([0-9a-z-]+)", Access::kUser,   "",               ep::RouterStats},
       {"GET",    "/api/v1/router/stats/([a-z]+)/([0-9a-z-]+)/stream", Access::kUser, "",          ep::RouterStatsStream},
-      {"GET",    "/api/v1/router/table",                   Access::kPermission, "SYSTEM_OVERVIEW", ep::RouterTable},
+      {"GET",    "/api/v1/router/table",                   Access::kPermission, "SYSTEM_ADMINISTRATION", ep::RouterTable},
       {"GET",    "/api/v1/health/history",                 Access::kPermission, "SYSTEM_OVERVIEW", ep::HealthHistory},
 
       {"GET",    "/api/v1/users",                          Access::kPermission, "USER_LIST",      ep::ListUsers},

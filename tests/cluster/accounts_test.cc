@@ -148,6 +148,49 @@ TEST_F(AccountsTest, ASessionFromLoginEndsAtLogoutAndChangesStateOnlyWithItsCsrf
   EXPECT_NE(via_https->headers["Set-Cookie"].find("; Secure"), std::string::npos) << via_https->headers["Set-Cookie"];
 }
 
+// Permissions of their own (SPEC §9): making a version current is routing,
+// and the routing table's dump is system administration.
+TEST_F(AccountsTest, MakeCurrentNeedsRoutingAndTheRouterDumpNeedsAdministration) {
+  DeployResult site = Deploy(*cluster_, ExamplesDir() + "/static-site");
+  ASSERT_EQ(site.command.exit_code, 0) << site.command.output;
+  const std::string version = site.version_id();
+  auto role_with = [&](const std::string& name, const std::string& permissions) {
+    auto created = Admin({"role", "create", name, "--permission", permissions, "--json"});
+    EXPECT_EQ(created.exit_code, 0) << created.output;
+    return json::parse(created.output, nullptr, false)["role"].value("id", "");
+  };
+  auto user_with = [&](const std::string& login, const std::string& role_id) {
+    std::string key = CreateUser(login);
+    EXPECT_FALSE(key.empty()) << login;  // an empty key would be the admin's (Cluster::Post)
+    auto shown = Admin({"user", "show", login, "--json"});
+    std::string user_id = json::parse(shown.output, nullptr, false)["user"].value("id", "");
+    EXPECT_EQ(Admin({"role", "allocate", "--user", user_id, "--role", role_id}).exit_code, 0);
+    return key;
+  };
+  auto post_status = [&](const std::string& key, const std::string& action) {
+    auto answer = cluster_->Post("/api/v1/versions/" + version + "/" + action, json::object(), key);
+    return answer.ok() ? std::make_pair(answer->status, answer->body) : std::make_pair(0, std::string());
+  };
+  const std::string deployer = user_with("dirk", role_with("Deployers", "WORKSPACE_VIEW,APPLICATION_DEPLOY"));
+  auto refused = post_status(deployer, "current");
+  EXPECT_EQ(refused.first, 403) << refused.second;
+  EXPECT_NE(refused.second.find("APPLICATION_ROUTING"), std::string::npos) << refused.second;
+  EXPECT_NE(post_status(deployer, "stop").first, 403) << "deploying actions stay with APPLICATION_DEPLOY";
+
+  const std::string router = user_with("rudi", role_with("Routers", "WORKSPACE_VIEW,APPLICATION_ROUTING"));
+  EXPECT_NE(post_status(router, "current").first, 403);
+  EXPECT_EQ(post_status(router, "start").first, 403);
+
+  const std::string overseer = user_with("otto", role_with("Overseers", "SYSTEM_OVERVIEW"));
+  auto dump = cluster_->Get("/api/v1/router/table", overseer);
+  ASSERT_TRUE(dump.ok());
+  EXPECT_EQ(dump->status, 403) << dump->body;
+  EXPECT_NE(dump->body.find("SYSTEM_ADMINISTRATION"), std::string::npos) << dump->body;
+  auto admin_dump = cluster_->Get("/api/v1/router/table");
+  ASSERT_TRUE(admin_dump.ok());
+  EXPECT_EQ(admin_dump->status, 200) << admin_dump->body;
+}
+
 TEST_F(AccountsTest, ADeletedUserIsGoneWithTheirKeyAndNobodyRemovesThemselves) {
   const std::string key = CreateUser("dave");
   auto edited = Admin({"user", "edit", "dave", "--name", "Dave Kim"});

@@ -7,6 +7,7 @@
 // every page checked (and of any failure) go to <build dir>/console-screenshots.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -149,6 +150,20 @@ TEST_F(ConsoleTest, AFailingStartupShowsTheCommandsOutput) { RunScenario("startu
 TEST_F(ConsoleTest, AViewOnlyUserSeesNoActionsAndIsRefused) { RunScenario("viewer"); }
 
 TEST_F(ConsoleTest, NamesAndLogLinesFromUsersAndAppsNeverRun) { RunScenario("xss"); }
+
+TEST_F(ConsoleTest, EveryPageShowsWhatItShould) { RunScenario("pages"); }
+
+// The API the nodes page reads: a node's instances come with it.
+TEST_F(ConsoleTest, ANodeIsShownWithTheInstancesOnIt) {
+  std::vector<std::string> seen;
+  for (const char* heart : {"heart-1", "heart-2"}) {
+    json shown = cluster_->GetData("/api/v1/nodes/" + cluster_->node(heart).Uuid());
+    ASSERT_TRUE(shown["instances"].is_array()) << shown.dump();
+    for (const auto& instance : shown["instances"]) seen.push_back(instance.value("version_id", ""));
+  }
+  EXPECT_NE(std::find(seen.begin(), seen.end(), env_["PM_VERSION"]), seen.end())
+      << "the static site's instance is on one of the hearts";
+}
 
 }  // namespace
 }  // namespace paasmaker::testing

@@ -71,7 +71,7 @@ function App() {
       break;
     }
   }
-  const admin = ['USER_LIST', 'ROLE_LIST', 'SYSTEM_OVERVIEW'].some((p) => can(me, p));
+  const admin = ['USER_LIST', 'ROLE_LIST', 'SYSTEM_ADMINISTRATION'].some((p) => can(me, p));
   const name = me.user ? me.user.login : 'super token';
   return html`
     <header>

@@ -225,6 +225,52 @@ const scenarios = {
   },
 };
 
+// Every page once, with a screenshot: what it shows and that no script fails.
+scenarios.pages = async (page) => {
+  await signIn(page, env('PM_ADMIN_USER'), env('PM_ADMIN_PASSWORD'));
+  const visit = async (hash, selector, name) => {
+    await page.goto(BASE + '/#' + hash);
+    await page.waitForSelector(selector);
+    await screenshot(page, name);
+  };
+  await visit('/', 'h1:has-text("Overview")', 'overview');
+  check(await page.locator('main').innerText().then((t) => t.includes('static-site')), 'the overview lists the applications');
+  await visit('/workspaces', 'main table', 'workspaces');
+  await visit('/nodes', '[data-test=nodes]', 'nodes');
+  check((await page.locator('[data-test=nodes] tbody tr').count()) === 4, 'the nodes page lists the four nodes');
+  // The instances on the hearts, read when asked for: the static site runs on one of them.
+  const shows = page.locator('[data-test=nodes] button:has-text("show")');
+  while (await shows.count() > 0) await shows.first().click();  // each click replaces its button
+  await until('the static site\'s instance on a node', async () =>
+    (await page.locator('[data-test=node-instances] li').count()) >= 1);
+  await screenshot(page, 'nodes-with-instances');
+  await visit('/applications/' + env('PM_APPLICATION'), '[data-test=versions]', 'application');
+  await visit('/versions/' + env('PM_VERSION'), '[data-test=instances]', 'version');
+  await until('the running instance on the version page', async () =>
+    (await page.locator('[data-test=instances] .state-running').count()) === 1);
+  await page.click('[data-test=instances] a:has-text("log")');
+  await page.waitForSelector('[data-test=instance-log]');
+  await screenshot(page, 'instance-log');
+  await visit('/admin', '[data-test=users]', 'administration');
+  check((await page.locator('[data-test=users]').innerText()).includes('viewer'), 'the users table lists the viewer');
+  check((await page.locator('[data-test=roles]').innerText()).includes('WORKSPACE_VIEW'), 'roles show their permissions');
+  check((await page.locator('[data-test=allocations]').innerText()).includes('viewer'), 'allocations list the viewer');
+  await page.waitForSelector('[data-test=routing-table]');
+  // A user edited in place.
+  const viewerRow = page.locator('[data-test=users] tr', { hasText: 'viewer' });
+  await viewerRow.locator('button:has-text("Edit")').click();
+  await viewerRow.locator('input[placeholder=name]').fill('Vera Viewer');
+  await viewerRow.locator('button:has-text("Save")').click();
+  await until('the edited name in the users table', async () =>
+    (await page.locator('[data-test=users]').innerText()).includes('Vera Viewer'));
+  // One click from an application to an instance's live log.
+  await page.goto(BASE + '/#/applications/' + env('PM_APPLICATION'));
+  await page.waitForSelector('[data-test=instance-links] a');
+  await page.click('[data-test=instance-links] a');
+  await page.waitForSelector('[data-test=instance-log]');
+  await visit('/profile', 'h2:has-text("API key")', 'profile');
+};
+
 const run = scenarios[scenario];
 if (!run) {
   console.error(`unknown scenario '${scenario}'; one of: ${Object.keys(scenarios).join(', ')}`);

@@ -133,8 +133,11 @@ PM_ENDPOINT(ApplicationsContext, json, ShowVersion) {
 }
 
 PM_ENDPOINT(ApplicationsContext, api::Reply, VersionAction) {
-  PM_ASSIGN_OR_RETURN(Version version, AccessibleVersion(ctx, req.params[0], who, "APPLICATION_DEPLOY"));
   const std::string& action = req.params[1];
+  // Which version gets an application's traffic is routing, a permission of
+  // its own (SPEC §9); the other actions are deploying.
+  const char* permission = action == "current" ? "APPLICATION_ROUTING" : "APPLICATION_DEPLOY";
+  PM_ASSIGN_OR_RETURN(Version version, AccessibleVersion(ctx, req.params[0], who, permission));
   lifecycle::Lifecycle lifecycle(ctx.trees);
   if (action == "register") return JobReply(lifecycle.Register(version));
   if (action == "start") return JobReply(lifecycle.Start(version));

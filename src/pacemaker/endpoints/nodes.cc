@@ -150,7 +150,11 @@ PM_ENDPOINT(NodesContext, json, ListNodes) {
 PM_ENDPOINT(NodesContext, json, ShowNode) {
   PM_ASSIGN_OR_RETURN(auto node, ctx.nodes.Find(req.params[0]));
   if (!node) return NotFound("no node " + req.params[0]);
-  return json{{"node", node->ToJson()}};
+  // What runs there as the pacemaker knows it (the heart's reports).
+  PM_ASSIGN_OR_RETURN(auto instances, ctx.apps.ListInstancesOnNode(node->uuid));
+  json list = json::array();
+  for (const auto& instance : instances) list.push_back(instance.ToJson());
+  return json{{"node", node->ToJson()}, {"instances", list}};
 }
 
 }  // namespace paasmaker::pacemaker::endpoints

@@ -10,11 +10,27 @@ function useForm(initial) {
   return { values, field, reset: () => setValues(initial) };
 }
 
+// Name and email of a user, edited in place.
+function EditUser({ user, done }) {
+  const [name, setName] = useState(user.name || '');
+  const [email, setEmail] = useState(user.email || '');
+  const [error, setError] = useState(null);
+  const save = async (e) => {
+    e.preventDefault();
+    try { await post('/users/' + user.id, { name, email }); done(); } catch (err) { setError(err); }
+  };
+  return html`<form class="inline" onSubmit=${save}>
+    <input value=${name} placeholder="name" onInput=${(e) => setName(e.target.value)} />
+    <input value=${email} placeholder="email" onInput=${(e) => setEmail(e.target.value)} />
+    <button type="submit">Save</button><${ErrorBox} error=${error} /></form>`;
+}
+
 function Users({ me }) {
   const users = useLoad(() => get('/users'), []);
   const form = useForm({ login: '', name: '', email: '', password: '' });
   const [error, setError] = useState(null);
   const [created, setCreated] = useState(null);
+  const [editing, setEditing] = useState(null);
   const editable = can(me, 'USER_EDIT');
   const create = async (e) => {
     e.preventDefault();
@@ -32,8 +48,13 @@ function Users({ me }) {
   return html`<section><h2>Users</h2><${ErrorBox} error=${users.error || error} />
     ${users.data && html`<table data-test="users"><thead><tr><th>Login</th><th>Name</th><th>Email</th><th>Enabled</th>
       <th></th></tr></thead><tbody>${users.data.users.map((u) => html`<tr>
-        <td>${u.login}</td><td>${u.name}</td><td>${u.email}</td><td>${u.enabled ? 'yes' : 'no'}</td>
-        <td>${editable && (u.enabled
+        <td>${u.login}</td>
+        ${editing === u.id
+    ? html`<td colspan="2"><${EditUser} user=${u} done=${() => { setEditing(null); users.reload(); }} /></td>`
+    : html`<td>${u.name}</td><td>${u.email}</td>`}
+        <td>${u.enabled ? 'yes' : 'no'}</td>
+        <td>${editable && editing !== u.id && html`<button onClick=${() => setEditing(u.id)}>Edit</button>`}
+          ${editable && (u.enabled
           ? html`<button onClick=${() => setEnabled(u, false)}>Disable</button>`
           : html`<button onClick=${() => setEnabled(u, true)}>Enable</button>`)}</td></tr>`)}
       </tbody></table>`}
@@ -112,5 +133,5 @@ export function Admin({ me }) {
   return html`<h1>Administration</h1>
     ${can(me, 'USER_LIST') && html`<${Users} me=${me} />`}
     ${can(me, 'ROLE_LIST') && html`<${Roles} me=${me} />`}
-    ${can(me, 'SYSTEM_OVERVIEW') && html`<${RoutingTable} />`}`;
+    ${can(me, 'SYSTEM_ADMINISTRATION') && html`<${RoutingTable} />`}`;
 }
