@@ -56,6 +56,8 @@ class ConsoleTest : public ::testing::Test {
     env_["PM_ROUTER_PORT"] = std::to_string(c.node("router-1").ports().router_direct);
     env_["PM_SCREENSHOTS"] = PAASMAKER_SCREENSHOT_DIR;
     env_["PM_HELLO_HOST"] = "hello.example.com";
+    env_["PM_CLUSTER_HOSTNAME"] = "local.paasmaker.net";  // the default; the router serves pacemaker.<it>
+    env_["PM_SITE_DIRECTORY"] = ExamplesDir() + "/static-site";
     env_["PM_HELLO_ARCHIVE"] = Pack(ExamplesDir() + "/python-hello", dir + "/python-hello.tar.gz");
     env_["PM_FAILING_ARCHIVE"] = Pack(ExamplesDir() + "/startup-fails", dir + "/startup-fails.tar.gz");
     json workspaces = c.GetData("/api/v1/workspaces");
@@ -152,6 +154,13 @@ TEST_F(ConsoleTest, AViewOnlyUserSeesNoActionsAndIsRefused) { RunScenario("viewe
 TEST_F(ConsoleTest, NamesAndLogLinesFromUsersAndAppsNeverRun) { RunScenario("xss"); }
 
 TEST_F(ConsoleTest, EveryPageShowsWhatItShould) { RunScenario("pages"); }
+
+TEST_F(ConsoleTest, ADirectoryIsZippedInTheBrowserAndDeployed) { RunScenario("deploy_directory"); }
+
+TEST_F(ConsoleTest, TheConsoleWorksThroughARouter) { RunScenario("via_router"); }
+
+// Last: it changes the viewer's password.
+TEST_F(ConsoleTest, OnesOwnProfileResetsTheKeyAndChangesThePassword) { RunScenario("profile"); }
 
 // The API the nodes page reads: a node's instances come with it.
 TEST_F(ConsoleTest, ANodeIsShownWithTheInstancesOnIt) {

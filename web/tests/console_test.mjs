@@ -127,6 +127,12 @@ const scenarios = {
       return r.status === 200 && r;
     });
     check(answer.body.length > 0, 'the app sent a page through the router');
+    // And in the browser, at its hostname (resolved to the router's address).
+    const app = await page.context().newPage();
+    await app.goto(`http://${env('PM_HELLO_HOST')}:${env('PM_ROUTER_PORT')}/`);
+    check((await app.locator('body').innerText()).includes('Hello from Paasmaker'), 'the browser shows the app\'s page');
+    await screenshot(app, 'app-through-the-router');
+    await app.close();
 
     // Scale to 2 from the version page: the second instance shows up RUNNING without a reload.
     await page.click('[data-test=job-version]');
@@ -225,6 +231,62 @@ const scenarios = {
   },
 };
 
+// A directory picked in the browser, zipped there and deployed.
+scenarios.deploy_directory = async (page) => {
+  await signIn(page, env('PM_ADMIN_USER'), env('PM_ADMIN_PASSWORD'));
+  await page.goto(BASE + '/#/workspaces/' + env('PM_WORKSPACE'));
+  await page.waitForSelector('[data-test=deploy-form]');
+  await page.check('input[name=mode][value=directory]');
+  await page.setInputFiles('input[name=directory]', env('PM_SITE_DIRECTORY'));
+  await page.click('[data-test=deploy-form] button[type=submit]');
+  await page.waitForURL(/#\/jobs\//);
+  await jobEnds(page, 'SUCCESS');
+  await page.click('[data-test=job-version]');
+  await page.waitForSelector('[data-test=instance-type]');
+  check((await page.locator('h1').innerText()).includes('static-site version 2'), 'the directory became version 2');
+  await screenshot(page, 'directory-deployed');
+};
+
+// The console through a router, at pacemaker.<cluster_hostname>: sign-in,
+// pages and a live job stream all pass the router's nginx.
+scenarios.via_router = async (page) => {
+  const base = `http://pacemaker.${env('PM_CLUSTER_HOSTNAME')}:${env('PM_ROUTER_PORT')}`;
+  await page.goto(base + '/#/signin');
+  await page.fill('input[name=username]', env('PM_ADMIN_USER'));
+  await page.fill('input[name=password]', env('PM_ADMIN_PASSWORD'));
+  await page.click('button[type=submit]');
+  await page.waitForSelector('h1:has-text("Overview")');
+  await page.goto(base + '/#/jobs/' + env('PM_XSS_JOB'));
+  await jobEnds(page, 'ABORTED');
+  await screenshot(page, 'job-through-the-router');
+};
+
+// One's own profile: a new API key (shown once, and it works), and a new
+// password (the old one is refused at the next sign-in).
+scenarios.profile = async (page) => {
+  await signIn(page, env('PM_VIEWER_USER'), env('PM_VIEWER_PASSWORD'));
+  await page.click('[data-test=profile]');
+  await page.waitForSelector('h2:has-text("API key")');
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.click('button:has-text("Reset API key")');
+  const key = (await (await page.waitForSelector('[data-test=new-api-key]')).textContent()).trim();
+  const byKey = await page.evaluate(async (k) => (await fetch('/api/v1/me', {
+    credentials: 'omit', headers: { Authorization: 'Bearer ' + k } })).status, key);
+  check(byKey === 200, `the new key works (${byKey})`);
+  await page.fill('input[type=password] >> nth=0', env('PM_VIEWER_PASSWORD'));
+  await page.fill('input[type=password] >> nth=1', 'a-new-viewer-password');
+  await page.click('button:has-text("Change password")');
+  await page.waitForSelector('.notice:has-text("Password changed")');
+  await screenshot(page, 'profile');
+  await page.click('[data-test=sign-out]');
+  await page.waitForSelector('form.signin');
+  await page.fill('input[name=username]', env('PM_VIEWER_USER'));
+  await page.fill('input[name=password]', env('PM_VIEWER_PASSWORD'));
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.error');
+  await signIn(page, env('PM_VIEWER_USER'), 'a-new-viewer-password');
+};
+
 // Every page once, with a screenshot: what it shows and that no script fails.
 scenarios.pages = async (page) => {
   await signIn(page, env('PM_ADMIN_USER'), env('PM_ADMIN_PASSWORD'));
@@ -278,7 +340,9 @@ if (!run) {
 }
 const browser = await chromium.launch({
   executablePath: process.env.PM_CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  args: [`--host-resolver-rules=MAP ${process.env.PM_HELLO_HOST || 'hello.example.com'} 127.0.0.1, ` +
+    `MAP pacemaker.${process.env.PM_CLUSTER_HOSTNAME || 'local.paasmaker.net'} 127.0.0.1`,
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync'],
 });
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

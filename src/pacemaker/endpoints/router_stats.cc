@@ -226,6 +226,7 @@ PM_ENDPOINT(RouterStatsContext, api::Reply, RouterStatsStream) {
   http::Response& res = reply.response;
   res.content_type = "text/event-stream";
   res.headers["Cache-Control"] = "no-cache";
+  res.headers["X-Accel-Buffering"] = "no";  // a router's nginx in front (pacemaker.<cluster_hostname>) passes each event on at once
   const int64_t interval_ms = std::max<int64_t>(1, std::llround(interval_seconds * 1000));
   StatsStreamState state;
   state.step = NowMs() / interval_ms * interval_ms;

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { zip } from 'fflate';
 import { get, post, uploadFile } from '../api.js';
 import { html, can, useLoad, link, go, ErrorBox } from '../ui.js';
 import { JobList } from './jobs_list.js';
@@ -31,12 +32,29 @@ export function Workspaces({ me }) {
       <button type="submit">Create</button><${ErrorBox} error=${createError} /></form>`}`;
 }
 
-// Deploy a new version: an archive (.tar.gz, .zip, ...) or a directory
-// (zipped in the browser is not possible without a library: pick its
-// archive), or a git URL and branch. Opens the prepare tree's live page.
+// A directory the user picked (its files carry webkitRelativePath
+// "dir/sub/file"), zipped in the browser with its top folder stripped, so
+// its manifest.yml is at the archive's root, as the zip SCM expects.
+async function zipDirectory(files) {
+  const entries = {};
+  let top = '';
+  for (const file of files) {
+    const relative = file.webkitRelativePath || file.name;
+    top = relative.split('/')[0];
+    const inside = relative.slice(relative.indexOf('/') + 1);
+    entries[inside] = new Uint8Array(await file.arrayBuffer());
+  }
+  const bytes = await new Promise((resolve, reject) =>
+    zip(entries, { level: 6 }, (error, data) => (error ? reject(error) : resolve(data))));
+  return new File([bytes], (top || 'source') + '.zip', { type: 'application/zip' });
+}
+
+// Deploy a new version: an archive (.tar.gz, .zip, ...), a directory
+// (zipped here), or a git URL and branch. Opens the prepare tree's live page.
 function DeployForm({ workspaceId }) {
   const [mode, setMode] = useState('upload');
   const [file, setFile] = useState(null);
+  const [directory, setDirectory] = useState(null);
   const [url, setUrl] = useState('');
   const [branch, setBranch] = useState('');
   const [progress, setProgress] = useState(null);
@@ -48,10 +66,15 @@ function DeployForm({ workspaceId }) {
     setBusy(true);
     try {
       let scm;
-      if (mode === 'upload') {
-        if (!file) throw new Error('choose an archive to upload');
-        const uploadId = await uploadFile(file, (sent, total) => setProgress(total ? sent / total : 1));
-        const plugin = file.name.endsWith('.zip') ? 'paasmaker.scm.zip' : 'paasmaker.scm.tarball';
+      if (mode === 'upload' || mode === 'directory') {
+        let archive = file;
+        if (mode === 'directory') {
+          if (!directory || directory.length === 0) throw new Error('choose a directory to upload');
+          archive = await zipDirectory(directory);
+        }
+        if (!archive) throw new Error('choose an archive to upload');
+        const uploadId = await uploadFile(archive, (sent, total) => setProgress(total ? sent / total : 1));
+        const plugin = archive.name.endsWith('.zip') ? 'paasmaker.scm.zip' : 'paasmaker.scm.tarball';
         scm = { plugin, parameters: { upload_id: uploadId } };
       } else {
         scm = { plugin: 'paasmaker.scm.git', parameters: { location: url, ...(branch ? { branch } : {}) } };
@@ -66,14 +89,18 @@ function DeployForm({ workspaceId }) {
   };
   return html`<form class="deploy" onSubmit=${submit} data-test="deploy-form">
     <h3>Deploy a new version</h3>
-    <label><input type="radio" name="mode" checked=${mode === 'upload'} onChange=${() => setMode('upload')} />
+    <label><input type="radio" name="mode" value="upload" checked=${mode === 'upload'}
+      onChange=${() => setMode('upload')} />
       Upload an archive</label>
-    <label><input type="radio" name="mode" checked=${mode === 'git'} onChange=${() => setMode('git')} />
+    <label><input type="radio" name="mode" value="directory" checked=${mode === 'directory'}
+      onChange=${() => setMode('directory')} /> Upload a directory (zipped here)</label>
+    <label><input type="radio" name="mode" value="git" checked=${mode === 'git'} onChange=${() => setMode('git')} />
       Git repository</label>
-    ${mode === 'upload'
-    ? html`<input type="file" name="archive" accept=".tar.gz,.tgz,.tar.bz2,.tar.xz,.zip"
-        onChange=${(e) => setFile(e.target.files[0])} />`
-    : html`<input placeholder="git URL" value=${url} onInput=${(e) => setUrl(e.target.value)} required />
+    ${mode === 'upload' && html`<input type="file" name="archive" accept=".tar.gz,.tgz,.tar.bz2,.tar.xz,.zip"
+        onChange=${(e) => setFile(e.target.files[0])} />`}
+    ${mode === 'directory' && html`<input type="file" name="directory" webkitdirectory multiple
+        onChange=${(e) => setDirectory(Array.from(e.target.files))} />`}
+    ${mode === 'git' && html`<input placeholder="git URL" value=${url} onInput=${(e) => setUrl(e.target.value)} required />
         <input placeholder="branch (optional)" value=${branch} onInput=${(e) => setBranch(e.target.value)} />`}
     ${progress != null && html`<progress max="1" value=${progress} data-test="upload-progress"></progress>`}
     <button type="submit" disabled=${busy}>Deploy</button>
