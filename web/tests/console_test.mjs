@@ -325,6 +325,13 @@ scenarios.pages = async (page) => {
   await viewerRow.locator('button:has-text("Save")').click();
   await until('the edited name in the users table', async () =>
     (await page.locator('[data-test=users]').innerText()).includes('Vera Viewer'));
+  // A role's permissions edited in place.
+  const roleRow = page.locator('[data-test=roles] tr', { hasText: 'Viewer' });
+  await roleRow.locator('button:has-text("Edit")').click();
+  await roleRow.locator('input[name=permissions]').fill('WORKSPACE_LIST, WORKSPACE_VIEW, NODE_LIST');
+  await roleRow.locator('button:has-text("Save")').click();
+  await until('the edited role in the roles table', async () =>
+    (await page.locator('[data-test=roles] tr', { hasText: 'Viewer' }).innerText()).includes('NODE_LIST'));
   // One click from an application to an instance's live log.
   await page.goto(BASE + '/#/applications/' + env('PM_APPLICATION'));
   await page.waitForSelector('[data-test=instance-links] a');

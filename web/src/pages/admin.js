@@ -65,6 +65,22 @@ function Users({ me }) {
   </section>`;
 }
 
+// A role's permissions, edited in place (comma or space separated).
+function EditRole({ role, done }) {
+  const [text, setText] = useState(role.permissions.join(', '));
+  const [error, setError] = useState(null);
+  const save = async (e) => {
+    e.preventDefault();
+    try {
+      await post('/roles/' + role.id, { name: role.name, permissions: text.split(/[\s,]+/).filter(Boolean) });
+      done();
+    } catch (err) { setError(err); }
+  };
+  return html`<form class="inline" onSubmit=${save}>
+    <input name="permissions" value=${text} size="60" onInput=${(e) => setText(e.target.value)} />
+    <button type="submit">Save</button><${ErrorBox} error=${error} /></form>`;
+}
+
 function Roles({ me }) {
   const roles = useLoad(() => get('/roles'), []);
   const allocations = useLoad(() => get('/roles/allocations'), []);
@@ -73,6 +89,7 @@ function Roles({ me }) {
   const [error, setError] = useState(null);
   const form = useForm({ name: '', permissions: '' });
   const [allocation, setAllocation] = useState({ user_id: '', role_id: '', workspace_id: '' });
+  const [editing, setEditing] = useState(null);
   const editable = can(me, 'ROLE_EDIT');
   const assignable = can(me, 'ROLE_ASSIGN');
   const createRole = async (e) => {
@@ -102,8 +119,11 @@ function Roles({ me }) {
     onChange=${(e) => setAllocation((a) => ({ ...a, [name]: e.target.value }))}>
     <option value="">${label}</option>${list.map((x) => html`<option value=${value(x)}>${text(x)}</option>`)}</select>`;
   return html`<section><h2>Roles</h2><${ErrorBox} error=${roles.error || error} />
-    ${roles.data && html`<table data-test="roles"><thead><tr><th>Role</th><th>Permissions</th></tr></thead><tbody>
-      ${roles.data.roles.map((r) => html`<tr><td>${r.name}</td><td>${r.permissions.join(', ')}</td></tr>`)}
+    ${roles.data && html`<table data-test="roles"><thead><tr><th>Role</th><th>Permissions</th><th></th></tr></thead>
+      <tbody>${roles.data.roles.map((r) => html`<tr><td>${r.name}</td>
+        <td>${editing === r.id ? html`<${EditRole} role=${r} done=${() => { setEditing(null); roles.reload(); }} />`
+          : r.permissions.join(', ')}</td>
+        <td>${editable && editing !== r.id && html`<button onClick=${() => setEditing(r.id)}>Edit</button>`}</td></tr>`)}
     </tbody></table>`}
     ${editable && html`<form class="inline" onSubmit=${createRole}><h3>New role</h3>
       ${form.field('name')} ${form.field('permissions', { placeholder: 'permissions, comma separated' })}
