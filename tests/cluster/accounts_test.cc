@@ -191,6 +191,37 @@ TEST_F(AccountsTest, MakeCurrentNeedsRoutingAndTheRouterDumpNeedsAdministration)
   EXPECT_EQ(admin_dump->status, 200) << admin_dump->body;
 }
 
+// APPLICATION_CREATE guards an application's first deploy; a new version of
+// an existing one needs APPLICATION_DEPLOY only.
+TEST_F(AccountsTest, AFirstDeployNeedsApplicationCreate) {
+  DeployResult first = Deploy(*cluster_, ExamplesDir() + "/env-report");  // the admin creates it
+  ASSERT_EQ(first.command.exit_code, 0) << first.command.output;
+  const std::string key = CreateUser("carl");
+  ASSERT_FALSE(key.empty());
+  auto role = Admin({"role", "create", "Deployers only", "--permission",
+                     "WORKSPACE_LIST,WORKSPACE_VIEW,FILE_UPLOAD,APPLICATION_DEPLOY", "--json"});
+  ASSERT_EQ(role.exit_code, 0) << role.output;
+  auto shown = Admin({"user", "show", "carl", "--json"});
+  ASSERT_EQ(Admin({"role", "allocate", "--user", json::parse(shown.output, nullptr, false)["user"].value("id", ""),
+                   "--role", json::parse(role.output, nullptr, false)["role"].value("id", "")})
+                .exit_code,
+            0);
+  auto deploy_as_carl = [&](const std::string& example) {
+    return As(key, {"deploy", ExamplesDir() + "/" + example, "--json"});
+  };
+  auto new_version = deploy_as_carl("env-report");
+  EXPECT_EQ(new_version.exit_code, 0) << new_version.output;
+  auto new_app = deploy_as_carl("crashy");
+  EXPECT_NE(new_app.exit_code, 0) << new_app.output;
+  EXPECT_NE(new_app.output.find("permission APPLICATION_CREATE is required to create the application 'crashy'"),
+            std::string::npos)
+      << new_app.output;
+  json apps = cluster_->GetData("/api/v1/workspaces/" +
+                                cluster_->GetData("/api/v1/workspaces")["workspaces"][0].value("id", "") +
+                                "/applications");
+  for (const auto& app : apps["applications"]) EXPECT_NE(app.value("name", ""), "crashy") << "nothing was created";
+}
+
 TEST_F(AccountsTest, ADeletedUserIsGoneWithTheirKeyAndNobodyRemovesThemselves) {
   const std::string key = CreateUser("dave");
   auto edited = Admin({"user", "edit", "dave", "--name", "Dave Kim"});

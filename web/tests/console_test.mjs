@@ -243,7 +243,9 @@ scenarios.deploy_directory = async (page) => {
   await jobEnds(page, 'SUCCESS');
   await page.click('[data-test=job-version]');
   await page.waitForSelector('[data-test=instance-type]');
-  check((await page.locator('h1').innerText()).includes('static-site version 2'), 'the directory became version 2');
+  // The heading fills in as the version and then its application are read.
+  await until('the directory shown as version 2 of static-site', async () =>
+    (await page.locator('h1').innerText()).includes('static-site version 2'));
   await screenshot(page, 'directory-deployed');
 };
 
@@ -296,7 +298,7 @@ scenarios.pages = async (page) => {
     await screenshot(page, name);
   };
   await visit('/', 'h1:has-text("Overview")', 'overview');
-  check(await page.locator('main').innerText().then((t) => t.includes('static-site')), 'the overview lists the applications');
+  await until('the applications on the overview', async () => (await page.locator('main').innerText()).includes('static-site'));
   await visit('/workspaces', 'main table', 'workspaces');
   await visit('/nodes', '[data-test=nodes]', 'nodes');
   check((await page.locator('[data-test=nodes] tbody tr').count()) === 4, 'the nodes page lists the four nodes');

@@ -51,7 +51,8 @@ PM_ENDPOINT(PrepareEndpointsContext, api::Reply, DeployApplication) {
   std::string manifest_path = api::OptionalString(body, "manifest_path", "manifest.yml");
   PM_RETURN_IF_ERROR(CheckUpload(ctx, scm.value("parameters", json::object()), who));
 
-  PM_ASSIGN_OR_RETURN(auto tree, BuildPrepareTree(ctx.config, ctx.node_uuid, workspace_id, scm, manifest_path));
+  PM_ASSIGN_OR_RETURN(auto tree, BuildPrepareTree(ctx.config, ctx.node_uuid, workspace_id, scm, manifest_path,
+                                                  who.Allows("APPLICATION_CREATE", workspace_id)));
   const std::string root = tree.front().id;
   PM_RETURN_IF_ERROR(ctx.job_store.AddTree(tree));
   PM_RETURN_IF_ERROR(ctx.job_store.StartTree(root));

@@ -153,7 +153,16 @@ class ManifestJob : public PrepareJob {
     }
     if (count > 0) return InvalidArgument("invalid manifest (" + std::to_string(count) + " problems):" + problems);
 
-    auto application = ctx.apps.FindOrCreateApplication(StringParameter(p, "workspace_id"), manifest->application.name);
+    const std::string workspace_id = StringParameter(p, "workspace_id");
+    // Absent (a tree from before the flag): no creating, the safe side.
+    if (!p.value("may_create_application", false)) {
+      PM_ASSIGN_OR_RETURN(auto existing, ctx.apps.FindApplicationByName(workspace_id, manifest->application.name));
+      if (!existing) {
+        return PermissionDenied("permission APPLICATION_CREATE is required to create the application '" +
+                                manifest->application.name + "' (its first deploy) in this workspace");
+      }
+    }
+    auto application = ctx.apps.FindOrCreateApplication(workspace_id, manifest->application.name);
     PM_RETURN_IF_ERROR(application.status().WithContext("Could not create the application"));
     json source = ScmSpecWithoutSecrets(p.value("source", json::object()));
     auto version = ctx.apps.CreateVersion(application->id, *manifest, *text, manifest_path, source);
@@ -390,7 +399,7 @@ Status RegisterPrepareJobs(jobs::JobRegistry& registry, const std::optional<Prep
 
 Result<std::vector<jobs::JobSpec>> BuildPrepareTree(const config::NodeConfig& config, const NodeUuid& node_uuid,
                                                     const std::string& workspace_id, const json& scm,
-                                                    const std::string& manifest_path) {
+                                                    const std::string& manifest_path, bool may_create_application) {
   const std::string node = node_uuid.Get();
   if (node.empty()) return Unavailable("pacemaker not registered yet");
   PM_RETURN_IF_ERROR(ValidateScmSpec(scm));
@@ -412,6 +421,7 @@ Result<std::vector<jobs::JobSpec>> BuildPrepareTree(const config::NodeConfig& co
   std::string manifest = tree.Add({.id = ids::NewUuid(), .type = t::kPrepareManifest,
                                    .parameters = {{"workspace_id", workspace_id}, {"work_dir", work_dir},
                                                   {"manifest_path", manifest_path},
+                                                  {"may_create_application", may_create_application},
                                                   {"source", ScmSpecWithoutSecrets(scm)}},
                                    .node = node, .title = "Read the manifest"},
                                   services);

@@ -60,9 +60,12 @@ Status RegisterPrepareJobs(jobs::JobRegistry& registry, const std::optional<Prep
 // node_uuid (Unavailable while unregistered), the root tagged workspace:<id>. `scm` is {"plugin",
 // "parameters"} (validated by the caller). work_dir = <WorkDirRoot>/<uuid>
 // (<data>/prepare, or a root pacemaker's directory the prepare uid can reach:
-// prepare_user.h).
+// prepare_user.h). `may_create_application`: whether the deploying principal
+// holds APPLICATION_CREATE on the workspace; without it the tree may only
+// add a version to an application the manifest names that exists already
+// (the manifest job finds out which, and fails naming the permission).
 Result<std::vector<jobs::JobSpec>> BuildPrepareTree(const config::NodeConfig& config, const NodeUuid& node_uuid,
                                                     const std::string& workspace_id, const nlohmann::json& scm,
-                                                    const std::string& manifest_path);
+                                                    const std::string& manifest_path, bool may_create_application);
 
 }  // namespace paasmaker::pacemaker::prepare
