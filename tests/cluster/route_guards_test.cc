@@ -183,3 +183,86 @@ TEST_F(RouteGuardsTest, TheSuperTokenIsRefusedWhileNotAllowedAndAcceptedWhenAllo
 
 }  // namespace
 }  // namespace paasmaker::testing
+
+namespace paasmaker::testing {
+namespace {
+
+// Ids are not secrets: a user who may view workspace A and holds the id of
+// a job, log, instance, version, application, upload or traffic figure of
+// workspace B gets 403 or 404, never its data; the same calls on A's own
+// ids answer 200.
+TEST(CrossWorkspaceIdsTest, IdsFromAnotherWorkspaceGiveNoData) {
+  Cluster cluster;
+  cluster.AddStandardNodes(1, 0);
+  ASSERT_TRUE(cluster.StartAll());
+  ASSERT_TRUE(cluster.WaitForRegistration());
+  auto admin = [&](std::vector<std::string> args) { return RunClient(cluster, std::move(args)); };
+  ASSERT_EQ(admin({"workspace", "create", "Team Blue", "--stub", "blue"}).exit_code, 0);
+  DeployResult own = Deploy(cluster, ExamplesDir() + "/env-report");  // in Default: A
+  ASSERT_EQ(own.command.exit_code, 0) << own.command.output;
+  DeployResult other = Deploy(cluster, ExamplesDir() + "/static-site", {"--workspace", "blue", "--start"});
+  ASSERT_EQ(other.command.exit_code, 0) << other.command.output;
+  ASSERT_TRUE(WaitForInstances(cluster, other.version_id(), 1, "RUNNING"));
+  const std::string instance = VersionInstances(cluster, other.version_id())[0].value("instance_id", "");
+  const std::string job = other.json["jobs"].value("start", "");
+  const std::string own_job = own.json["jobs"].value("prepare", "");
+  ASSERT_FALSE(instance.empty() || job.empty() || own_job.empty()) << other.json.dump() << own.json.dump();
+  std::string upload;  // the admin's upload of the blue deploy, from its prepare job
+  for (const auto& j : FlattenJobs(JobTree(cluster, other.json["jobs"].value("prepare", ""))["job"])) {
+    if (j.contains("parameters") && j["parameters"].contains("scm")) {
+      upload = j["parameters"]["scm"]["parameters"].value("upload_id", "");
+    }
+  }
+  ASSERT_FALSE(upload.empty());
+
+  // Wanda may view Default (and upload files) only.
+  std::map<std::string, std::string> workspace_of;  // stub -> id
+  json listed = cluster.GetData("/api/v1/workspaces");  // kept: a range over a temporary's member dangles
+  for (const auto& w : listed["workspaces"]) workspace_of[w.value("stub", "")] = w.value("id", "");
+  const std::string default_id = workspace_of["default"];
+  ASSERT_FALSE(default_id.empty() || workspace_of["blue"].empty()) << listed.dump();
+  auto user = cluster.Post("/api/v1/users", {{"login", "wanda"}, {"password", "wanda-password"}});
+  ASSERT_TRUE(user.ok() && user->status == 201);
+  json created = json::parse(user->body)["data"]["user"];
+  auto role = cluster.Post("/api/v1/roles", {{"name", "Default viewers"}, {"permissions", {"WORKSPACE_VIEW"}}});
+  ASSERT_TRUE(role.ok() && role->status == 201) << (role.ok() ? role->body : "");
+  auto allocated = cluster.Post("/api/v1/roles/allocations",
+                                {{"user_id", created.value("id", "")},
+                                 {"role_id", json::parse(role->body)["data"]["role"].value("id", "")},
+                                 {"workspace_id", default_id}});
+  ASSERT_TRUE(allocated.ok() && allocated->status < 300) << (allocated.ok() ? allocated->body : "");
+  const std::string key = created.value("api_key", "");
+
+  const std::vector<std::string> foreign = {
+      "/api/v1/jobs/" + job,
+      "/api/v1/jobs/" + job + "/log",
+      "/api/v1/jobs/" + job + "/stream",
+      "/api/v1/jobs?tag=workspace:" + workspace_of["blue"],
+      "/api/v1/jobs?tag=application:" + other.application_id(),
+      "/api/v1/instances/" + instance,
+      "/api/v1/instances/" + instance + "/log",
+      "/api/v1/versions/" + other.version_id(),
+      "/api/v1/versions/" + other.version_id() + "/instances",
+      "/api/v1/applications/" + other.application_id(),
+      "/api/v1/applications/" + other.application_id() + "/versions",
+      "/api/v1/applications/" + other.application_id() + "/crons",
+      "/api/v1/uploads/" + upload,
+      "/api/v1/router/stats/application/" + other.application_id(),
+      "/api/v1/router/stats/version/" + other.version_id(),
+  };
+  for (const auto& path : foreign) {
+    auto answer = cluster.Get(path, key);
+    ASSERT_TRUE(answer.ok()) << path;
+    EXPECT_TRUE(answer->status == 403 || answer->status == 404) << path << " -> " << answer->status << " "
+                                                                 << answer->body.substr(0, 300);
+  }
+  for (const auto& path : {"/api/v1/jobs/" + own_job, "/api/v1/versions/" + own.version_id(),
+                           "/api/v1/applications/" + own.application_id()}) {
+    auto answer = cluster.Get(path, key);
+    ASSERT_TRUE(answer.ok()) << path;
+    EXPECT_EQ(answer->status, 200) << path << ": " << answer->body.substr(0, 300);
+  }
+}
+
+}  // namespace
+}  // namespace paasmaker::testing
