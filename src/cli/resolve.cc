@@ -146,6 +146,16 @@ Result<std::string> ResolveApplicationId(ApiClient& api, const std::string& want
                                      : " in workspace " + workspace));
 }
 
+Result<std::string> ResolveNamedId(ApiClient& api, const NamedList& list, const std::string& wanted) {
+  PM_ASSIGN_OR_RETURN(json data, api.Get(list.path));
+  std::string names;
+  for (const json& item : Child(data, list.key)) {
+    if (Text(item, "id") == wanted || Text(item, list.name_key) == wanted) return Text(item, "id");
+    names += (names.empty() ? "" : ", ") + Text(item, list.name_key);
+  }
+  return NotFound(std::string("no ") + list.kind + " " + wanted + " (" + list.key + ": " + names + ")");
+}
+
 Result<std::string> ResolveVersionId(ApiClient& api, const std::string& wanted,
                                      const std::string& workspace) {
   PM_ASSIGN_OR_RETURN(VersionRef ref, ParseVersionRef(wanted));

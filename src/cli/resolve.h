@@ -52,6 +52,19 @@ Result<nlohmann::json> ResolveWorkspace(ApiClient& api, const std::string& wante
 Result<std::string> ResolveApplicationId(ApiClient& api, const std::string& wanted,
                                          const std::string& workspace);
 
+// The id of a user or a role as typed: its id or its name. `list` says where
+// the API lists them: GET `path` → data[`key`], each named by `name_key`.
+// NotFound names the ones there are.
+struct NamedList {
+  const char* path;      // "/api/v1/users"
+  const char* key;       // "users"
+  const char* name_key;  // "login"
+  const char* kind;      // "user"
+};
+inline constexpr NamedList kUsers{"/api/v1/users", "users", "login", "user"};
+inline constexpr NamedList kRoles{"/api/v1/roles", "roles", "name", "role"};
+Result<std::string> ResolveNamedId(ApiClient& api, const NamedList& list, const std::string& wanted);
+
 // A version id from an id or `APP:N`.
 Result<std::string> ResolveVersionId(ApiClient& api, const std::string& wanted,
                                      const std::string& workspace);

@@ -6,6 +6,7 @@
 
 #include "cli/command_context.h"
 #include "cli/output.h"
+#include "cli/resolve.h"
 
 namespace paasmaker::cli {
 
@@ -99,16 +100,6 @@ Status AllocateRole(CommandContext& context, const AllocateArgs& args) {
   return Status::Ok();
 }
 
-Result<std::string> ResolveRoleId(ApiClient& api, const std::string& wanted) {
-  PM_ASSIGN_OR_RETURN(json data, api.Get("/api/v1/roles"));
-  std::string names;
-  for (const json& r : Child(data, "roles")) {
-    if (Text(r, "id") == wanted || Text(r, "name") == wanted) return Text(r, "id");
-    names += (names.empty() ? "" : ", ") + Text(r, "name");
-  }
-  return NotFound("no role " + wanted + " (roles: " + names + ")");
-}
-
 std::string RolePath(const std::string& id) { return "/api/v1/roles/" + http::UrlEncode(id); }
 
 void PrintRole(CommandContext& context, const json& role) {
@@ -128,7 +119,7 @@ struct RoleArgs {
 
 Status ShowRole(CommandContext& context, const RoleArgs& args) {
   PM_ASSIGN_OR_RETURN(ApiClient api, context.Api());
-  PM_ASSIGN_OR_RETURN(std::string id, ResolveRoleId(api, args.role));
+  PM_ASSIGN_OR_RETURN(std::string id, ResolveNamedId(api, kRoles, args.role));
   PM_ASSIGN_OR_RETURN(json data, api.Get(RolePath(id)));
   if (context.json()) PrintJson(context.out(), data);
   else PrintRole(context, Child(data, "role"));
@@ -141,7 +132,7 @@ Status EditRole(CommandContext& context, const RoleArgs& args) {
   if (!args.permissions.empty()) body["permissions"] = SplitPermissions(args.permissions);
   if (body.empty()) return InvalidArgument("nothing to change: give --name or --permission");
   PM_ASSIGN_OR_RETURN(ApiClient api, context.Api());
-  PM_ASSIGN_OR_RETURN(std::string id, ResolveRoleId(api, args.role));
+  PM_ASSIGN_OR_RETURN(std::string id, ResolveNamedId(api, kRoles, args.role));
   PM_ASSIGN_OR_RETURN(json data, api.Post(RolePath(id), body));
   if (context.json()) PrintJson(context.out(), data);
   else PrintRole(context, Child(data, "role"));
@@ -150,7 +141,7 @@ Status EditRole(CommandContext& context, const RoleArgs& args) {
 
 Status DeleteRole(CommandContext& context, const RoleArgs& args) {
   PM_ASSIGN_OR_RETURN(ApiClient api, context.Api());
-  PM_ASSIGN_OR_RETURN(std::string id, ResolveRoleId(api, args.role));
+  PM_ASSIGN_OR_RETURN(std::string id, ResolveNamedId(api, kRoles, args.role));
   PM_ASSIGN_OR_RETURN(json data, api.Delete(RolePath(id)));
   if (context.json()) PrintJson(context.out(), data);
   else context.out() << "Deleted role " << args.role << ".\n";

@@ -7,6 +7,7 @@
 
 #include "cli/command_context.h"
 #include "cli/output.h"
+#include "cli/resolve.h"
 
 namespace paasmaker::cli {
 
@@ -69,17 +70,6 @@ Status CreateUser(CommandContext& context, const CreateUserArgs& args) {
   return Status::Ok();
 }
 
-// A user's id from its id or login.
-Result<std::string> ResolveUserId(ApiClient& api, const std::string& wanted) {
-  PM_ASSIGN_OR_RETURN(json data, api.Get("/api/v1/users"));
-  std::string logins;
-  for (const json& u : Child(data, "users")) {
-    if (Text(u, "id") == wanted || Text(u, "login") == wanted) return Text(u, "id");
-    logins += (logins.empty() ? "" : ", ") + Text(u, "login");
-  }
-  return NotFound("no user " + wanted + " (users: " + logins + ")");
-}
-
 std::string UserPath(const std::string& id) { return "/api/v1/users/" + http::UrlEncode(id); }
 
 void PrintUser(CommandContext& context, const json& user) {
@@ -110,7 +100,7 @@ struct EditUserArgs {
 
 Status ShowUser(CommandContext& context, const EditUserArgs& args) {
   PM_ASSIGN_OR_RETURN(ApiClient api, context.Api());
-  PM_ASSIGN_OR_RETURN(std::string id, ResolveUserId(api, args.user));
+  PM_ASSIGN_OR_RETURN(std::string id, ResolveNamedId(api, kUsers, args.user));
   PM_ASSIGN_OR_RETURN(json data, api.Get(UserPath(id)));
   if (context.json()) PrintJson(context.out(), data);
   else PrintUser(context, Child(data, "user"));
@@ -128,7 +118,7 @@ Status EditUser(CommandContext& context, const EditUserArgs& args, const json& f
   }
   if (body.empty()) return InvalidArgument("nothing to change: give --name, --email or --password");
   PM_ASSIGN_OR_RETURN(ApiClient api, context.Api());
-  PM_ASSIGN_OR_RETURN(std::string id, ResolveUserId(api, args.user));
+  PM_ASSIGN_OR_RETURN(std::string id, ResolveNamedId(api, kUsers, args.user));
   PM_ASSIGN_OR_RETURN(json data, api.Post(UserPath(id), body));
   if (context.json()) PrintJson(context.out(), data);
   else PrintUser(context, Child(data, "user"));
@@ -137,7 +127,7 @@ Status EditUser(CommandContext& context, const EditUserArgs& args, const json& f
 
 Status DeleteUser(CommandContext& context, const EditUserArgs& args) {
   PM_ASSIGN_OR_RETURN(ApiClient api, context.Api());
-  PM_ASSIGN_OR_RETURN(std::string id, ResolveUserId(api, args.user));
+  PM_ASSIGN_OR_RETURN(std::string id, ResolveNamedId(api, kUsers, args.user));
   PM_ASSIGN_OR_RETURN(json data, api.Delete(UserPath(id)));
   if (context.json()) PrintJson(context.out(), data);
   else context.out() << "Deleted user " << args.user << " with its role allocations and sessions.\n";
@@ -151,7 +141,7 @@ Status ResetKey(CommandContext& context, const EditUserArgs& args) {
     PrintNewKey(context, data);
     return Status::Ok();
   }
-  PM_ASSIGN_OR_RETURN(std::string id, ResolveUserId(api, args.user));
+  PM_ASSIGN_OR_RETURN(std::string id, ResolveNamedId(api, kUsers, args.user));
   PM_ASSIGN_OR_RETURN(json data, api.Post(UserPath(id) + "/reset-key", json::object()));
   PrintNewKey(context, data);
   return Status::Ok();

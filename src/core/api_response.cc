@@ -30,6 +30,12 @@ void RespondData(http::Response& response, json data, int http_status) {
   response.body = json{{"data", std::move(data)}, {"errors", json::array()}}.dump();
 }
 
+void BeginEventStream(http::Response& response) {
+  response.content_type = "text/event-stream";
+  response.headers["Cache-Control"] = "no-cache";
+  response.headers["X-Accel-Buffering"] = "no";
+}
+
 void RespondError(http::Response& response, const Status& status) {
   response.status = HttpStatusFor(status);
   response.content_type = "application/json";

@@ -32,6 +32,11 @@ void Respond(http::Response& response, Result<Reply> reply);
 void RespondData(http::Response& response, nlohmann::json data, int http_status = 200);
 void RespondError(http::Response& response, const Status& status);
 
+// Makes `response` a server-sent event stream: its type, no caching, and no
+// buffering by an nginx in front (a router serving pacemaker.<cluster_hostname>
+// then passes each event on at once).
+void BeginEventStream(http::Response& response);
+
 // The request body as a JSON object; a clear 400-worthy error otherwise.
 Result<nlohmann::json> ParseJsonBody(const http::Request& request);
 

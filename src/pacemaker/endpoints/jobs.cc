@@ -241,9 +241,7 @@ PM_ENDPOINT(JobsContext, api::Reply, JobStream) {
   PM_ASSIGN_OR_RETURN(auto ticket, ctx.streams.Acquire(PrincipalId(who)));
   api::Reply reply;
   http::Response& res = reply.response;
-  res.content_type = "text/event-stream";
-  res.headers["Cache-Control"] = "no-cache";
-  res.headers["X-Accel-Buffering"] = "no";  // a router's nginx in front (pacemaker.<cluster_hostname>) passes each event on at once
+  api::BeginEventStream(res);
   // One step a poll: the state it keeps between steps is the cursor.
   res.steps = [&ctx, job_id, sent = std::move(start), tree_jobs = std::move(initial.jobs),
                root_finished_seen = false, ticket = std::move(ticket)](http::StreamWriter& out) mutable {

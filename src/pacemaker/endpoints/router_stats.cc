@@ -224,9 +224,7 @@ PM_ENDPOINT(RouterStatsContext, api::Reply, RouterStatsStream) {
   }
   api::Reply reply;
   http::Response& res = reply.response;
-  res.content_type = "text/event-stream";
-  res.headers["Cache-Control"] = "no-cache";
-  res.headers["X-Accel-Buffering"] = "no";  // a router's nginx in front (pacemaker.<cluster_hostname>) passes each event on at once
+  api::BeginEventStream(res);
   const int64_t interval_ms = std::max<int64_t>(1, std::llround(interval_seconds * 1000));
   StatsStreamState state;
   state.step = NowMs() / interval_ms * interval_ms;
