@@ -55,6 +55,30 @@ class ServicePlugin {
   virtual Result<nlohmann::json> CreateOrUpdate(const Service& service, const ServiceContext& context) const = 0;
   // Removes what CreateOrUpdate made (data included). Missing resources are fine.
   virtual Status Remove(const Service& service, const ServiceContext& context) const = 0;
+
+  // --- data and password moves (service export / import / rotate-password) ---
+  // The defaults say the plugin cannot (FailedPrecondition, naming the plugin):
+  // parameters and filesystem services have no data of their own to move.
+  //
+  // Export writes all of the service's data to `dump_path`, in the format
+  // DumpFormat() names (pg_dump / mysqldump plain SQL, a redis RDB file).
+  // The service keeps running and serving while it is taken.
+  virtual Status Export(const Service& service, const ServiceContext& context, const std::string& dump_path) const;
+  // Import replaces the service's data with the dump's. When it fails (a bad
+  // dump, the server down) the data is exactly as it was: load into a fresh
+  // copy and swap, or one transaction.
+  virtual Status Import(const Service& service, const ServiceContext& context, const std::string& dump_path) const;
+  // "sql" or "rdb": what Export writes and Import reads. Empty: no dumps.
+  virtual std::string DumpFormat() const { return ""; }
+  // Rotation in two steps, so that running instances never lose their
+  // database: BeginRotation makes a new password (or login) that works
+  // beside the old one and returns the complete new credentials (the caller
+  // saves them, so new instances get them in PM_SERVICES); once the
+  // instances that ran with the old credentials are replaced, the caller
+  // calls FinishRotation with the old credentials and they stop working.
+  virtual Result<nlohmann::json> BeginRotation(const Service& service, const ServiceContext& context) const;
+  virtual Status FinishRotation(const Service& service, const ServiceContext& context,
+                                const nlohmann::json& old_credentials) const;
 };
 
 // The built-in plugin called `name`, or null.

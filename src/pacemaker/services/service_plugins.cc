@@ -138,6 +138,19 @@ const std::vector<std::shared_ptr<const ServicePlugin>>& Builtins() {
 
 }  // namespace
 
+Status ServicePlugin::Export(const Service&, const ServiceContext&, const std::string&) const {
+  return FailedPrecondition(name() + " services have no data to export");
+}
+Status ServicePlugin::Import(const Service&, const ServiceContext&, const std::string&) const {
+  return FailedPrecondition(name() + " services have no data to import");
+}
+Result<json> ServicePlugin::BeginRotation(const Service&, const ServiceContext&) const {
+  return FailedPrecondition(name() + " services have no password to rotate");
+}
+Status ServicePlugin::FinishRotation(const Service&, const ServiceContext&, const json&) const {
+  return FailedPrecondition(name() + " services have no password to rotate");
+}
+
 const ServicePlugin* FindServicePlugin(const std::string& name) {
   for (const auto& plugin : Builtins()) {
     if (plugin->name() == name) return plugin.get();
