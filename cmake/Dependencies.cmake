@@ -25,3 +25,11 @@ pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive)
 pkg_check_modules(LIBSODIUM REQUIRED IMPORTED_TARGET libsodium)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(CLI11 REQUIRED)
+# Crons in a manifest's IANA time zone (model/cron_spec): Google's CCTZ
+# (Debian's libcctz-dev) reads the system's zoneinfo; g++ 12's <chrono> has
+# no time zone database yet. No pkg-config file ships with it.
+find_library(CCTZ_LIBRARY cctz REQUIRED)
+find_path(CCTZ_INCLUDE_DIR cctz/time_zone.h REQUIRED)
+add_library(cctz::cctz INTERFACE IMPORTED)
+set_target_properties(cctz::cctz PROPERTIES INTERFACE_LINK_LIBRARIES "${CCTZ_LIBRARY}"
+                                            INTERFACE_INCLUDE_DIRECTORIES "${CCTZ_INCLUDE_DIR}")

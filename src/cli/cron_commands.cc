@@ -46,11 +46,12 @@ Status ListCrons(CommandContext& context, const std::string& wanted, const std::
     context.out() << "No crons in the current version of " << wanted << ".\n";
     return Status::Ok();
   }
-  Table table({"NAME", "SCHEDULE", "URI", "NEXT (UTC)", "LAST RUN", "OUTCOME"});
+  Table table({"NAME", "SCHEDULE", "ZONE", "URI", "NEXT (UTC)", "LAST RUN", "OUTCOME"});
   for (const json& cron : crons) {
     const json& last = Child(cron, "last_run");
     std::string next = cron.value("suspended", false) ? "suspended" : SlotText(Child(cron, "next_slot"));
-    table.AddRow({Text(cron, "name", "?"), Text(cron, "runspec", "?"), Text(cron, "uri", "?"), next,
+    table.AddRow({Text(cron, "name", "?"), Text(cron, "runspec", "?"), Text(cron, "timezone", "UTC"),
+                  Text(cron, "uri", "?"), next,
                   last.is_object() ? SlotText(Child(last, "slot")) : "-",
                   last.is_object() ? Text(last, "outcome", "-") : "-"});
   }

@@ -1,9 +1,12 @@
 #include "model/cron_spec.h"
 
 #include <array>
+#include <chrono>
 #include <cctype>
 #include <sstream>
 #include <vector>
+
+#include <cctz/civil_time.h>
 
 namespace paasmaker::model {
 
@@ -131,6 +134,18 @@ Status ParseField(const std::string& text, const FieldDef& def, uint64_t* bits) 
 
 bool Bit(uint64_t bits, int n) { return (bits >> n) & 1; }
 
+using Seconds = cctz::time_point<cctz::seconds>;
+
+Seconds AbsoluteOf(std::time_t t) {
+  return std::chrono::time_point_cast<cctz::seconds>(std::chrono::system_clock::from_time_t(t));
+}
+std::time_t UnixOf(Seconds t) { return std::chrono::system_clock::to_time_t(t); }
+
+// 0 = Sunday … 6, as cron and struct tm count (cctz counts from Monday).
+int WeekdayOf(const cctz::civil_second& cs) {
+  return (static_cast<int>(cctz::get_weekday(cctz::civil_day(cs))) + 1) % 7;
+}
+
 int MaxDaysIn(int month) {
   static constexpr int kDays[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};  // Feb: leap years
   return kDays[month];
@@ -138,7 +153,7 @@ int MaxDaysIn(int month) {
 
 }  // namespace
 
-Result<CronSpec> CronSpec::Parse(const std::string& text) {
+Result<CronSpec> CronSpec::Parse(const std::string& text, const std::string& time_zone) {
   auto fail = [&](const std::string& why) { return InvalidArgument("bad cron spec \"" + text + "\": " + why); };
 
   std::string expanded = text;
@@ -166,6 +181,15 @@ Result<CronSpec> CronSpec::Parse(const std::string& text) {
 
   CronSpec spec;
   spec.text_ = text;
+  spec.time_zone_ = time_zone.empty() ? "UTC" : time_zone;
+  // Zone names are paths below /usr/share/zoneinfo to cctz: allow names only.
+  bool name_like = spec.time_zone_.find("..") == std::string::npos && spec.time_zone_[0] != '/' &&
+                   spec.time_zone_.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") ==
+                       std::string::npos;
+  if (!name_like || !cctz::load_time_zone(spec.time_zone_, &spec.zone_)) {
+    return InvalidArgument("unknown time zone \"" + spec.time_zone_ +
+                           "\": not an IANA zone name (like Europe/Berlin) known to this host");
+  }
   if (fields.size() == 6) {
     Status s = ParseField(fields[0], kSecondField, &spec.seconds_);
     if (!s.ok()) return fail(std::string(kSecondField.name) + ": " + s.message());
@@ -208,50 +232,39 @@ bool CronSpec::DayMatches(int day_of_month, int day_of_week) const {
 }
 
 bool CronSpec::Matches(std::time_t t) const {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return Bit(months_, tm.tm_mon + 1) && DayMatches(tm.tm_mday, tm.tm_wday) && Bit(hours_, tm.tm_hour) &&
-         Bit(minutes_, tm.tm_min) && (!has_seconds_ || Bit(seconds_, tm.tm_sec));
+  const cctz::civil_second cs = cctz::convert(AbsoluteOf(t), zone_);
+  return Bit(months_, cs.month()) && DayMatches(cs.day(), WeekdayOf(cs)) && Bit(hours_, cs.hour()) &&
+         Bit(minutes_, cs.minute()) && (!has_seconds_ || Bit(seconds_, cs.second()));
 }
 
 std::time_t CronSpec::Next(std::time_t after) const {
-  // Start at the second after `after`, then skip whole months, days, hours
-  // and minutes that cannot match before stepping seconds: a few thousand
-  // steps at most, even for a Feb-29-only spec. A 5-field spec fires at
-  // second 0 (seconds_ is bit 0 alone).
-  std::time_t t = after + 1;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  const int give_up_year = tm.tm_year + 10;
-  auto normalize = [&]() {
-    t = timegm(&tm);
-    gmtime_r(&t, &tm);
-  };
-  while (tm.tm_year <= give_up_year) {
-    if (!Bit(months_, tm.tm_mon + 1)) {
-      tm.tm_mon += 1;
-      tm.tm_mday = 1;
-      tm.tm_hour = 0;
-      tm.tm_min = 0;
-      tm.tm_sec = 0;
-    } else if (!DayMatches(tm.tm_mday, tm.tm_wday)) {
-      tm.tm_mday += 1;
-      tm.tm_hour = 0;
-      tm.tm_min = 0;
-      tm.tm_sec = 0;
-    } else if (!Bit(hours_, tm.tm_hour)) {
-      tm.tm_hour += 1;
-      tm.tm_min = 0;
-      tm.tm_sec = 0;
-    } else if (!Bit(minutes_, tm.tm_min)) {
-      tm.tm_min += 1;
-      tm.tm_sec = 0;
-    } else if (!Bit(seconds_, tm.tm_sec)) {
-      tm.tm_sec += 1;
+  // Walk the zone's civil time from the second after `after`, skipping
+  // whole months, days, hours and minutes that cannot match before stepping
+  // seconds: a few thousand steps at most, even for a Feb-29-only spec. A
+  // 5-field spec fires at second 0 (seconds_ is bit 0 alone).
+  cctz::civil_second cs = cctz::convert(AbsoluteOf(after + 1), zone_);
+  const cctz::year_t give_up_year = cs.year() + 10;
+  while (cs.year() <= give_up_year) {
+    if (!Bit(months_, cs.month())) {
+      cs = cctz::civil_second(cctz::civil_month(cs) + 1);
+    } else if (!DayMatches(cs.day(), WeekdayOf(cs))) {
+      cs = cctz::civil_second(cctz::civil_day(cs) + 1);
+    } else if (!Bit(hours_, cs.hour())) {
+      cs = cctz::civil_second(cctz::civil_hour(cs) + 1);
+    } else if (!Bit(minutes_, cs.minute())) {
+      cs = cctz::civil_second(cctz::civil_minute(cs) + 1);
+    } else if (!Bit(seconds_, cs.second())) {
+      cs += 1;
     } else {
-      return t;
+      // A matching local time: skipped by a DST change it does not exist;
+      // repeated, only its first occurrence counts (see the header).
+      const cctz::time_zone::civil_lookup lookup = zone_.lookup(cs);
+      if (lookup.kind != cctz::time_zone::civil_lookup::SKIPPED) {
+        std::time_t t = UnixOf(lookup.pre);
+        if (t > after) return t;
+      }
+      cs += 1;
     }
-    normalize();
   }
   return -1;  // unreachable for specs Parse accepted (see Parse's dead-spec check)
 }

@@ -22,12 +22,21 @@
 // `*/10 * * * * *` fires every ten seconds. Without it a spec fires at
 // second 0 of each matching minute.
 //
-// Times are UTC. A CronSpec is an immutable value; share it freely.
+// Fields are read in a time zone: UTC unless the manifest names an IANA
+// zone (`timezone: Europe/Berlin`, from the system's /usr/share/zoneinfo,
+// Debian's tzdata). Around daylight-saving changes a local time that the
+// change skips does not fire that day, and one it repeats fires once, at
+// its first occurrence — so a daily job never runs twice or vanishes for
+// more than the skipped hour's slots.
+//
+// A CronSpec is an immutable value; share it freely.
 #pragma once
 
 #include <cstdint>
 #include <ctime>
 #include <string>
+
+#include <cctz/time_zone.h>
 
 #include "core/result.h"
 
@@ -37,8 +46,10 @@ class CronSpec {
  public:
   // Parses `text`. Errors name the field at fault:
   //   bad cron spec "61 * * * *": minute: 61 is out of range 0-59
-  // Specs that can never fire (`0 0 31 2 *`) are rejected too.
-  static Result<CronSpec> Parse(const std::string& text);
+  // Specs that can never fire (`0 0 31 2 *`) are rejected too, and a
+  // `time_zone` that is not a known IANA zone name:
+  //   unknown time zone "Mars/Olympus": not an IANA zone name (like Europe/Berlin) known to this host
+  static Result<CronSpec> Parse(const std::string& text, const std::string& time_zone = "UTC");
 
   // The first fire time strictly after `after` (unix seconds; a whole minute
   // for a 5-field spec).
@@ -50,14 +61,17 @@ class CronSpec {
   // at the second `t` (6 fields).
   bool Matches(std::time_t t) const;
 
-  // The text as given to Parse.
+  // The text and time zone as given to Parse.
   const std::string& text() const { return text_; }
+  const std::string& time_zone() const { return time_zone_; }
 
  private:
   CronSpec() = default;
   bool DayMatches(int day_of_month, int day_of_week) const;
 
   std::string text_;
+  std::string time_zone_ = "UTC";
+  cctz::time_zone zone_ = cctz::utc_time_zone();
   uint64_t seconds_ = 1;       // bit n: second n; a 5-field spec fires at second 0
   bool has_seconds_ = false;   // written with the 6th (leading) field
   uint64_t minutes_ = 0;       // bit n: minute n

@@ -404,13 +404,17 @@ class ManifestReader {
       c.String("username", &cron.username);
       c.String("password", &cron.password);
       c.String("concurrency", &cron.concurrency);
+      c.String("timezone", &cron.timezone);
       if (cron.concurrency != "forbid" && cron.concurrency != "allow") {
         c.AddProblem("concurrency", Quoted(cron.concurrency) + " is neither \"forbid\" (the default: a run waits for "
                                     "none, and is skipped while the previous one runs) nor \"allow\"");
       }
       if (RequireKey(c, "runspec", "a cron spec like \"*/5 * * * *\" (or 6 fields, seconds first)")) {
-        auto spec = CronSpec::Parse(cron.runspec);
-        if (!spec.ok()) c.AddProblem("runspec", spec.status().message());
+        auto spec = CronSpec::Parse(cron.runspec, cron.timezone);
+        if (!spec.ok()) {
+          bool zone = spec.status().message().rfind("unknown time zone", 0) == 0;
+          c.AddProblem(zone ? "timezone" : "runspec", spec.status().message());
+        }
       }
       if (RequireKey(c, "uri", "the path to request, like /tasks/cleanup") && cron.uri[0] != '/') {
         c.AddProblem("uri", Quoted(cron.uri) + " must be a path starting with '/'");

@@ -101,6 +101,8 @@ struct ManifestCron {
   // "forbid" (default): a slot whose previous run is unfinished is skipped;
   // "allow": runs may overlap.
   std::string concurrency = "forbid";
+  // The IANA zone the runspec's fields are read in (CronSpec::Parse).
+  std::string timezone = "UTC";
 };
 
 // An instance type: `quantity` identical instances of one runtime.

@@ -55,7 +55,7 @@ instances:
       parameters: {launch_command: "python3 app.py %(port)d"}
     hostnames: [ticker.example.com]
     crons:
-      - {runspec: "*/2 * * * * *", uri: /tick}
+      - {runspec: "*/2 * * * * *", uri: /tick, timezone: Asia/Tokyo}
 )";
 
 constexpr char kHost[] = "ticker.example.com";
@@ -148,6 +148,7 @@ TEST_F(CronsTest, TheCliListsRunsSuspendsAndResumesACron) {
   ASSERT_EQ(list.exit_code, 0) << list.output;
   EXPECT_NE(list.output.find("web/0"), std::string::npos) << list.output;
   EXPECT_NE(list.output.find("*/2 * * * * *"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("Asia/Tokyo"), std::string::npos) << list.output;  // the manifest's zone, kept
   EXPECT_NE(list.output.find("/tick"), std::string::npos) << list.output;
   EXPECT_NE(list.output.find("started"), std::string::npos) << list.output;
 

@@ -159,5 +159,64 @@ TEST(CronSpecTest, RejectsOtherMistakes) {
   EXPECT_TRUE(CronSpec::Parse("0 0 30 feb mon").ok());
 }
 
+// Time zones: the fields are read in the zone's local time.
+CronSpec ZonedSpec(const std::string& text, const std::string& zone) {
+  auto spec = CronSpec::Parse(text, zone);
+  EXPECT_TRUE(spec.ok()) << spec.status().ToString();
+  return spec.ok() ? *spec : *CronSpec::Parse("* * * * *");
+}
+
+TEST(CronSpecTest, DailyInAZoneFiresAtItsLocalTime) {
+  // 09:00 in Berlin is 08:00 UTC in winter (CET) and 07:00 UTC in summer (CEST).
+  CronSpec spec = ZonedSpec("0 9 * * *", "Europe/Berlin");
+  EXPECT_EQ(spec.time_zone(), "Europe/Berlin");
+  EXPECT_EQ(Show(spec.Next(Utc(2024, 1, 15, 0, 0))), "2024-01-15 08:00 Mon");
+  EXPECT_EQ(Show(spec.Next(Utc(2024, 7, 15, 0, 0))), "2024-07-15 07:00 Mon");
+  EXPECT_TRUE(spec.Matches(Utc(2024, 7, 15, 7, 0)));
+  EXPECT_FALSE(spec.Matches(Utc(2024, 7, 15, 9, 0)));
+  // The day is the zone's too: Monday 00:30 in Tokyo is Sunday 15:30 UTC.
+  CronSpec monday = ZonedSpec("30 0 * * mon", "Asia/Tokyo");
+  EXPECT_EQ(Show(monday.Next(Utc(2024, 3, 10, 0, 0))), "2024-03-10 15:30 Sun");
+}
+
+TEST(CronSpecTest, ASkippedLocalTimeDoesNotFireThatDay) {
+  // Berlin skips 02:00-03:00 on 2024-03-31: 02:30 does not exist that day.
+  CronSpec spec = ZonedSpec("30 2 * * *", "Europe/Berlin");
+  EXPECT_EQ(Show(spec.Next(Utc(2024, 3, 30, 12, 0))), "2024-04-01 00:30 Mon");  // 02:30 CEST
+  // An hourly cron fires 23 times that day, each once.
+  CronSpec hourly = ZonedSpec("0 * * * *", "Europe/Berlin");
+  int fires = 0;
+  for (std::time_t t = hourly.Next(Utc(2024, 3, 30, 22, 59)); t < Utc(2024, 3, 31, 22, 0); t = hourly.Next(t)) {
+    ++fires;
+  }
+  EXPECT_EQ(fires, 23);
+}
+
+TEST(CronSpecTest, ARepeatedLocalTimeFiresOnce) {
+  // Berlin repeats 02:00-03:00 on 2024-10-27 (00:00-01:00 UTC): 02:30 fires
+  // at its first occurrence only.
+  CronSpec spec = ZonedSpec("30 2 * * *", "Europe/Berlin");
+  std::time_t first = spec.Next(Utc(2024, 10, 26, 12, 0));
+  EXPECT_EQ(Show(first), "2024-10-27 00:30 Sun");
+  EXPECT_EQ(Show(spec.Next(first)), "2024-10-28 01:30 Mon");
+  CronSpec hourly = ZonedSpec("0 * * * *", "Europe/Berlin");
+  int fires = 0;
+  for (std::time_t t = hourly.Next(Utc(2024, 10, 26, 21, 59)); t < Utc(2024, 10, 27, 23, 0); t = hourly.Next(t)) {
+    ++fires;
+  }
+  EXPECT_EQ(fires, 24);  // 25 hours that day, 24 local hours
+}
+
+TEST(CronSpecTest, UnknownTimeZonesAreRefusedByName) {
+  for (const char* zone : {"Mars/Olympus", "../../etc/passwd", "/etc/localtime", "Europe Berlin"}) {
+    auto spec = CronSpec::Parse("* * * * *", zone);
+    ASSERT_FALSE(spec.ok()) << zone;
+    EXPECT_NE(spec.status().message().find("unknown time zone"), std::string::npos) << spec.status().ToString();
+    EXPECT_NE(spec.status().message().find(zone), std::string::npos) << spec.status().ToString();
+  }
+  EXPECT_TRUE(CronSpec::Parse("* * * * *", "UTC").ok());
+  EXPECT_TRUE(CronSpec::Parse("* * * * *", "").ok());  // UTC
+}
+
 }  // namespace
 }  // namespace paasmaker::model

@@ -423,9 +423,12 @@ TEST(ManifestTest, Crons) {
   auto m = ParseManifest(Minimal("    runtime:",
                                  "    crons:\n"
                                  "      - {runspec: '0 3 * * mon', uri: /weekly, username: bob, password: s3cret}\n"
+                                 "      - {runspec: '0 9 * * *', uri: /morning, timezone: Europe/Berlin}\n"
                                  "    runtime:"),
                          "manifest.yml");
   ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->instances[0].crons.at(0).timezone, "UTC");
+  EXPECT_EQ(m->instances[0].crons.at(1).timezone, "Europe/Berlin");
   EXPECT_EQ(m->instances[0].crons.at(0).username, "bob");
   EXPECT_EQ(m->instances[0].crons.at(0).password, "s3cret");
 
@@ -436,7 +439,9 @@ TEST(ManifestTest, Crons) {
                                             "      - {uri: /c, password: x}\n"
                                             "      - {runspec: '@daily'}\n"
                                             "      - {runspec: '*/10 * * * * *', uri: /e, concurrency: sometimes}\n"
+                                            "      - {runspec: '0 9 * * *', uri: /f, timezone: Mars/Olympus}\n"
                                             "    runtime:"));
+  EXPECT_CONTAINS(errors, "instances[0].crons[5].timezone: unknown time zone \"Mars/Olympus\"");
   EXPECT_CONTAINS(errors, "instances[0].crons[0].runspec: bad cron spec \"* * *\": expected 5 fields");
   EXPECT_CONTAINS(errors, "instances[0].crons[1].runspec: bad cron spec \"*/0 * * * *\": minute: step");
   EXPECT_CONTAINS(errors, "instances[0].crons[2].runspec: is required");

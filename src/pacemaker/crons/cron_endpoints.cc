@@ -56,7 +56,7 @@ PM_ENDPOINT(CronEndpointsContext, json, ListCrons) {
   json list = json::array();
   for (const auto& cron : crons) {
     PM_ASSIGN_OR_RETURN(auto last, ctx.runs.crons.Last(cron.id));
-    auto spec = model::CronSpec::Parse(cron.runspec);
+    auto spec = model::CronSpec::Parse(cron.runspec, cron.timezone);
     const bool is_suspended = suspended.count(cron.id) > 0;
     json next = spec.ok() && !is_suspended ? json(static_cast<int64_t>(spec->Next(now))) : json();
     list.push_back({{"cron_id", cron.id},
@@ -64,6 +64,7 @@ PM_ENDPOINT(CronEndpointsContext, json, ListCrons) {
                     {"instance_type", cron.instance_type},
                     {"version", cron.version_number},
                     {"runspec", cron.runspec},
+                    {"timezone", cron.timezone},
                     {"uri", cron.uri},
                     {"concurrency", cron.concurrency},
                     {"suspended", is_suspended},

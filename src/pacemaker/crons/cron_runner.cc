@@ -71,8 +71,8 @@ void CronRunner::Tick(int64_t now) {
   for (const auto& cron : *crons) {
     seen.insert(cron.id);
     Schedule& schedule = schedules_[cron.id];
-    if (!schedule.spec || schedule.runspec != cron.runspec) {
-      auto spec = model::CronSpec::Parse(cron.runspec);
+    if (!schedule.spec || schedule.runspec != cron.runspec || schedule.timezone != cron.timezone) {
+      auto spec = model::CronSpec::Parse(cron.runspec, cron.timezone);
       if (!spec.ok()) {
         // The manifest checked it; a row written by an older version may not be.
         PM_LOG_WARN("cron {}: {}", cron.id, spec.status().ToString());
@@ -84,6 +84,7 @@ void CronRunner::Tick(int64_t now) {
         continue;
       }
       schedule.runspec = cron.runspec;
+      schedule.timezone = cron.timezone;
       schedule.spec = *spec;
       // From its last claimed slot (so a missed one runs on return), or, new, from now.
       schedule.next = *last ? schedule.spec->Next((*last)->slot) : schedule.spec->Next(now - 1);

@@ -43,6 +43,7 @@ class CronRunner {
   // One cron as the loop tracks it.
   struct Schedule {
     std::string runspec;
+    std::string timezone;
     std::optional<model::CronSpec> spec;
     int64_t next = 0;       // the slot it waits for
     std::string last_root;  // its latest run's tree

@@ -42,7 +42,8 @@ Result<std::vector<CurrentCron>> CurrentCrons(ApplicationStore& apps, const std:
                        .index = i,
                        .runspec = cron.value("runspec", ""),
                        .uri = cron.value("uri", "/"),
-                       .concurrency = cron.value("concurrency", "forbid")});
+                       .concurrency = cron.value("concurrency", "forbid"),
+                       .timezone = cron.value("timezone", "UTC")});
       }
     }
   }

@@ -27,6 +27,7 @@ struct CurrentCron {
   std::string runspec;
   std::string uri;
   std::string concurrency;  // "forbid" or "allow"
+  std::string timezone = "UTC";  // the IANA zone runspec is read in
 };
 
 // Every current version's crons, or (`application_id` given) one application's.

@@ -111,7 +111,8 @@ json CronList(const std::vector<model::ManifestCron>& crons) {
                     {"uri", c.uri},
                     {"username", c.username},
                     {"password", c.password},
-                    {"concurrency", c.concurrency}});
+                    {"concurrency", c.concurrency},
+                    {"timezone", c.timezone}});
   }
   return list;
 }
