@@ -110,6 +110,8 @@ void ReadHeart(yaml::YamlSection s, NodeConfig* c) {
           for (const auto& v : item.second) versions.push_back(v.Scalar());
         } else if (item.second.IsScalar()) {
           versions.push_back(item.second.Scalar());
+        } else if (item.second.IsNull()) {
+          // No versions: a language runtime's are detected (heart/interpreters.h).
         } else {
           s.AddProblem("runtimes." + item.first.Scalar(), "expected a list of versions");
         }

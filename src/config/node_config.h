@@ -143,8 +143,13 @@ struct NodeConfig {
   struct {
     bool enabled = true;
     std::string working_dir;  // empty: data_dir/instances
+    // Runtime plugin -> the versions this heart offers. A language runtime
+    // (model::IsLanguageRuntime) listed without versions offers the version
+    // of its interpreter found at the heart's start (python3 --version, ...;
+    // heart/interpreters.h), and is not offered when that is not installed.
     std::map<std::string, std::vector<std::string>> runtimes = {
-        {model::kShellRuntime, {"1"}}, {model::kStaticRuntime, {"1"}}};
+        {model::kShellRuntime, {"1"}}, {model::kStaticRuntime, {"1"}}, {model::kPythonRuntime, {}},
+        {model::kNodeRuntime, {}},      {model::kPhpRuntime, {}},       {model::kRubyRuntime, {}}};
     RestartPolicy restart_policy;
     // When the heart runs as root, each instance runs under its own uid (and
     // gid) from this range — accounts without a passwd entry, like systemd's

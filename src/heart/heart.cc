@@ -68,6 +68,7 @@ Heart::Impl::Impl(const config::NodeConfig& c, std::string token, metrics::Regis
       logs_dir(heart_dir + "/logs"),
       packages_dir(heart_dir + "/packages"),
       instances_dir((c.heart.working_dir.empty() ? c.DataDir() + "/instances" : c.heart.working_dir) + "/instance"),
+      tools_dir((c.heart.working_dir.empty() ? c.DataDir() + "/instances" : c.heart.working_dir) + "/runtime-bin"),
       self_exe(SelfExecutable()),
       as_root(::geteuid() == 0),
       catalog(heart_dir + "/catalog.json"),
@@ -123,7 +124,16 @@ Status Heart::Start() {
     PM_RETURN_IF_ERROR(CheckUidCanReach(d.instances_dir, static_cast<uid_t>(d.config.heart.instance_uid_minimum))
                            .WithContext("heart"));
   }
+  // Beside instance/, so instances (other uids when root) can pass to it.
+  PM_RETURN_IF_ERROR(PrepareToolsDir(d.tools_dir).WithContext("heart: the runtime tools dir"));
+  std::vector<std::string> unoffered;
+  RuntimeVersions offered = ResolveRuntimeVersions(d.config.heart.runtimes, DetectInterpreterVersion, &unoffered);
+  for (const auto& why : unoffered) PM_LOG_INFO("heart: not offering {}", why);
+  for (const auto& [plugin, versions] : offered) {
+    PM_LOG_INFO("heart: offering {} {}", plugin, nlohmann::json(versions).dump());
+  }
   std::lock_guard<std::mutex> lock(d.mutex);
+  d.offered_runtimes = std::move(offered);
   if (d.supervisor.joinable()) return Status::Ok();
   PM_RETURN_IF_ERROR(d.catalog.Load());
   d.pump.Start();
@@ -201,7 +211,10 @@ nlohmann::json Heart::ReportExtra() const {
                          {"restarts", 0}, {"last_exit", ""}, {"changed", UnixNow()}});
   }
   d.deregistered.clear();
-  return {{"instances", instances}};
+  // Over the configured list of the node's report (node/node_report.h).
+  nlohmann::json extra = {{"instances", instances}};
+  if (!d.offered_runtimes.empty()) extra["runtimes"] = d.offered_runtimes;
+  return extra;
 }
 
 std::optional<InstanceStatus> Heart::Find(const std::string& instance_id) const {

@@ -96,7 +96,8 @@ class Heart {
   // Stops supervision only; instances keep running.
   void Stop();
 
-  // What the heart adds to every node report: {"instances": [...]}.
+  // What the heart adds to every node report: {"instances": [...],
+  // "runtimes": {plugin: [versions]}} (the versions found at Start).
   nlohmann::json ReportExtra() const;
 
   // GET /api/v1/node/instances/<id>/log?offset=N&max=M (node token only).

@@ -25,6 +25,7 @@
 #include "core/process.h"
 #include "heart/heart.h"
 #include "heart/instance_catalog.h"
+#include "heart/interpreters.h"
 #include "metrics/metrics.h"
 #include "heart/log_pump.h"
 #include "heart/runtime.h"
@@ -89,6 +90,7 @@ struct Heart::Impl {
   std::string logs_dir;      // <heart_dir>/logs
   std::string packages_dir;  // <heart_dir>/packages
   std::string instances_dir; // <working_dir>/instance
+  std::string tools_dir;     // <working_dir>/runtime-bin: `python` for instances (interpreters.h)
   std::string self_exe;
   bool as_root = false;
 
@@ -98,6 +100,9 @@ struct Heart::Impl {
   std::map<std::string, LiveInstance> live;
   mutable std::vector<std::string> deregistered;  // reported once
   bool change_pending = false;
+  // The runtimes and versions this heart offers (heart.runtimes with the
+  // interpreters' versions found at Start), reported with every report.
+  RuntimeVersions offered_runtimes;
   std::function<void()> on_change;
 
   std::mutex launch_mutex;  // one launch at a time: see LaunchKeeper

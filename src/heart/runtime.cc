@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/clean_environment.h"
+#include "heart/language_runtimes.h"
 #include "model/runtime_names.h"
 
 namespace paasmaker::heart {
@@ -52,6 +53,10 @@ Status CheckRunnable(const model::InstanceSpec& spec) {
     if (root.find("..") != std::string::npos || (!root.empty() && root[0] == '/')) {
       return InvalidArgument("instance.runtime.parameters.document_root: must stay inside the instance directory");
     }
+  } else if (model::IsLanguageRuntime(plugin)) {
+    PM_RETURN_IF_ERROR(CheckLanguageRuntime(spec));
+    PM_RETURN_IF_ERROR(OptionalSeconds(params, "start_timeout"));
+    PM_RETURN_IF_ERROR(OptionalSeconds(params, "standalone_wait"));
   } else {
     return InvalidArgument("instance.runtime.plugin: unknown runtime '" + plugin + "'");
   }
@@ -95,6 +100,13 @@ Result<RuntimeCommand> BuildRuntimeCommand(const model::InstanceSpec& spec, int 
     if (!relative.empty() && relative != ".") root += "/" + relative;
     command.argv = {self_exe, "static-serve", "--root", root, "--port", std::to_string(port),
                     "--bind", listen_address};
+  } else if (model::IsLanguageRuntime(plugin)) {
+    // Through the shell, as the shell runtime: the instance's PATH finds
+    // the interpreter, and a launch_command is written the same way.
+    std::string line = params.contains("launch_command")
+                           ? SubstitutePort(params.value("launch_command", ""), port)
+                           : DefaultLaunchCommand(spec, ReadAppFiles(instance_dir), port, listen_address);
+    command.argv = {"/bin/sh", "-c", line};
   } else {
     return InvalidArgument("unknown runtime '" + plugin + "'");
   }
@@ -121,10 +133,13 @@ Result<std::vector<std::string>> StartupCommands(const model::InstanceSpec& spec
 
 std::map<std::string, std::string> InstanceEnvironment(const model::InstanceSpec& spec, int port,
                                                        const std::string& instance_dir,
-                                                       const std::string& listen_address) {
+                                                       const std::string& listen_address,
+                                                       const std::string& tools_dir) {
   // Manifests declare no variables of their own (model/manifest.h), so this
   // is all an instance gets.
   std::map<std::string, std::string> env = process::CleanEnvironment(instance_dir);
+  if (!tools_dir.empty()) env["PATH"] += ":" + tools_dir;
+  if (model::IsLanguageRuntime(spec.runtime.plugin)) AddLanguageEnvironment(spec.runtime.plugin, instance_dir, env);
   auto dump = [](const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
   if (!spec.standalone) {
     env["PM_PORT"] = std::to_string(port);

@@ -7,12 +7,18 @@
 //   paasmaker.runtime.static  {document_root (relative to the instance dir)};
 //                              served by this program's `static-serve` command
 //                              on the heart's route address.
+//   paasmaker.runtime.python, .node, .php, .ruby
+//                             an interpreter on the package prepared for it;
+//                             default commands, parameters and environment in
+//                             heart/language_runtimes.h.
 // Startup plugins:
 //   paasmaker.startup.shell   {commands: [...]}, each via /bin/sh -c.
 //
 // The spec arrives as JSON and is parsed once (model::ParseInstanceSpec, at
 // the register job and the catalog load); everything here reads the typed
-// model::InstanceSpec. Pure functions; thread safe.
+// model::InstanceSpec. Pure functions, except that BuildRuntimeCommand
+// reads a language runtime's package.json/config.ru/Gemfile (ReadAppFiles)
+// when it has no launch_command; thread safe.
 #pragma once
 
 #include <chrono>
@@ -65,11 +71,14 @@ Result<std::vector<std::string>> StartupCommands(const model::InstanceSpec& spec
 
 // The complete environment for startup commands and the runtime, and
 // nothing of the heart's own (core/clean_environment.h): HOME = instance_dir,
-// LANG, the system PATH, PM_SERVICES, PM_METADATA, PM_INSTANCE_ID and, unless
-// standalone, PM_PORT and PM_LISTEN_ADDRESS = `listen_address` (the heart's
-// route address; an app may bind 0.0.0.0 instead, which includes it).
+// LANG, the system PATH (then `tools_dir`, the heart's `python` link, when
+// not empty: heart/interpreters.h), PM_SERVICES, PM_METADATA, PM_INSTANCE_ID
+// and, unless standalone, PM_PORT and PM_LISTEN_ADDRESS = `listen_address`
+// (the heart's route address; an app may bind 0.0.0.0 instead, which
+// includes it); plus a language runtime's variables (language_runtimes.h).
 std::map<std::string, std::string> InstanceEnvironment(const model::InstanceSpec& spec, int port,
                                                        const std::string& instance_dir,
-                                                       const std::string& listen_address);
+                                                       const std::string& listen_address,
+                                                       const std::string& tools_dir);
 
 }  // namespace paasmaker::heart

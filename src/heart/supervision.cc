@@ -77,7 +77,7 @@ Status Heart::Impl::LaunchLocked(const std::string& id, InstanceEntry& entry, Li
   PM_RETURN_IF_ERROR(pump.Attach(id, FifoPath(id), LogPath(id)));
   process::LaunchOptions options;
   options.argv = command.argv;
-  options.env = InstanceEnvironment(entry.spec, entry.port, dir, config.route_address);
+  options.env = InstanceEnvironment(entry.spec, entry.port, dir, config.route_address, tools_dir);
   options.inherit_env = false;
   options.working_dir = dir;
   options.output_file = FifoPath(id);
@@ -296,7 +296,7 @@ Status Heart::RunStartup(const std::string& instance_id, jobs::JobLog& log, cons
     }
     PM_ASSIGN_OR_RETURN(commands, StartupCommands(entry->spec));
     std::string dir = d.InstanceDir(instance_id);
-    options.env = InstanceEnvironment(entry->spec, entry->port, dir, d.config.route_address);
+    options.env = InstanceEnvironment(entry->spec, entry->port, dir, d.config.route_address, d.tools_dir);
     options.inherit_env = false;
     options.working_dir = dir;
     options.output_file = log.path();

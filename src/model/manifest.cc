@@ -28,7 +28,10 @@ const ManifestService* Manifest::FindService(const std::string& name) const {
 }
 
 PluginCatalog::PluginCatalog()
-    : runtimes{{kShellRuntime, {"1"}}, {kStaticRuntime, {"1"}}},
+    // Language runtimes list no versions: theirs are the interpreters on
+    // the hearts, matched at placement (model/runtime_versions.h).
+    : runtimes{{kShellRuntime, {"1"}}, {kStaticRuntime, {"1"}}, {kPythonRuntime, {}}, {kNodeRuntime, {}},
+               {kPhpRuntime, {}},   {kRubyRuntime, {}}},
       prepare{"paasmaker.prepare.shell"},
       startup{"paasmaker.startup.shell"},
       placement{kDefaultPlacementPlugin},
@@ -258,6 +261,9 @@ class ManifestReader {
     auto runtime = known_.runtimes.find(r.plugin);
     if (runtime == known_.runtimes.end()) {
       s.AddProblem("plugin", "no such runtime " + Quoted(r.plugin) + " (known: " + KnownList(known_.runtimes) + ")");
+    } else if (runtime->second.empty()) {
+      // Any version or prefix, or none (any version): matched against what
+      // the hearts report, at placement.
     } else if (r.version.empty()) {
       RequireKey(s, "version", "versions of " + r.plugin + ": " + KnownList(runtime->second));
     } else if (std::find(runtime->second.begin(), runtime->second.end(), r.version) == runtime->second.end()) {

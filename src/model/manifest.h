@@ -38,11 +38,14 @@
 // Parameters are free-form mappings passed to the plugin, which validates
 // them; the manifest only checks what it must to place and route instances
 // (launch_command for the shell runtime, document_root for the static one).
+// The language runtimes (python, node, php, ruby) take any `version` (or
+// none): it is matched against the interpreter versions hearts report, at
+// placement (model/runtime_versions.h).
 //
 // ParseManifest checks everything and reports every problem at once, each
 // with its line and path, so a user fixes a manifest in one round:
 //
-//   manifest.yml:12: instances[1].runtime.plugin: no such runtime "paasmaker.runtime.php" (known: …)
+//   manifest.yml:12: instances[1].runtime.plugin: no such runtime "paasmaker.runtime.perl" (known: …)
 //   manifest.yml:20: instances[1].crons[0].runspec: bad cron spec "61 * * * *": minute: 61 is out of range 0-59
 //
 // Instance type and service names end up in hostnames, so they must be valid

@@ -59,7 +59,7 @@ TEST(RuntimeTest, ValidationNamesTheProblem) {
   spec["instance_id"] = "../etc";
   EXPECT_NE(ValidateInstanceSpec(spec).message().find("instance_id"), std::string::npos);
   spec = MinimalSpec();
-  spec["runtime"]["plugin"] = "paasmaker.runtime.php";
+  spec["runtime"]["plugin"] = "paasmaker.runtime.perl";
   EXPECT_NE(ValidateInstanceSpec(spec).message().find("unknown runtime"), std::string::npos);
   spec = MinimalSpec();
   spec["runtime"]["parameters"].erase("launch_command");
@@ -73,7 +73,7 @@ TEST(RuntimeTest, EnvironmentIsCleanAndCarriesAddressPortAndMetadata) {
   // What the node process has is never the application's business.
   ::setenv("PAASMAKER_NODE_TOKEN", "secret", 1);
   ::setenv("HEART_TEST_CLOUD_CREDENTIALS", "must-not-leak", 1);
-  auto env = InstanceEnvironment(Typed(MinimalSpec()), 4100, "/inst/i-1", "198.18.0.7");
+  auto env = InstanceEnvironment(Typed(MinimalSpec()), 4100, "/inst/i-1", "198.18.0.7", "");
   ::unsetenv("PAASMAKER_NODE_TOKEN");
   ::unsetenv("HEART_TEST_CLOUD_CREDENTIALS");
   std::vector<std::string> keys;
@@ -94,7 +94,7 @@ TEST(RuntimeTest, EnvironmentIsCleanAndCarriesAddressPortAndMetadata) {
 
   auto standalone = MinimalSpec();
   standalone["standalone"] = true;
-  auto worker = InstanceEnvironment(Typed(standalone), 0, "/i", "198.18.0.7");
+  auto worker = InstanceEnvironment(Typed(standalone), 0, "/i", "198.18.0.7", "");
   EXPECT_EQ(worker.count("PM_PORT"), 0u);
   EXPECT_EQ(worker.count("PM_LISTEN_ADDRESS"), 0u);  // it listens nowhere
   EXPECT_EQ(worker["HOME"], "/i");

@@ -171,8 +171,8 @@ TEST(InstanceSpecTest, TheHeartRefusesWhatItCannotRun) {
     return heart::ValidateInstanceSpec(spec).message();
   };
   EXPECT_TRUE(heart::ValidateInstanceSpec(FullSpec()).ok());
-  EXPECT_EQ(refused([](json& j) { j["runtime"]["plugin"] = "paasmaker.runtime.php"; }),
-            "instance.runtime.plugin: unknown runtime 'paasmaker.runtime.php'");
+  EXPECT_EQ(refused([](json& j) { j["runtime"]["plugin"] = "paasmaker.runtime.perl"; }),
+            "instance.runtime.plugin: unknown runtime 'paasmaker.runtime.perl'");
   EXPECT_EQ(refused([](json& j) { j["runtime"]["parameters"].erase("launch_command"); }),
             "instance.runtime.parameters.launch_command: a non-empty string is required");
   EXPECT_EQ(refused([](json& j) { j["runtime"]["parameters"]["start_timeout"] = 0; }),

@@ -221,7 +221,7 @@ instances:
     quantity: -1
     runtime: {plugin: paasmaker.runtime.shell, version: "1", parameters: {launch_command: "run %(port)d"}}
   - name: api
-    runtime: {plugin: paasmaker.runtime.php, version: "7"}
+    runtime: {plugin: paasmaker.runtime.perl, version: "7"}
     crons:
       - {runspec: "61 * * * *", uri: /tick}
   - name: web
@@ -232,8 +232,8 @@ instances:
   EXPECT_CONTAINS(errors, "invalid manifest (5 problems):");
   EXPECT_CONTAINS(errors, "manifest.yml:" + std::to_string(LineOf(text, "quantity: -1")) +
                               ": instances[0].quantity: must be 0 or more, got -1");
-  EXPECT_CONTAINS(errors, "manifest.yml:" + std::to_string(LineOf(text, "runtime.php")) +
-                              ": instances[1].runtime.plugin: no such runtime \"paasmaker.runtime.php\"");
+  EXPECT_CONTAINS(errors, "manifest.yml:" + std::to_string(LineOf(text, "runtime.perl")) +
+                              ": instances[1].runtime.plugin: no such runtime \"paasmaker.runtime.perl\"");
   EXPECT_CONTAINS(errors, "manifest.yml:" + std::to_string(LineOf(text, "61 *")) +
                               ": instances[1].crons[0].runspec: bad cron spec \"61 * * * *\": minute: 61 is out of "
                               "range 0-59");
@@ -289,7 +289,7 @@ TEST(ManifestTest, UnknownPluginsOfEachKind) {
 application:
   name: app
   prepare:
-    runtime: {plugin: paasmaker.runtime.ruby, version: "3"}
+    runtime: {plugin: paasmaker.runtime.java, version: "3"}
     commands: [{plugin: paasmaker.prepare.pip}]
 instances:
   - name: web
@@ -300,7 +300,7 @@ services:
   - {name: db, plugin: paasmaker.service.mysql}
 )";
   const std::string errors = Errors(text);
-  EXPECT_CONTAINS(errors, "application.prepare.runtime.plugin: no such runtime \"paasmaker.runtime.ruby\"");
+  EXPECT_CONTAINS(errors, "application.prepare.runtime.plugin: no such runtime \"paasmaker.runtime.java\"");
   EXPECT_CONTAINS(errors, "application.prepare.commands[0].plugin: no such prepare plugin \"paasmaker.prepare.pip\"");
   EXPECT_CONTAINS(errors,
                   "instances[0].runtime.version: runtime paasmaker.runtime.shell has no version \"2\" (it offers: 1)");
@@ -312,10 +312,10 @@ services:
 
 TEST(ManifestTest, CallerCatalogDecidesWhatExists) {
   const std::string php = Minimal("plugin: paasmaker.runtime.shell\n      version: \"1\"",
-                                  "plugin: paasmaker.runtime.php\n      version: \"8.2\"");
-  EXPECT_CONTAINS(Errors(php), "no such runtime \"paasmaker.runtime.php\"");
+                                  "plugin: paasmaker.runtime.perl\n      version: \"8.2\"");
+  EXPECT_CONTAINS(Errors(php), "no such runtime \"paasmaker.runtime.perl\"");
   PluginCatalog known;
-  known.runtimes["paasmaker.runtime.php"] = {"8.1", "8.2"};
+  known.runtimes["paasmaker.runtime.perl"] = {"8.1", "8.2"};
   auto m = ParseManifest(php, "manifest.yml", known);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_EQ(m->instances[0].runtime.version, "8.2");

@@ -1,8 +1,11 @@
 #include "pacemaker/lifecycle/placement.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+
+#include "model/runtime_versions.h"
 
 namespace paasmaker::pacemaker::lifecycle {
 
@@ -11,15 +14,39 @@ using nlohmann::json;
 namespace {
 
 // Why `node` cannot take the instance type, or "" if it can.
+// The versions of `plugin` that `node` reports.
+std::vector<std::string> OfferedVersions(const model::Node& node, const std::string& plugin) {
+  std::vector<std::string> offered;
+  const json& versions = node.runtimes.contains(plugin) ? node.runtimes[plugin] : json();
+  if (!versions.is_array()) return offered;
+  for (const auto& v : versions) {
+    if (v.is_string()) offered.push_back(v.get<std::string>());
+  }
+  return offered;
+}
+
+bool IsActiveHeart(const model::Node& node) { return node.HasRole("heart") && node.state == model::kNodeActive; }
+
+// "heart-1 3.11.2, heart-2 none": what each active heart offers of the
+// runtime, for an error that says which version to ask for instead.
+std::string VersionsOnHearts(const std::vector<model::Node>& nodes, const std::string& plugin) {
+  std::string listed;
+  for (const auto& node : nodes) {
+    if (!IsActiveHeart(node)) continue;
+    std::vector<std::string> offered = OfferedVersions(node, plugin);
+    listed += fmt::format("{}{} {}", listed.empty() ? "" : ", ", node.name,
+                          offered.empty() ? "none" : fmt::format("{}", fmt::join(offered, " ")));
+  }
+  return listed.empty() ? "no active hearts" : listed;
+}
+
 std::string Unsuitability(const model::Node& node, const PlacementRequest& request) {
   if (!node.HasRole("heart")) return "not a heart";
   if (node.state != model::kNodeActive) return "state " + node.state;
-  const json& versions = node.runtimes.contains(request.runtime_plugin) ? node.runtimes[request.runtime_plugin] : json();
-  bool has_runtime = false;
-  if (versions.is_array()) {
-    for (const auto& v : versions) has_runtime |= v.is_string() && v.get<std::string>() == request.runtime_version;
+  if (!model::AnyVersionMatches(request.runtime_version, OfferedVersions(node, request.runtime_plugin))) {
+    return fmt::format("no runtime {} version {}", request.runtime_plugin,
+                       request.runtime_version.empty() ? "(any)" : request.runtime_version);
   }
-  if (!has_runtime) return fmt::format("no runtime {} version {}", request.runtime_plugin, request.runtime_version);
   for (const auto& [key, wanted] : request.required_tags.items()) {
     if (!node.tags.contains(key)) return fmt::format("no tag {}", key);
     if (node.tags[key] != wanted) return fmt::format("tag {} is {}, wanted {}", key, node.tags[key].dump(), wanted.dump());
@@ -66,10 +93,22 @@ Result<PlacementDecision> PlaceInstances(const std::vector<model::Node>& nodes, 
   }
   for (const auto& line : refusals) decision.explanation.push_back("not suitable: " + line);
   if (candidates.empty()) {
+    bool version_offered = false;
+    for (const auto& node : nodes) {
+      version_offered |= IsActiveHeart(node) && model::AnyVersionMatches(request.runtime_version,
+                                                                         OfferedVersions(node, request.runtime_plugin));
+    }
+    // The runtime or its version is what is missing everywhere: say first
+    // what the hearts do have, so the manifest can ask for that.
+    std::string headline =
+        version_offered ? ""
+                        : fmt::format("no heart has {} {}; hearts have: {}\n", request.runtime_plugin,
+                                      request.runtime_version.empty() ? "(any version)" : request.runtime_version,
+                                      VersionsOnHearts(nodes, request.runtime_plugin));
     std::string reasons;
     for (const auto& line : refusals) reasons += "\n  " + line;
     if (refusals.empty()) reasons = " (no nodes are registered)";
-    return FailedPrecondition(fmt::format("no heart can run {} version {}{}:{}", request.runtime_plugin,
+    return FailedPrecondition(fmt::format("{}no heart can run {} version {}{}:{}", headline, request.runtime_plugin,
                                           request.runtime_version,
                                           request.required_tags.empty() ? "" : " with tags " + request.required_tags.dump(),
                                           reasons));

@@ -1,7 +1,8 @@
 // paasmaker.placement.default (SPEC §7): chooses hearts for new instances.
 //
-// Candidates are ACTIVE hearts that offer the instance type's runtime at its
-// version and carry every tag the placement parameters ask for. Each new
+// Candidates are ACTIVE hearts that offer the instance type's runtime at a
+// version the request matches (exact or a dotted prefix, "" any:
+// model/runtime_versions.h) and carry every tag the placement parameters ask for. Each new
 // instance goes to the candidate with the fewest instances of the type
 // already (existing ones count, not only the new ones), then the best (lowest)
 // score, then the name — so two instances never share a heart while another
@@ -11,7 +12,9 @@
 //
 // Pure logic: no I/O, so it is tested directly. Every decision comes with the
 // reasons, for the job log; no candidate → FailedPrecondition saying why
-// each node was unsuitable.
+// each node was unsuitable, headed, when no heart has the runtime at that
+// version, by what each heart has ("no heart has paasmaker.runtime.python 9;
+// hearts have: heart-1 3.11.2").
 #pragma once
 
 #include <nlohmann/json.hpp>

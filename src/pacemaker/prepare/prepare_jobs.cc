@@ -13,6 +13,7 @@
 #include "jobs/role_job.h"
 #include "model/job_types.h"
 #include "pacemaker/prepare/command_runner.h"
+#include "pacemaker/prepare/dependencies.h"
 #include "pacemaker/prepare/prepare_user.h"
 #include "pacemaker/prepare/scm.h"
 #include "pacemaker/services/application_services.h"
@@ -237,8 +238,9 @@ class CommandsJob : public PrepareJob {
   Result<std::string> Run(const Context& ctx, JobContext& c) const override {
     PM_ASSIGN_OR_RETURN(Prepared prepared, LoadPrepared(c, ctx));
     const auto& steps = prepared.manifest.application.prepare.commands;
-    if (steps.empty()) return std::string("No prepare commands.");
     std::string work_dir = StringParameter(c.parameters(), "work_dir");
+    PM_ASSIGN_OR_RETURN(auto installs, DependencyInstalls(prepared.manifest, work_dir));
+    if (steps.empty() && installs.empty()) return std::string("No prepare commands.");
     PM_ASSIGN_OR_RETURN(auto environment, Environment(ctx, prepared, work_dir));
     auto aborted = [&c] { return c.abort_requested(); };
     // Application code never runs as root (prepare_user.h).
@@ -252,13 +254,19 @@ class CommandsJob : public PrepareJob {
       c.log().Info("Prepare commands run as uid " + std::to_string(user->uid()) + ".");
     }
     int run = 0;
-    Status status = RunSteps(c, steps, work_dir, environment, user.get(), &run);
+    // Dependencies first: prepare commands (a build step) may need them.
+    Status status = InstallDependencies(c, installs, work_dir, environment, user.get());
+    if (status.ok()) status = RunSteps(c, steps, work_dir, environment, user.get(), &run);
     // Released before the outcome: a failure removes the work dir, which
     // nothing of the uid may still be writing to.
     Status released = user ? user->Release() : Status::Ok();
     PM_RETURN_IF_ERROR(status);
     PM_RETURN_IF_ERROR(released.WithContext("After the prepare commands"));
-    return "Ran " + std::to_string(run) + " prepare command(s).";
+    RemoveDependencyCaches(work_dir);
+    std::string installed;
+    for (const auto& install : installs) installed += (installed.empty() ? "" : ", ") + install.description;
+    return (installs.empty() ? "" : "Installed dependencies (" + installed + "). ") + "Ran " + std::to_string(run) +
+           " prepare command(s).";
   }
 
  private:
@@ -269,6 +277,38 @@ class CommandsJob : public PrepareJob {
     if (config.heart.enabled && uid >= config.heart.instance_uid_minimum && uid <= config.heart.instance_uid_maximum) {
       return FailedPrecondition("pacemaker.prepare_uid " + std::to_string(uid) +
                                 " lies in heart.instance_uid_minimum..instance_uid_maximum; choose one outside");
+    }
+    return Status::Ok();
+  }
+
+  static CommandRun AsPrepareUser(CommandRun cmd, const PrepareUser* user) {
+    if (user != nullptr) {
+      cmd.run_as_uid = user->uid();
+      cmd.run_as_gid = static_cast<gid_t>(user->uid());
+    }
+    return cmd;
+  }
+
+  // Each install in order (dependencies.h); the first failure ends it, with
+  // how to install offline.
+  static Status InstallDependencies(JobContext& c, const std::vector<DependencyInstall>& installs,
+                                    const std::string& work_dir, const std::map<std::string, std::string>& environment,
+                                    const PrepareUser* user) {
+    for (const auto& install : installs) {
+      c.log().Info("Installing dependencies: " + install.description);
+      CommandRun cmd;
+      cmd.argv = {"/bin/sh", "-c", install.command};
+      cmd.working_dir = work_dir;
+      cmd.env = environment;
+      for (const auto& [key, value] : install.env) cmd.env[key] = value;
+      cmd.inherit_env = false;
+      cmd.display = "`" + install.description + "`";
+      Status status = RunIntoLog(AsPrepareUser(std::move(cmd), user), c.log(), [&c] { return c.abort_requested(); });
+      if (status.code() == StatusCode::kAborted) return status;
+      if (!status.ok()) {
+        c.log().Error(install.offline_hint);
+        return Status(status.code(), "Installing dependencies failed: " + status.message() + "\n" + install.offline_hint);
+      }
     }
     return Status::Ok();
   }
