@@ -54,7 +54,10 @@ TEST_F(HeartFixture, FullLifecycleWithRealProcess) {
   EXPECT_NE(env->body.find("PM_SERVICES="), std::string::npos);
   EXPECT_NE(env->body.find("HOME=" + heart_->InstanceDir("inst-1")), std::string::npos);
   EXPECT_NE(env->body.find("PM_LISTEN_ADDRESS=127.0.0.1\n"), std::string::npos);
-  EXPECT_NE(env->body.find("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"), std::string::npos);
+  // The system PATH, then the heart's tools dir (its `python`, for manifests written for the original).
+  EXPECT_NE(env->body.find("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:" +
+                           config_.heart.working_dir + "/runtime-bin\n"),
+            std::string::npos);
   EXPECT_NE(env->body.find("LANG=C.UTF-8\n"), std::string::npos);
   EXPECT_EQ(env->body.find("must-not-leak"), std::string::npos);
 
