@@ -91,6 +91,7 @@ void ReadPacemaker(yaml::YamlSection s, NodeConfig* c) {
   if (!p.filesystem_directory.empty() && p.filesystem_directory.front() != '/') {
     s.AddProblem("filesystem_directory", "must be an absolute path");
   }
+  s.String("postgres_admin_dsn", &p.postgres_admin_dsn);
   s.Finish();
 }
 

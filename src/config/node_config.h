@@ -135,6 +135,12 @@ struct NodeConfig {
     // instances of applications with a filesystem service are placed only
     // on those hearts.
     std::string filesystem_directory;
+    // paasmaker.service.postgres: a libpq DSN (key=value or postgresql://
+    // URI) of a role on an existing PostgreSQL server that may CREATE ROLE
+    // and CREATE DATABASE; each service gets its own database and roles
+    // there (named pm_<service id>), nothing else is touched. Empty: the
+    // plugin refuses, naming this key. Holds a secret: keep the config 0600.
+    std::string postgres_admin_dsn;
     // The built web console (index.html and assets/) served at /; empty:
     // the one this binary's build made (<build dir>/console).
     std::string console_dir;

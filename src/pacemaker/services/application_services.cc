@@ -7,7 +7,7 @@ namespace paasmaker::pacemaker::services {
 using nlohmann::json;
 
 ServiceContext MakeServiceContext(const config::NodeConfig& config, ServiceDaemons* daemons) {
-  return ServiceContext{config.DataDir(), config.FilesystemDirectory(), daemons};
+  return ServiceContext{config.DataDir(), config.FilesystemDirectory(), daemons, config.pacemaker.postgres_admin_dsn};
 }
 
 Result<Service> CreateOrUpdateService(ApplicationStore& apps, const ServiceContext& context,

@@ -42,6 +42,7 @@ struct ServiceContext {
   std::string data_dir;              // the pacemaker's data dir
   std::string filesystem_directory;  // config::NodeConfig::FilesystemDirectory()
   ServiceDaemons* daemons = nullptr;  // null: managed services cannot run here
+  std::string postgres_admin_dsn;     // paasmaker.service.postgres: its server (secret)
 };
 
 class ServicePlugin {
@@ -76,6 +77,9 @@ class ServicePlugin {
   // saves them, so new instances get them in PM_SERVICES); once the
   // instances that ran with the old credentials are replaced, the caller
   // calls FinishRotation with the old credentials and they stop working.
+  // The old credentials come WITHOUT their secrets ("password" and "url"
+  // removed: they wait in a job's parameters): retire the old login by its
+  // name, or reset to the new password alone.
   virtual Result<nlohmann::json> BeginRotation(const Service& service, const ServiceContext& context) const;
   virtual Status FinishRotation(const Service& service, const ServiceContext& context,
                                 const nlohmann::json& old_credentials) const;

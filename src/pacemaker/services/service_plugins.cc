@@ -10,6 +10,7 @@
 #include "core/ids.h"
 #include "pacemaker/services/service_daemons.h"
 #include "pacemaker/services/service_plugin.h"
+#include "pacemaker/services/postgres_services.h"
 
 namespace paasmaker::pacemaker::services {
 
@@ -132,6 +133,7 @@ const std::vector<std::shared_ptr<const ServicePlugin>>& Builtins() {
       std::make_shared<ParametersService>(),
       std::make_shared<FilesystemService>(),
       std::make_shared<ManagedRedisService>(),
+      MakeExternalPostgresService(),
   };
   return plugins;
 }
