@@ -93,5 +93,6 @@ void RegisterLogsCommand(CLI::App& app, CommandContext& context);
 void RegisterRouterCommands(CLI::App& app, CommandContext& context);
 void RegisterHealthCommands(CLI::App& app, CommandContext& context);
 void RegisterCronCommands(CLI::App& app, CommandContext& context);
+void RegisterServiceCommands(CLI::App& app, CommandContext& context);
 
 }  // namespace paasmaker::cli

@@ -47,6 +47,7 @@ std::shared_ptr<CommandContext> RegisterClientCommands(CLI::App& app, CliIo io) 
   RegisterRouterCommands(app, *context);     // router table
   RegisterHealthCommands(app, *context);     // health history
   RegisterCronCommands(app, *context);       // cron list|runs|run|suspend|resume
+  RegisterServiceCommands(app, *context);    // service list|show|export|import
   return context;
 }
 

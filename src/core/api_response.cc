@@ -1,5 +1,11 @@
 #include "core/api_response.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <memory>
+
 namespace paasmaker::api {
 
 using nlohmann::json;
@@ -34,6 +40,27 @@ void BeginEventStream(http::Response& response) {
   response.content_type = "text/event-stream";
   response.headers["Cache-Control"] = "no-cache";
   response.headers["X-Accel-Buffering"] = "no";
+}
+
+void StreamFile(http::Response& response, int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) == 0) response.headers["X-Paasmaker-Size"] = std::to_string(st.st_size);
+  // Closed when the last copy of the stream goes, whether or not it ran.
+  std::shared_ptr<int> file(new int(fd), [](int* f) {
+    ::close(*f);
+    delete f;
+  });
+  response.steps = [file](http::StreamWriter& writer) {
+    std::string buffer(256 * 1024, '\0');
+    ssize_t n;
+    do {
+      n = ::read(*file, buffer.data(), buffer.size());
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) return http::StreamStep::Done();
+    buffer.resize(static_cast<size_t>(n));
+    if (!writer.Write(buffer)) return http::StreamStep::Done();
+    return http::StreamStep::Again(std::chrono::milliseconds(0));
+  };
 }
 
 void RespondError(http::Response& response, const Status& status) {

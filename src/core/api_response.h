@@ -37,6 +37,13 @@ void RespondError(http::Response& response, const Status& status);
 // then passes each event on at once).
 void BeginEventStream(http::Response& response);
 
+// Makes `response` stream the open file `fd` from where it stands, in
+// 256 KiB steps (a package or a dump may be far larger than we want in
+// memory; the server holds the next step back while a slow client has not
+// taken what was sent). Takes `fd`: it is closed when the stream ends or is
+// dropped unrun. Sets X-Paasmaker-Size to the file's size.
+void StreamFile(http::Response& response, int fd);
+
 // The request body as a JSON object; a clear 400-worthy error otherwise.
 Result<nlohmann::json> ParseJsonBody(const http::Request& request);
 

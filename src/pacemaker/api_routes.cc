@@ -8,12 +8,14 @@
 #include "pacemaker/endpoints/endpoints.h"
 #include "pacemaker/prepare/prepare_endpoints.h"
 #include "pacemaker/prepare/uploads.h"
+#include "pacemaker/services/service_endpoints.h"
 
 namespace paasmaker::pacemaker {
 
 namespace ep = endpoints;
 namespace prep = prepare;
 namespace cron = crons;
+namespace svc = services;
 
 const std::vector<ApiRoute>& ApiRoutes() {
   static const std::vector<ApiRoute> routes = {
@@ -63,6 +65,10 @@ const std::vector<ApiRoute>& ApiRoutes() {
       {"GET",    "/api/v1/applications/([0-9a-f-]+)/crons", Access::kUser,     "",               cron::ListCrons},
       {"GET",    "/api/v1/applications/([0-9a-f-]+)/crons/([0-9a-zA-Z_-]+)/([0-9]+)/runs", Access::kUser, "", cron::CronRuns},
       {"POST",   "/api/v1/applications/([0-9a-f-]+)/crons/([0-9a-zA-Z_-]+)/([0-9]+)/([a-z]+)", Access::kUser, "", cron::CronAction},
+      {"GET",    "/api/v1/applications/([0-9a-f-]+)/services", Access::kUser,  "",               svc::ListServices},
+      {"GET",    "/api/v1/applications/([0-9a-f-]+)/services/([0-9a-zA-Z_-]+)", Access::kUser, "", svc::ShowService},
+      {"GET",    "/api/v1/applications/([0-9a-f-]+)/services/([0-9a-zA-Z_-]+)/export", Access::kUser, "", svc::ExportService},
+      {"POST",   "/api/v1/applications/([0-9a-f-]+)/services/([0-9a-zA-Z_-]+)/import", Access::kUser, "", svc::ImportService},
       {"GET",    "/api/v1/router/stats/([a-z]+)/([0-9a-z-]+)", Access::kUser,   "",               ep::RouterStats},
       {"GET",    "/api/v1/router/stats/([a-z]+)/([0-9a-z-]+)/stream", Access::kUser, "",          ep::RouterStatsStream},
       {"GET",    "/api/v1/router/table",                   Access::kPermission, "SYSTEM_ADMINISTRATION", ep::RouterTable},

@@ -32,6 +32,11 @@ struct Principal {
     if (kind == Kind::kNode) return false;
     return grants.Allows(permission, workspace_id);
   }
+  // Allows, as the Status a handler returns: PermissionDenied naming the permission.
+  Status Require(const std::string& permission, const std::string& workspace_id) const {
+    if (Allows(permission, workspace_id)) return Status::Ok();
+    return PermissionDenied("permission " + permission + " is required on this workspace");
+  }
 };
 
 // Who `who` is, as a key for per-user limits and ownership: the user's id,

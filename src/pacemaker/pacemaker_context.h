@@ -33,7 +33,9 @@
 #include "pacemaker/node_uuid.h"
 #include "pacemaker/prepare/prepare_endpoints.h"
 #include "pacemaker/prepare/uploads.h"
+#include "pacemaker/services/application_services.h"
 #include "pacemaker/services/service_daemons.h"
+#include "pacemaker/services/service_endpoints.h"
 #include "pacemaker/store/application_store.h"
 #include "pacemaker/store/node_store.h"
 #include "pacemaker/store/user_store.h"
@@ -88,7 +90,9 @@ struct PacemakerContext {
             prepare::PrepareEndpointsContext{this->config, node_uuid, workspaces, apps, job_store},
             prepare::UploadsContext{this->config, apps, uploads},
             crons::CronEndpointsContext{
-                crons::CronRunnerContext{this->config, apps, cron_store, job_store, job_registry, node_uuid}}) {}
+                crons::CronRunnerContext{this->config, apps, cron_store, job_store, job_registry, node_uuid}},
+            services::ServiceEndpointsContext{this->config, apps,
+                                              services::MakeServiceContext(this->config, service_daemons)}) {}
 
   PacemakerContext(const PacemakerContext&) = delete;
   PacemakerContext& operator=(const PacemakerContext&) = delete;
@@ -134,7 +138,7 @@ struct PacemakerContext {
   std::tuple<endpoints::InformationContext, endpoints::NodesContext, endpoints::WorkspacesContext,
              endpoints::UsersContext, endpoints::JobsContext, endpoints::ApplicationsContext,
              endpoints::RouterStatsContext, endpoints::HealthContext, prepare::PrepareEndpointsContext,
-             prepare::UploadsContext, crons::CronEndpointsContext>
+             prepare::UploadsContext, crons::CronEndpointsContext, services::ServiceEndpointsContext>
       endpoint_groups_;
 };
 

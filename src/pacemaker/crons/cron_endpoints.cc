@@ -28,9 +28,7 @@ Result<std::vector<CurrentCron>> AccessibleCrons(CronEndpointsContext& ctx, cons
                                                  const Principal& who, const char* permission) {
   PM_ASSIGN_OR_RETURN(auto app, ctx.runs.apps.FindApplication(application_id));
   if (!app) return NotFound("no application " + application_id);
-  if (!who.Allows(permission, app->workspace_id)) {
-    return PermissionDenied(std::string("permission ") + permission + " is required on this workspace");
-  }
+  PM_RETURN_IF_ERROR(who.Require(permission, app->workspace_id));
   return CurrentCrons(ctx.runs.apps, application_id);
 }
 

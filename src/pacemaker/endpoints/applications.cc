@@ -16,8 +16,7 @@ using nlohmann::json;
 namespace {
 
 Status Require(const Principal& who, const char* permission, const std::string& workspace_id) {
-  if (who.Allows(permission, workspace_id)) return Status::Ok();
-  return PermissionDenied(std::string("permission ") + permission + " is required on this workspace");
+  return who.Require(permission, workspace_id);
 }
 
 // The application and the check that `who` may do `permission` on it.
@@ -93,10 +92,10 @@ PM_ENDPOINT(ApplicationsContext, json, ShowApplication) {
   PM_ASSIGN_OR_RETURN(Application app, AccessibleApplication(ctx, req.params[0], who, "WORKSPACE_VIEW"));
   PM_ASSIGN_OR_RETURN(auto versions, ctx.apps.ListVersions(app.id));
   PM_ASSIGN_OR_RETURN(auto services, ctx.apps.ListServices(app.id));
-  bool credentials = who.Allows("SERVICE_CREDENTIAL_VIEW", app.workspace_id);
   json version_list = json::array(), service_list = json::array();
   for (const auto& v : versions) version_list.push_back(v.ToJson());
-  for (const auto& s : services) service_list.push_back(s.ToJson(credentials));
+  // Credentials only from the services API, and only when asked for.
+  for (const auto& s : services) service_list.push_back(s.ToJson(false));
   return json{{"application", app.ToJson()}, {"versions", version_list}, {"services", service_list}};
 }
 

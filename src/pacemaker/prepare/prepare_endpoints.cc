@@ -73,32 +73,11 @@ PM_ENDPOINT(PrepareEndpointsContext, api::Reply, ServePackage) {
   // Opened now, so a missing file is a 404 rather than a broken stream.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return NotFound("no package for version " + version_id + " (file missing)");
-  struct stat st {};
-  ::fstat(fd, &st);
   api::Reply reply;
   http::Response& res = reply.response;
   res.content_type = "application/gzip";
   res.headers["X-Paasmaker-Checksum"] = version->package_checksum;
-  res.headers["X-Paasmaker-Size"] = std::to_string(st.st_size);
-  // Streamed in pieces: a package may be far larger than we want in memory.
-  // Closed when the last copy of the stream goes, whether or not it ran.
-  std::shared_ptr<int> file(new int(fd), [](int* f) {
-    ::close(*f);
-    delete f;
-  });
-  // 256 KiB a step; the server holds the next step back while a slow
-  // heart has not taken what was sent.
-  res.steps = [file](http::StreamWriter& writer) {
-    std::string buffer(256 * 1024, '\0');
-    ssize_t n;
-    do {
-      n = ::read(*file, buffer.data(), buffer.size());
-    } while (n < 0 && errno == EINTR);
-    if (n <= 0) return http::StreamStep::Done();
-    buffer.resize(static_cast<size_t>(n));
-    if (!writer.Write(buffer)) return http::StreamStep::Done();
-    return http::StreamStep::Again(std::chrono::milliseconds(0));
-  };
+  api::StreamFile(res, fd);
   return reply;
 }
 

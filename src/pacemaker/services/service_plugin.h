@@ -10,7 +10,10 @@
 //                                   service pool and a random password, in
 //                                   protected mode: {"host", "port", "password"};
 //                                   the same port and password for the life
-//                                   of the service (updates, restarts)
+//                                   of the service (updates, restarts);
+//                                   exports and imports an RDB (redis_dump.h)
+//   paasmaker.service.postgres      a database + roles on an existing server
+//                                   (postgres_services.h); dumps are SQL
 //
 // A service belongs to an application (same name = same service for every
 // version). The prepare tree calls CreateOrUpdate with the service's row

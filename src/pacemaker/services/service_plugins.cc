@@ -11,6 +11,7 @@
 #include "pacemaker/services/service_daemons.h"
 #include "pacemaker/services/service_plugin.h"
 #include "pacemaker/services/postgres_services.h"
+#include "pacemaker/services/redis_dump.h"
 
 namespace paasmaker::pacemaker::services {
 
@@ -124,6 +125,31 @@ class ManagedRedisService : public ServicePlugin {
       return RemoveTree(context.daemons->RedisDir(service.id));
     }
     return RemoveTree(context.data_dir + "/services/redis/" + service.id);
+  }
+
+  std::string DumpFormat() const override { return "rdb"; }
+  Status Export(const Service& service, const ServiceContext& context, const std::string& dump_path) const override {
+    PM_ASSIGN_OR_RETURN(redis::Endpoint live, Live(service, context));
+    return ExportRedis(live, dump_path);
+  }
+  Status Import(const Service& service, const ServiceContext& context, const std::string& dump_path) const override {
+    PM_ASSIGN_OR_RETURN(redis::Endpoint live, Live(service, context));
+    return ImportRedis(live, dump_path, context.data_dir + "/services/redis-import/" + ids::RandomToken(8));
+  }
+
+ private:
+  // The running server of the service, as its credentials name it.
+  static Result<redis::Endpoint> Live(const Service& service, const ServiceContext& context) {
+    PM_RETURN_IF_ERROR(CheckServiceId(service));
+    const json& c = service.credentials;
+    if (!c.is_object() || !c.contains("port") || !c["port"].is_number_integer() || !c.contains("password") ||
+        !c["password"].is_string()) {
+      return FailedPrecondition("service " + service.name + " has no server yet (deploy the application first)");
+    }
+    if (context.daemons == nullptr || !context.daemons->IsRunning(service.id)) {
+      return Unavailable("the redis of service " + service.name + " is not running on this pacemaker");
+    }
+    return redis::Endpoint{context.daemons->listen_address(), c["port"].get<int>(), c["password"].get<std::string>()};
   }
 };
 

@@ -185,10 +185,13 @@ json Instance::ToJson() const {
 }
 
 json Service::ToJson(bool with_credentials) const {
-  json out = {{"service_id", id},           {"application_id", application_id}, {"name", name},
-              {"plugin", plugin},           {"parameters", parameters},         {"created", created},
-              {"updated", updated}};
-  if (with_credentials) out["credentials"] = credentials;
+  json out = {{"service_id", id}, {"application_id", application_id}, {"name", name},
+              {"plugin", plugin},  {"created", created},                 {"updated", updated}};
+  // A parameters service's parameters are its credentials.
+  if (with_credentials) {
+    out["parameters"] = parameters;
+    out["credentials"] = credentials;
+  }
   return out;
 }
 

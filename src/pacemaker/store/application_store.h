@@ -108,7 +108,7 @@ struct Service {
   nlohmann::json credentials = nlohmann::json::object();  // secret
   double created = 0;
   double updated = 0;
-  // Credentials only when asked for (SERVICE_CREDENTIAL_VIEW).
+  // Parameters and credentials only when asked for (SERVICE_CREDENTIAL_VIEW).
   nlohmann::json ToJson(bool with_credentials) const;
 };
 
