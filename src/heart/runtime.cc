@@ -5,6 +5,7 @@
 #include "core/clean_environment.h"
 #include "heart/language_runtimes.h"
 #include "model/runtime_names.h"
+#include "model/service_variables.h"
 
 namespace paasmaker::heart {
 
@@ -146,6 +147,7 @@ std::map<std::string, std::string> InstanceEnvironment(const model::InstanceSpec
     env["PM_LISTEN_ADDRESS"] = listen_address;
   }
   env["PM_SERVICES"] = dump(spec.services);
+  for (auto& [key, value] : model::ServiceVariables(spec.services)) env[key] = std::move(value);
   env["PM_METADATA"] = dump({{"application", model::ToJson(spec.application)},
                              {"workspace", spec.workspace_tags},
                              {"node", spec.node_tags}});

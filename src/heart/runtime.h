@@ -72,7 +72,9 @@ Result<std::vector<std::string>> StartupCommands(const model::InstanceSpec& spec
 // The complete environment for startup commands and the runtime, and
 // nothing of the heart's own (core/clean_environment.h): HOME = instance_dir,
 // LANG, the system PATH (then `tools_dir`, the heart's `python` link, when
-// not empty: heart/interpreters.h), PM_SERVICES, PM_METADATA, PM_INSTANCE_ID
+// not empty: heart/interpreters.h), PM_SERVICES (and each
+// service's url as PM_SERVICE_<NAME>_URL, DATABASE_URL: model/service_variables.h),
+// PM_METADATA, PM_INSTANCE_ID
 // and, unless standalone, PM_PORT and PM_LISTEN_ADDRESS = `listen_address`
 // (the heart's route address; an app may bind 0.0.0.0 instead, which
 // includes it); plus a language runtime's variables (language_runtimes.h).

@@ -92,6 +92,13 @@ TEST(RuntimeTest, EnvironmentIsCleanAndCarriesAddressPortAndMetadata) {
   EXPECT_EQ(metadata["workspace"]["team"], "a");
   EXPECT_EQ(metadata["node"]["zone"], "z");
 
+  // A service with a url: its own variable, and DATABASE_URL for a database.
+  auto with_db = MinimalSpec();
+  with_db["services"]["db"] = {{"provider", "paasmaker.service.managedpostgres"}, {"url", "postgresql://u:p@h:5/d"}};
+  auto db_env = InstanceEnvironment(Typed(with_db), 4100, "/inst/i-1", "198.18.0.7", "");
+  EXPECT_EQ(db_env["PM_SERVICE_DB_URL"], "postgresql://u:p@h:5/d");
+  EXPECT_EQ(db_env["DATABASE_URL"], "postgresql://u:p@h:5/d");
+
   auto standalone = MinimalSpec();
   standalone["standalone"] = true;
   auto worker = InstanceEnvironment(Typed(standalone), 0, "/i", "198.18.0.7", "");

@@ -12,6 +12,7 @@
 #include "jobs/job_parameters.h"
 #include "jobs/role_job.h"
 #include "model/job_types.h"
+#include "model/service_variables.h"
 #include "pacemaker/prepare/command_runner.h"
 #include "pacemaker/prepare/dependencies.h"
 #include "pacemaker/prepare/prepare_user.h"
@@ -344,7 +345,8 @@ class CommandsJob : public PrepareJob {
   }
 
   // Nothing of this process's environment (core/clean_environment.h): HOME =
-  // the work dir, LANG, the system PATH, PM_SERVICES and PM_METADATA.
+  // the work dir, LANG, the system PATH, PM_SERVICES (with the services'
+  // url variables, model/service_variables.h) and PM_METADATA.
   // Manifests declare no variables of their own.
   static Result<std::map<std::string, std::string>> Environment(const Context& ctx, const Prepared& prepared,
                                                                 const std::string& work_dir) {
@@ -363,6 +365,7 @@ class CommandsJob : public PrepareJob {
                      {"workspace", workspace ? workspace->tags : json::object()},
                      {"node", node_tags}};
     env["PM_SERVICES"] = jobs::DumpJson(services_env);
+    for (auto& [key, value] : model::ServiceVariables(services_env)) env[key] = std::move(value);
     env["PM_METADATA"] = jobs::DumpJson(metadata);
     return env;
   }
