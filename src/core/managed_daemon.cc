@@ -17,6 +17,18 @@ pid_t ManagedDaemon::pid() const {
   return process_ ? process_->pid() : 0;
 }
 
+namespace {
+
+// An earlier copy is not our child: polled, not waited for.
+void WaitGone(pid_t pid, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (process::PidAlive(pid) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+}  // namespace
+
 pid_t ManagedDaemon::FindStale() const {
   auto text = files::ReadFile(options_.pid_file);
   if (!text.ok()) return 0;
@@ -32,10 +44,8 @@ pid_t ManagedDaemon::FindStale() const {
 void ManagedDaemon::KillStale(pid_t pid) {
   if (pid == 0) return;
   PM_LOG_WARN("{}: stopping pid {} left running by an earlier run of this node", options_.name, pid);
-  ::kill(pid, SIGTERM);
-  for (int i = 0; i < 100 && process::PidAlive(pid); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  ::kill(pid, options_.stop_signal);
+  WaitGone(pid, options_.stop_grace);
   if (process::PidAlive(pid)) ::kill(pid, SIGKILL);
   for (int i = 0; i < 100 && process::PidAlive(pid); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -118,8 +128,8 @@ void ManagedDaemon::StopAdopted() {
     pid = adopted_;
   }
   if (pid == 0 || !process::PidAlive(pid)) return;
-  ::kill(pid, SIGTERM);
-  for (int i = 0; i < 100 && process::PidAlive(pid); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ::kill(pid, options_.stop_signal);
+  WaitGone(pid, options_.stop_grace);
   if (process::PidAlive(pid)) ::kill(pid, SIGKILL);
   PM_LOG_INFO("{} stopped (adopted pid {})", options_.name, pid);
   ::unlink(options_.pid_file.c_str());
@@ -164,7 +174,14 @@ void ManagedDaemon::Stop(bool kill_process) {
   if (supervisor_.joinable()) supervisor_.join();
   if (kill_process) StopAdopted();
   if (kill_process && process && process->running()) {
-    auto info = process->Stop(std::chrono::seconds(5));
+    // The main process first, with its own signal; the group's SIGTERM and
+    // SIGKILL (Process::Stop) only for what is left.
+    std::optional<process::ExitInfo> ended;
+    if (options_.stop_signal != SIGTERM) {
+      ::kill(process->pid(), options_.stop_signal);
+      ended = process->Wait(options_.stop_grace);
+    }
+    auto info = ended ? *ended : process->Stop(options_.stop_grace);
     PM_LOG_INFO("{} stopped ({})", options_.name, info.Describe());
     ::unlink(options_.pid_file.c_str());
   }

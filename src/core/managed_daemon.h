@@ -7,10 +7,13 @@
 // restart, so no gap in service); otherwise it is stopped. Then it launches the program and
 // waits until `ready` says it serves. If it dies later it is restarted after
 // a short backoff (doubling up to 10 s) from the supervisor thread. Stop()
-// ends supervision and (when asked) stops the process: SIGTERM, then SIGKILL.
+// ends supervision and (when asked) stops the process: its stop signal
+// (SIGTERM unless told), then SIGKILL.
 //
 // Thread safety: Start/Stop from one controlling thread; state queries from any.
 #pragma once
+
+#include <signal.h>
 
 #include <atomic>
 #include <chrono>
@@ -36,6 +39,12 @@ class ManagedDaemon {
     // Given a live earlier copy's pid: true to keep it (e.g. nginx reloaded
     // with the new config and answering). Unset: earlier copies are stopped.
     std::function<bool(pid_t)> adopt;
+    // What asks the daemon to stop (Stop, an earlier copy replaced), sent to
+    // its main process; SIGKILL follows when it is still there after
+    // `stop_grace`. postgres needs SIGINT: its SIGTERM ("smart" shutdown)
+    // waits for every client to disconnect, which the apps' pools never do.
+    int stop_signal = SIGTERM;
+    std::chrono::milliseconds stop_grace = std::chrono::seconds(5);
   };
 
   explicit ManagedDaemon(Options options);

@@ -76,6 +76,7 @@ Status StartManagedServices(WorkspaceStore& workspaces_store, ApplicationStore& 
   auto note = [&first](const Status& status) {
     if (!status.ok() && first.ok()) first = status;
   };
+  bool postgres_started = false;
   for (const auto& workspace : workspaces) {
     auto applications = apps.ListApplications(workspace.id);
     if (!applications.ok()) {
@@ -89,6 +90,17 @@ Status StartManagedServices(WorkspaceStore& workspaces_store, ApplicationStore& 
         continue;
       }
       for (const auto& service : *list) {
+        // One cluster for all: instances of every managedpostgres service
+        // reconnect to it on its old port.
+        if (service.plugin == "paasmaker.service.managedpostgres" && !postgres_started) {
+          postgres_started = true;
+          auto started = daemons.StartPostgres();
+          if (!started.ok()) {
+            PM_LOG_ERROR("managed PostgreSQL: {}", started.status().ToString());
+            note(started.status());
+          }
+          continue;
+        }
         if (service.plugin != "paasmaker.service.managedredis") continue;
         const json& c = service.credentials;
         if (!c.is_object() || !c.contains("port") || !c["port"].is_number_integer() || !c.contains("password") ||

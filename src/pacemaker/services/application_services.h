@@ -40,7 +40,8 @@ Status RemoveApplicationServices(ApplicationStore& apps, const ServiceContext& c
                                  const std::string& application_id);
 
 // Starts the redis of every existing paasmaker.service.managedredis service
-// with its stored port and password (pacemaker start). Goes on after a
+// with its stored port and password, and the managed PostgreSQL cluster when
+// a paasmaker.service.managedpostgres service exists (pacemaker start). Goes on after a
 // failure and returns the first error.
 Status StartManagedServices(WorkspaceStore& workspaces, ApplicationStore& apps, ServiceDaemons& daemons);
 

@@ -1,7 +1,10 @@
 // The PostgreSQL service plugins.
 #include "pacemaker/services/postgres_services.h"
 
+#include <functional>
+
 #include "pacemaker/services/postgres_admin.h"
+#include "pacemaker/services/service_daemons.h"
 
 namespace paasmaker::pacemaker::services {
 
@@ -14,9 +17,20 @@ std::string StringField(const json& object, const char* key) {
   return object[key].get<std::string>();
 }
 
-class ExternalPostgresService : public ServicePlugin {
+// The server a plugin's databases live on: its admin DSN (secret) and how
+// errors name it (never with the password).
+struct AdminServer {
+  std::string dsn;
+  std::string label;
+};
+using AdminSource = std::function<Result<AdminServer>(const ServiceContext&)>;
+
+// Both plugins: the same databases and roles (postgres_admin.h), on the
+// server their AdminSource finds.
+class PostgresService : public ServicePlugin {
  public:
-  std::string name() const override { return "paasmaker.service.postgres"; }
+  PostgresService(std::string name, AdminSource source) : name_(std::move(name)), source_(std::move(source)) {}
+  std::string name() const override { return name_; }
   Status Validate(const json& parameters) const override {
     return parameters.is_object() ? Status::Ok() : InvalidArgument("parameters: must be a mapping");
   }
@@ -63,17 +77,14 @@ class ExternalPostgresService : public ServicePlugin {
     PostgresAdmin admin;
     std::string prefix;
   };
-  static Result<Target> Open(const Service& service, const ServiceContext& context) {
-    if (context.postgres_admin_dsn.empty()) {
-      return FailedPrecondition("paasmaker.service.postgres needs pacemaker.postgres_admin_dsn in the config");
-    }
+  Result<Target> Open(const Service& service, const ServiceContext& context) const {
     std::string prefix = PostgresPrefix(service.id);
     if (prefix.empty()) return Internal("service '" + service.name + "' has no usable id");
+    PM_ASSIGN_OR_RETURN(AdminServer server, source_(context));
     std::string host;
     int port = 0;
-    const std::string label = "(pacemaker.postgres_admin_dsn)";
-    PM_RETURN_IF_ERROR(PostgresAddress(context.postgres_admin_dsn, label, &host, &port));
-    return Target{PostgresAdmin(context.postgres_admin_dsn, host, port, label + " " + host + ":" + std::to_string(port)),
+    PM_RETURN_IF_ERROR(PostgresAddress(server.dsn, server.label, &host, &port));
+    return Target{PostgresAdmin(server.dsn, host, port, server.label + " " + host + ":" + std::to_string(port)),
                   prefix};
   }
   static Result<PostgresLogin> StoredLogin(const Service& service) {
@@ -83,12 +94,35 @@ class ExternalPostgresService : public ServicePlugin {
     }
     return login;
   }
+
+  const std::string name_;
+  const AdminSource source_;
 };
 
 }  // namespace
 
 std::shared_ptr<const ServicePlugin> MakeExternalPostgresService() {
-  return std::make_shared<ExternalPostgresService>();
+  return std::make_shared<PostgresService>("paasmaker.service.postgres", [](const ServiceContext& context)
+                                               -> Result<AdminServer> {
+    if (context.postgres_admin_dsn.empty()) {
+      return FailedPrecondition("paasmaker.service.postgres needs pacemaker.postgres_admin_dsn in the config");
+    }
+    return AdminServer{context.postgres_admin_dsn, "(pacemaker.postgres_admin_dsn)"};
+  });
+}
+
+std::shared_ptr<const ServicePlugin> MakeManagedPostgresService() {
+  return std::make_shared<PostgresService>("paasmaker.service.managedpostgres", [](const ServiceContext& context)
+                                               -> Result<AdminServer> {
+    if (context.daemons == nullptr) {
+      return FailedPrecondition(
+          "paasmaker.service.managedpostgres cannot run on this node: it has no managed services (they run on the "
+          "pacemaker)");
+    }
+    // Started on first use; already running, this is only its DSN.
+    PM_ASSIGN_OR_RETURN(std::string dsn, context.daemons->StartPostgres());
+    return AdminServer{std::move(dsn), "(managed)"};
+  });
 }
 
 }  // namespace paasmaker::pacemaker::services

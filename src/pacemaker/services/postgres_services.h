@@ -2,7 +2,11 @@
 // PostgreSQL server, reached with the admin DSN in
 // ServiceContext::postgres_admin_dsn (config pacemaker.postgres_admin_dsn).
 // Credentials: {host, port, database, user, password, url}. Names and the
-// role design are in postgres_admin.h. (managedpostgres: not yet.)
+// role design are in postgres_admin.h.
+//
+// paasmaker.service.managedpostgres: the same in the cluster the pacemaker
+// runs itself (ServiceDaemons::StartPostgres, managed_postgres.h), started
+// on first use; host is the pacemaker's route address.
 #pragma once
 
 #include <memory>
@@ -12,5 +16,6 @@
 namespace paasmaker::pacemaker::services {
 
 std::shared_ptr<const ServicePlugin> MakeExternalPostgresService();
+std::shared_ptr<const ServicePlugin> MakeManagedPostgresService();
 
 }  // namespace paasmaker::pacemaker::services

@@ -11,7 +11,12 @@ ServiceDaemons::ServiceDaemons(std::string data_dir, int ports_minimum, int port
     : data_dir_(std::move(data_dir)),
       ports_minimum_(ports_minimum),
       ports_maximum_(ports_maximum),
-      listen_address_(std::move(listen_address)) {}
+      listen_address_(std::move(listen_address)),
+      postgres_(data_dir_ + "/services/postgres", listen_address_) {
+  // The cluster's port is its for good (apps store it), even while no
+  // managedpostgres service runs it: no redis may take it meanwhile.
+  if (auto port = postgres_.PersistedPort()) reserved_.insert(*port);
+}
 
 ServiceDaemons::~ServiceDaemons() { StopAll(); }
 
@@ -118,6 +123,29 @@ void ServiceDaemons::StopRedis(const std::string& service_id) {
   PM_LOG_INFO("managed redis of service {} stopped", service_id);
 }
 
+Result<std::string> ServiceDaemons::StartPostgres() {
+  std::lock_guard<std::mutex> serial(postgres_mutex_);
+  std::optional<int> port = postgres_.PersistedPort();
+  bool reserved = false;
+  if (!port) {
+    PM_ASSIGN_OR_RETURN(port, ReservePort());
+    reserved = true;
+  }
+  auto dsn = postgres_.Start(*port);
+  if (!dsn.ok() && reserved && !postgres_.PersistedPort()) ReleasePort(*port);
+  return dsn;
+}
+
+void ServiceDaemons::StopPostgres() {
+  std::lock_guard<std::mutex> serial(postgres_mutex_);
+  postgres_.Stop();
+}
+
+bool ServiceDaemons::PostgresRunning() const {
+  std::lock_guard<std::mutex> serial(postgres_mutex_);
+  return postgres_.running();
+}
+
 void ServiceDaemons::StopAll() {
   std::vector<std::string> ids;
   {
@@ -125,6 +153,7 @@ void ServiceDaemons::StopAll() {
     for (const auto& [id, redis] : redis_) ids.push_back(id);
   }
   for (const auto& id : ids) StopRedis(id);
+  StopPostgres();
 }
 
 bool ServiceDaemons::IsRunning(const std::string& service_id) const {

@@ -1,6 +1,7 @@
 // ServiceDaemons: the helper servers the pacemaker runs for managed services
-// (one redis-server per paasmaker.service.managedredis service), and the
-// service port pool they take their ports from.
+// (one redis-server per paasmaker.service.managedredis service, one
+// PostgreSQL cluster for all paasmaker.service.managedpostgres services:
+// managed_postgres.h), and the service port pool they take their ports from.
 //
 // Owned by the Pacemaker: created before the job plugins that use it, asked
 // to start the daemons of existing services at pacemaker start
@@ -11,6 +12,7 @@
 //
 // Layout: <data_dir>/services/redis/<service id>/{redis.conf, redis.log,
 // redis.pid, appendonly files}. redis.conf holds the password: mode 0600.
+// <data_dir>/services/postgres: the cluster (managed_postgres.h).
 //
 // Thread safety: all methods may be called from any thread (services are
 // created in parallel).
@@ -24,6 +26,7 @@
 
 #include "core/managed_daemon.h"
 #include "core/result.h"
+#include "pacemaker/services/managed_postgres.h"
 
 namespace paasmaker::pacemaker::services {
 
@@ -51,6 +54,13 @@ class ServiceDaemons {
   Status StartRedis(const std::string& service_id, int port, const std::string& password);
   // Stops it (if running); its files stay.
   void StopRedis(const std::string& service_id);
+  // The managed PostgreSQL cluster, started on first use (initdb the very
+  // first time) on the port it had before, or one reserved from the pool.
+  // Blocks until it accepts connections. Returns its admin DSN (secret).
+  Result<std::string> StartPostgres();
+  void StopPostgres();
+  bool PostgresRunning() const;
+
   // Stops every daemon (pacemaker stop).
   void StopAll();
 
@@ -77,6 +87,9 @@ class ServiceDaemons {
   // Serialises StartRedis/StopRedis of one service without blocking the others.
   std::map<std::string, std::shared_ptr<std::mutex>> service_locks_;
   std::shared_ptr<std::mutex> LockFor(const std::string& service_id);
+  // Serialises StartPostgres/StopPostgres; postgres_ is used under it alone.
+  mutable std::mutex postgres_mutex_;
+  ManagedPostgres postgres_;
 };
 
 }  // namespace paasmaker::pacemaker::services

@@ -14,6 +14,9 @@
 //                                   exports and imports an RDB (redis_dump.h)
 //   paasmaker.service.postgres      a database + roles on an existing server
 //                                   (postgres_services.h); dumps are SQL
+//   paasmaker.service.managedpostgres  the same in the one PostgreSQL
+//                                   cluster the pacemaker runs
+//                                   (managed_postgres.h), on its route address
 //
 // A service belongs to an application (same name = same service for every
 // version). The prepare tree calls CreateOrUpdate with the service's row

@@ -160,6 +160,7 @@ const std::vector<std::shared_ptr<const ServicePlugin>>& Builtins() {
       std::make_shared<FilesystemService>(),
       std::make_shared<ManagedRedisService>(),
       MakeExternalPostgresService(),
+      MakeManagedPostgresService(),
   };
   return plugins;
 }
