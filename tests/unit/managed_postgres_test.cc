@@ -43,7 +43,7 @@ class ManagedPostgresTest : public ::testing::Test {
     context_.daemons = daemons_.get();
   }
   pid_t ServerPid() {
-    auto text = files::ReadFile(dir_.path() + "/services/postgres/postgres.pid");
+    auto text = files::ReadFile(dir_.path() + "/postgres/postgres.pid");
     return text.ok() ? static_cast<pid_t>(std::atol(text->c_str())) : 0;
   }
   // The password is checked: the cluster trusts nobody.
@@ -69,10 +69,10 @@ TEST_F(ManagedPostgresTest, ADatabaseInTheNodesClusterThatOutlivesRestartsAndIsD
   int port = credentials["port"].get<int>();
   EXPECT_GE(port, first_port_);
   EXPECT_LE(port, first_port_ + 3);
-  auto password = files::ReadFile(dir_.path() + "/services/postgres/admin-password");
+  auto password = files::ReadFile(dir_.path() + "/postgres/admin-password");
   ASSERT_TRUE(password.ok());
   struct stat st {};
-  ASSERT_EQ(::stat((dir_.path() + "/services/postgres/admin-password").c_str(), &st), 0);
+  ASSERT_EQ(::stat((dir_.path() + "/postgres/admin-password").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   {
     auto db = sql::Open(credentials["url"].get<std::string>());

@@ -12,7 +12,7 @@ ServiceDaemons::ServiceDaemons(std::string data_dir, int ports_minimum, int port
       ports_minimum_(ports_minimum),
       ports_maximum_(ports_maximum),
       listen_address_(std::move(listen_address)),
-      postgres_(data_dir_ + "/services/postgres", listen_address_) {
+      postgres_(data_dir_ + "/postgres", listen_address_) {
   // The cluster's port is its for good (apps store it), even while no
   // managedpostgres service runs it: no redis may take it meanwhile.
   if (auto port = postgres_.PersistedPort()) reserved_.insert(*port);

@@ -12,7 +12,8 @@
 //
 // Layout: <data_dir>/services/redis/<service id>/{redis.conf, redis.log,
 // redis.pid, appendonly files}. redis.conf holds the password: mode 0600.
-// <data_dir>/services/postgres: the cluster (managed_postgres.h).
+// <data_dir>/postgres: the cluster (managed_postgres.h); the pacemaker's
+// data_dir here is <its data dir>/services.
 //
 // Thread safety: all methods may be called from any thread (services are
 // created in parallel).
