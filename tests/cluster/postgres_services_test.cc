@@ -4,7 +4,9 @@
 // database exists on its server; deleting the application drops it.
 //   managedpostgres: the cluster the pacemaker runs itself, checked with the
 //                    admin password from its data dir; stopped with the node,
-//                    no process left behind
+//                    no process left behind; after a kill -9 of the
+//                    pacemaker its next life replaces the cluster left
+//                    running and the rows are still there
 //   postgres:        a server the test starts (TestPostgres), given to the
 //                    pacemaker as pacemaker.postgres_admin_dsn
 #include <gtest/gtest.h>
@@ -13,6 +15,7 @@
 
 #include "app_helpers.h"
 #include "core/files.h"
+#include "core/process.h"
 #include "core/sql/database.h"
 #include "harness.h"
 #include "temp_dir.h"
@@ -82,6 +85,38 @@ TEST_F(PostgresServicesTest, ManagedPostgresRowsSurviveRequestsAndDeletingTheApp
   EXPECT_EQ(ServiceDatabases(admin_dsn), 0);
 
   // The cluster stops with the pacemaker.
+  cluster_.StopAll();
+  EXPECT_TRUE(cluster_.StrayProcesses().empty());
+}
+
+// kill -9 of the pacemaker leaves its postgres running; the next life
+// replaces that copy (found by its pid file) on the same port, and the app's
+// stored credentials and rows still work.
+TEST_F(PostgresServicesTest, ARestartedPacemakerReplacesItsEarlierClusterAndKeepsTheData) {
+  StartCluster(1, 1);
+  DeployResult deployed = DeployAndRoundTrip(ExamplesDir() + "/python-postgres");
+  ASSERT_FALSE(deployed.application_id().empty()) << deployed.command.output;
+  std::string pid_file = cluster_.pacemaker().data_dir() + "/services/postgres/postgres.pid";
+  auto server_pid = [&] {
+    auto text = files::ReadFile(pid_file);
+    return text.ok() ? static_cast<pid_t>(std::atol(text->c_str())) : 0;
+  };
+  pid_t before = server_pid();
+  ASSERT_GT(before, 0);
+  cluster_.pacemaker().Kill();
+  ASSERT_TRUE(process::PidAlive(before));  // left running by the dead pacemaker
+  ASSERT_TRUE(cluster_.StartNode(cluster_.pacemaker()));
+  EXPECT_TRUE(WaitFor([&] { return !process::PidAlive(before) && server_pid() != before && server_pid() != 0; },
+                      std::chrono::seconds(60)));
+  // The rows written before, read with the credentials stored before.
+  RoutedResponse rows;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        rows = RouterGet(router(), kHost, "/rows");
+        return rows.status == 200 && rows.body.find("row-" + std::to_string(::getpid()) + "\n") != std::string::npos;
+      },
+      std::chrono::seconds(60)))
+      << rows.status << " " << rows.error << rows.body;
   cluster_.StopAll();
   EXPECT_TRUE(cluster_.StrayProcesses().empty());
 }
